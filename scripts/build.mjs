@@ -57,7 +57,14 @@ export async function buildAll({ production = false, includeTests = !production 
   const webviews = webviewEntries();
   if (Object.keys(webviews).length > 0) {
     tasks.push(
-      build({ ...common, entryPoints: webviews, outdir: 'dist', platform: 'browser', format: 'iife', target: 'es2022' }),
+      build({
+        ...common,
+        entryPoints: webviews,
+        outdir: 'dist',
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+      }),
     );
   }
   if (includeTests) {

@@ -13,10 +13,14 @@ export async function packageExtension() {
   await buildAll({ production: true });
   const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
   // Dependencies are bundled by esbuild, so vsce must not collect node_modules.
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsixPath], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsixPath],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   return { path: vsixPath, bytes: statSync(vsixPath).size };
 }
 

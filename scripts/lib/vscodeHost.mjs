@@ -18,7 +18,10 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const systemPackages = [
   { name: 'chromium', present: () => existsSync(chromiumPath) },
   { name: 'ripgrep', present: () => findOnPath('rg') !== undefined },
-  { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') || findOnPath('krb5-config') !== undefined },
+  {
+    name: 'libkrb5-dev',
+    present: () => existsSync('/usr/include/gssapi/gssapi.h') || findOnPath('krb5-config') !== undefined,
+  },
 ];
 
 function findOnPath(command) {
@@ -59,12 +62,25 @@ function ensureSystemPackages() {
 export function ensureHost() {
   ensureSystemPackages();
   if (existsSync(readyMarker)) return { vscodeDir };
-  console.log(`Installing the VS Code ${CODE_SERVER_VERSION.replace('4.', '1.')} test host into .vscode-test/ (once)...`);
+  console.log(
+    `Installing the VS Code ${CODE_SERVER_VERSION.replace('4.', '1.')} test host into .vscode-test/ (once)...`,
+  );
   rmSync(hostDir, { recursive: true, force: true });
   mkdirSync(hostDir, { recursive: true });
   // Its own package.json keeps npm from treating the repository as the install prefix.
   writeFileSync(join(hostDir, 'package.json'), '{"private": true}\n');
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], hostDir);
+  run(
+    'npm',
+    [
+      'install',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
+    hostDir,
+  );
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir);
   // ripgrep's own install script downloads a binary from the internet; use the system one.
   const rgBin = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
@@ -110,12 +126,16 @@ export async function startServer({ port, userDataDir, extensionsDir, env = {}, 
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     join(dir, 'out', 'server-main.js'),
-    '--host', '127.0.0.1',
-    '--port', String(actualPort),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(actualPort),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
@@ -158,7 +178,8 @@ export function workbenchUrl(serverUrl, { folder, extensionDevelopmentPath, exte
   const authority = new URL(serverUrl).host;
   const params = new URLSearchParams({ folder });
   const payload = [['skipWelcome', 'true']];
-  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDevelopmentPath}`]);
+  if (extensionDevelopmentPath)
+    payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDevelopmentPath}`]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${authority}${extensionTestsPath}`]);
   params.set('payload', JSON.stringify(payload));
   return `${serverUrl}/?${params}`;
@@ -169,7 +190,13 @@ export async function launchBrowser() {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -183,6 +210,7 @@ const quietSettings = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 /** Creates a fresh profile folder with the quiet settings plus `settings`. */

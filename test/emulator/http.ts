@@ -52,9 +52,16 @@ export class ArmError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra members of the `error` object (innerError, details...). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
+}
+
+/** The Azure ML resource provider's not-found error for resources inside a workspace. */
+export function notFound(what: string): ArmError {
+  return new ArmError(404, 'UserError', `${what} could not be found.`, {}, { innerError: { code: 'NotFoundError' } });
 }
 
 export function parseJsonBody(body: Buffer): unknown {

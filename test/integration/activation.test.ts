@@ -51,5 +51,4 @@ describe('extension activation', () => {
       await vscode.commands.executeCommand(`${viewId}.focus`);
     }
   });
-
 });

@@ -11,10 +11,17 @@ export async function run(): Promise<void> {
   if (outputFile) {
     Mocha.reporters.Base.consoleLog = (...args: unknown[]) => appendFileSync(outputFile, `${format(...args)}\n`);
   }
-  const mocha = new Mocha({ ui: 'bdd', color: process.env.AZUREML_TEST_COLOR === '1', timeout: 60_000, reporter: SpecWithTotals });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: process.env.AZUREML_TEST_COLOR === '1',
+    timeout: 60_000,
+    reporter: SpecWithTotals,
+  });
   const grep = process.env.AZUREML_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(__dirname, file));
   }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -1,0 +1,72 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+type Host = typeof import('../../scripts/lib/vscodeHost.mjs');
+
+/** A real VS Code workbench in headless Chromium with the packaged VSIX installed. */
+export interface Workbench {
+  page: Page;
+  /** Saves test-results/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const resultsDir = join(process.cwd(), 'test-results');
+
+export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const host: Host = await import('../../scripts/lib/vscodeHost.mjs');
+  const vsix = process.env.AZUREML_VSIX;
+  if (!vsix) throw new Error('AZUREML_VSIX is not set: run the e2e tests with `npm run test:e2e`');
+  const scratch = mkdtempSync(join(tmpdir(), 'azureml-e2e-'));
+  const folder = join(scratch, 'project');
+  cpSync(join(host.repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  host.prepareProfile(join(scratch, 'user-data'), settings);
+  host.installVsix(vsix, join(scratch, 'extensions'));
+  const server = await host.startServer({
+    userDataDir: join(scratch, 'user-data'),
+    extensionsDir: join(scratch, 'extensions'),
+  });
+  let browser: Browser | undefined;
+  try {
+    browser = await host.launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(host.workbenchUrl(server.url, { folder }));
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    const openedBrowser = browser;
+    return {
+      page,
+      async screenshot(name) {
+        mkdirSync(resultsDir, { recursive: true });
+        const path = join(resultsDir, `${name}.png`);
+        await page.screenshot({ path });
+        return path;
+      },
+      async close() {
+        await openedBrowser.close();
+        await server.stop();
+        rmSync(scratch, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server.stop();
+    throw error;
+  }
+}
+
+/** Runs a command by its palette title, as a user would with F1. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await first.waitFor();
+  const label = await first.getAttribute('aria-label');
+  if (!label?.startsWith(title)) {
+    throw new Error(`The palette's first match for "${title}" is "${label}"`);
+  }
+  await page.keyboard.press('Enter');
+}

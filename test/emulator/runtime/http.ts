@@ -1,0 +1,29 @@
+/** Response helpers shared by the runtime's routes. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text).toString(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** True when the request carries `Authorization: Bearer <something>`; the token itself is not checked. */
+export function hasBearerToken(req: IncomingMessage): boolean {
+  const header = req.headers.authorization;
+  return typeof header === 'string' && /^Bearer\s+\S+/i.test(header);
+}
+
+/** Parses a JSON request body into an object; undefined when it is not a JSON object. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

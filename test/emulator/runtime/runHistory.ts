@@ -1,0 +1,151 @@
+/**
+ * Run history (`/history/v1.0/...`) and the workspace discovery document, the service
+ * `az ml job stream` polls for status and log file URLs.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ArmResource, ResourceStore } from '../contracts';
+import { jobIdFor, type WorkspaceRef } from './armIds';
+import { asRecord, asString } from './jobState';
+import type { LogFileServer } from './logFiles';
+import type { RunRecord, RunRecords } from './runRecords';
+import { hasBearerToken, sendJson } from './http';
+
+const RUN_ROUTE =
+  /^\/history\/v1\.0\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/(?:experiments\/[^/]+\/|experimentids\/[^/]+\/)?runs\/([^/]+)(\/details|\/children)?\/?$/i;
+
+/** Keys of Azure's discovery document; every service lives on the emulator's one origin. */
+const DISCOVERY_KEYS = [
+  'api',
+  'catalog',
+  'experimentation',
+  'gallery',
+  'history',
+  'hyperdrive',
+  'labeling',
+  'modelmanagement',
+  'pipelines',
+  'studiocoreservices',
+];
+
+export class RunHistoryRoutes {
+  constructor(
+    private readonly origin: string,
+    private readonly store: ResourceStore,
+    private readonly records: RunRecords,
+    private readonly logs: LogFileServer,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (url.pathname === '/discovery' && req.method === 'GET') {
+      sendJson(res, 200, Object.fromEntries(DISCOVERY_KEYS.map((key) => [key, this.origin])));
+      return true;
+    }
+    const match = RUN_ROUTE.exec(url.pathname);
+    if (!match) return false;
+    if (!hasBearerToken(req)) {
+      sendJson(res, 401, historyError('Unauthorized', 'Authorization header with a Bearer token is required.'), {
+        'WWW-Authenticate': 'Bearer',
+      });
+      return true;
+    }
+    if (req.method !== 'GET') {
+      sendJson(res, 405, historyError('MethodNotAllowed', `${req.method} is not supported on this route.`));
+      return true;
+    }
+    const [, subscriptionId, resourceGroup, workspaceName, runId, suffix] = match;
+    const ws: WorkspaceRef = { subscriptionId, resourceGroup, workspaceName };
+    const jobId = jobIdFor(ws, runId);
+    const job = this.store.get(jobId);
+    if (!job) {
+      sendJson(res, 404, historyError('UserError', `Run ${runId} was not found.`, 'NotFound'));
+      return true;
+    }
+    const record = this.records.get(jobId);
+    const kind = (suffix ?? '').toLowerCase();
+    if (kind === '/details') sendJson(res, 200, this.details(ws, job, record));
+    else if (kind === '/children') sendJson(res, 200, this.children(record));
+    else sendJson(res, 200, this.run(ws, job, record));
+    return true;
+  }
+
+  /** The `Run` object of run history. */
+  private run(ws: WorkspaceRef, job: ArmResource, record: RunRecord | undefined): Record<string, unknown> {
+    const props = job.properties;
+    const experimentName = asString(props.experimentName) ?? 'Default';
+    const parentRunId = record?.parentRunId ?? asString(asRecord(props.properties)['azureml.pipelinerunid']) ?? null;
+    return {
+      runId: job.name,
+      runUuid: stableUuid(job.id),
+      parentRunId,
+      rootRunId: parentRunId ?? job.name,
+      experimentId: stableUuid(`${ws.subscriptionId}/${ws.workspaceName}/${experimentName}`.toLowerCase()),
+      name: asString(props.displayName) ?? job.name,
+      displayName: asString(props.displayName) ?? job.name,
+      status: asString(props.status) ?? 'NotStarted',
+      runType: asString(props.jobType) === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun',
+      target: asString(props.computeId)?.split('/').pop() ?? null,
+      createdUtc: job.systemData?.createdAt ?? record?.createdUtc ?? null,
+      startTimeUtc: record?.startTimeUtc ?? null,
+      endTimeUtc: record?.endTimeUtc ?? null,
+      error: record?.error ? errorResponse(record.error.code, record.error.message) : null,
+      warnings: record?.warnings.length ? record.warnings : null,
+      tags: asRecord(props.tags),
+      properties: asRecord(props.properties),
+      hidden: false,
+    };
+  }
+
+  /** The `RunDetails` object: the run plus signed URLs of its log files. */
+  private details(ws: WorkspaceRef, job: ArmResource, record: RunRecord | undefined): Record<string, unknown> {
+    const logFiles: Record<string, string> = {};
+    for (const logName of record?.logFiles.keys() ?? []) {
+      logFiles[logName] = this.logs.urlFor(ws.subscriptionId, ws.resourceGroup, ws.workspaceName, job.name, logName);
+    }
+    const run = this.run(ws, job, record);
+    return {
+      runId: run.runId,
+      runUuid: run.runUuid,
+      parentRunId: run.parentRunId,
+      rootRunId: run.rootRunId,
+      target: run.target,
+      status: run.status,
+      createdTimeUtc: run.createdUtc,
+      startTimeUtc: run.startTimeUtc,
+      endTimeUtc: run.endTimeUtc,
+      error: run.error,
+      warnings: run.warnings,
+      tags: run.tags,
+      properties: run.properties,
+      logFiles,
+    };
+  }
+
+  /** `PaginatedRunList` of the runs whose parent is this run (pipeline steps). */
+  private children(record: RunRecord | undefined): Record<string, unknown> {
+    const value: Record<string, unknown>[] = [];
+    for (const childId of record?.childJobIds ?? []) {
+      const child = this.store.get(childId);
+      if (child) value.push(this.run(record!.workspace, child, this.records.get(childId)));
+    }
+    return { value, continuationToken: null, nextLink: null };
+  }
+}
+
+function errorResponse(code: string, message: string, innerCode?: string): Record<string, unknown> {
+  return {
+    error: { code, message, ...(innerCode ? { innerError: { code: innerCode } } : {}) },
+    correlation: {},
+    time: new Date().toISOString(),
+  };
+}
+
+function historyError(code: string, message: string, innerCode?: string): Record<string, unknown> {
+  return errorResponse(code, message, innerCode);
+}
+
+/** Deterministic GUID-shaped id derived from a string, so the same run always has the same uuid. */
+export function stableUuid(seed: string): string {
+  const hex = createHash('sha1').update(seed.toLowerCase()).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
