@@ -35,7 +35,10 @@ export async function runInHost({ testsPath, env = {}, settings = {}, folder, ti
     const exitCode = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${testsPath} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`${testsPath} did not finish within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
     });
     await page.goto(
       workbenchUrl(server.url, {
@@ -48,7 +51,9 @@ export async function runInHost({ testsPath, env = {}, settings = {}, folder, ti
     flush();
     if (code !== 0 && printed === 0) {
       const log = readFileSync(join(scratch, 'server.log'), 'utf8').split('\n').slice(-30).join('\n');
-      console.error(`The extension host exited with code ${code} before the module wrote anything. Server log:\n${log}`);
+      console.error(
+        `The extension host exited with code ${code} before the module wrote anything. Server log:\n${log}`,
+      );
     }
     return code;
   } finally {

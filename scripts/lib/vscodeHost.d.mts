@@ -8,6 +8,7 @@ export function freePort(): Promise<number>;
 export function installVsix(vsix: string, extensionsDir: string): void;
 export function prepareProfile(userDataDir: string, settings?: Record<string, unknown>): void;
 export function startServer(options: {
+  host?: string;
   port?: number;
   userDataDir: string;
   extensionsDir: string;

@@ -119,7 +119,7 @@ export function installVsix(vsix, extensionsDir) {
  * Starts the VS Code server on loopback and resolves once it answers HTTP.
  * `env` reaches the extension host, which inherits the server's environment.
  */
-export async function startServer({ port, userDataDir, extensionsDir, env = {}, logFile }) {
+export async function startServer({ host = '127.0.0.1', port, userDataDir, extensionsDir, env = {}, logFile }) {
   const { vscodeDir: dir } = ensureHost();
   const actualPort = port ?? (await freePort());
   mkdirSync(userDataDir, { recursive: true });
@@ -127,7 +127,7 @@ export async function startServer({ port, userDataDir, extensionsDir, env = {}, 
   const args = [
     join(dir, 'out', 'server-main.js'),
     '--host',
-    '127.0.0.1',
+    host,
     '--port',
     String(actualPort),
     '--without-connection-token',
@@ -147,7 +147,7 @@ export async function startServer({ port, userDataDir, extensionsDir, env = {}, 
     child.stdout.pipe(log);
     child.stderr.pipe(log);
   }
-  const url = `http://127.0.0.1:${actualPort}`;
+  const url = `http://${host}:${actualPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The VS Code server exited with code ${child.exitCode}`);

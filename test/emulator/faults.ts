@@ -115,9 +115,14 @@ function validateRule(rule: FaultRule): void {
 function truncateResponse(res: ServerResponse): void {
   const cut = ((chunk?: unknown): ServerResponse => {
     const full = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.alloc(0);
-    if (!res.hasHeader('Content-Length')) res.setHeader('Content-Length', full.length);
+    if (!res.headersSent && !res.hasHeader('Content-Length')) res.setHeader('Content-Length', full.length);
     const partial = full.subarray(0, Math.floor(full.length / 2));
-    res.write(partial, () => res.socket?.destroy());
+    res.write(partial, () => {
+      // end() flushes what was written before closing, unlike destroy(); the body stays incomplete.
+      const socket = res.socket;
+      socket?.end();
+      setTimeout(() => socket?.destroy(), 1000).unref();
+    });
     return res;
   }) as ServerResponse['end'];
   res.end = cut;

@@ -57,7 +57,10 @@ export function parseBlobUrl(url: string): BlobLocation | undefined {
   } catch {
     return undefined;
   }
-  const segments = parsed.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segments = parsed.pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decodeURIComponent);
   const origin = `${parsed.protocol}//${parsed.host}`;
   if (isLoopbackEndpoint(parsed.host)) {
     if (segments.length < 2) return undefined;

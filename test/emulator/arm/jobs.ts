@@ -65,7 +65,7 @@ export function putJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: strin
     sendJson(r.res, 200, updated);
     return;
   }
-  const resource = newJobResource(ctx, wsId, name, requested, systemDataForCreate(r.principal));
+  const resource = newJobResource({ origin: ctx.origin, tenantId: ctx.directory.tenantId }, wsId, name, requested, systemDataForCreate(r.principal));
   ctx.store.put(resource);
   sendJson(r.res, 201, resource);
   try {
@@ -78,7 +78,7 @@ export function putJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: strin
 
 /** A job as the service returns it right after submission. Also used by seeds. */
 export function newJobResource(
-  ctx: Pick<ArmContext, 'origin' | 'directory'>,
+  ctx: { origin: string; tenantId: string },
   wsId: string,
   name: string,
   properties: Record<string, unknown>,
@@ -89,7 +89,7 @@ export function newJobResource(
   const services = { ...((properties.services ?? {}) as Record<string, unknown>) };
   services.Studio = {
     jobServiceType: 'Studio',
-    endpoint: studioUrl(wsId, name, ctx.directory.tenantId),
+    endpoint: studioUrl(wsId, name, ctx.tenantId),
   };
   services.Tracking = { jobServiceType: 'Tracking', endpoint: mlflowTrackingUri(ctx.origin, ws) };
   return {
@@ -139,7 +139,7 @@ export function pollCancelOperation(ctx: ArmContext, r: ArmRequest, operationId:
   const operation = ctx.cancelOperations.get(operationId.toLowerCase());
   if (!operation) throw new ArmError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
   if (operation.state === 'running') {
-    sendEmpty(r.res, 202, { Location: r.url.toString(), 'Retry-After': '1' });
+    sendEmpty(r.res, 202, { Location: `${ctx.origin}${r.url.pathname}${r.url.search}`, 'Retry-After': '1' });
   } else if (operation.state === 'succeeded') {
     sendEmpty(r.res, 200);
   } else {

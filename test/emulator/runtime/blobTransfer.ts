@@ -25,11 +25,7 @@ export function containerClientFor(containerUrl: string, storage: StorageRuntime
  * When `prefix` names a single blob instead, that blob is saved as `destDir/<its file name>`.
  * Returns the local files written.
  */
-export async function downloadPrefix(
-  container: ContainerClient,
-  prefix: string,
-  destDir: string,
-): Promise<string[]> {
+export async function downloadPrefix(container: ContainerClient, prefix: string, destDir: string): Promise<string[]> {
   mkdirSync(destDir, { recursive: true });
   const trimmed = prefix.replace(/^\/+/, '').replace(/\/+$/, '');
   const folderPrefix = trimmed === '' ? '' : `${trimmed}/`;
@@ -54,11 +50,7 @@ export async function downloadPrefix(
 }
 
 /** Uploads every file under `localDir` to `prefix/` in the container. Returns the blob names. */
-export async function uploadFolder(
-  container: ContainerClient,
-  localDir: string,
-  prefix: string,
-): Promise<string[]> {
+export async function uploadFolder(container: ContainerClient, localDir: string, prefix: string): Promise<string[]> {
   const base = prefix.replace(/^\/+/, '').replace(/\/+$/, '');
   const uploaded: string[] = [];
   for (const file of listFiles(localDir)) {

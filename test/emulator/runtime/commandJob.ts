@@ -35,7 +35,11 @@ export function mlflowTrackingUri(origin: string, ws: WorkspaceRef): string {
 }
 
 /** Executes the Command job `jobId` to a terminal status. Never throws: failures become status Failed. */
-export async function executeCommandJob(env: ExecutorEnv, jobId: string, control: ExecutionControl): Promise<TerminalStatus> {
+export async function executeCommandJob(
+  env: ExecutorEnv,
+  jobId: string,
+  control: ExecutionControl,
+): Promise<TerminalStatus> {
   const record = env.records.ensure(jobId);
   const folder = runFolder(env.ctx.workDir, jobId, record.runId);
   const logPath = path.join(folder, ...STD_LOG_NAME.split('/'));
@@ -52,7 +56,12 @@ export async function executeCommandJob(env: ExecutorEnv, jobId: string, control
     const job = env.ctx.store.get(jobId);
     if (!job) throw new Error(`Job ${jobId} no longer exists.`);
     await downloadCode(env, record.workspace, asString(job.properties.codeId), snapshot);
-    const inputs = await resolveInputs(env, record.workspace, asRecord(job.properties.inputs), path.join(folder, 'inputs'));
+    const inputs = await resolveInputs(
+      env,
+      record.workspace,
+      asRecord(job.properties.inputs),
+      path.join(folder, 'inputs'),
+    );
     outputs = prepareOutputs(asRecord(job.properties.outputs), path.join(folder, 'outputs'));
     command = substitutePlaceholders(asString(job.properties.command) ?? '', inputs, outputs);
     environment = jobEnvironment(env, record.workspace, record.runId, job.properties, inputs, outputs);
@@ -102,7 +111,12 @@ function finishCanceled(env: ExecutorEnv, jobId: string): TerminalStatus {
   return 'Canceled';
 }
 
-async function downloadCode(env: ExecutorEnv, ws: WorkspaceRef, codeId: string | undefined, snapshot: string): Promise<void> {
+async function downloadCode(
+  env: ExecutorEnv,
+  ws: WorkspaceRef,
+  codeId: string | undefined,
+  snapshot: string,
+): Promise<void> {
   mkdirSync(snapshot, { recursive: true });
   if (!codeId) return;
   const ref = assetReferenceToId(codeId, ws, 'codes');
@@ -155,7 +169,11 @@ function prepareOutputs(outputs: Record<string, unknown>, outputsDir: string): M
 
 const PLACEHOLDER = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_.-]+)\s*\}\}/g;
 
-export function substitutePlaceholders(command: string, inputs: Map<string, string>, outputs: Map<string, string>): string {
+export function substitutePlaceholders(
+  command: string,
+  inputs: Map<string, string>,
+  outputs: Map<string, string>,
+): string {
   return command.replace(PLACEHOLDER, (_match, kind: string, name: string) => {
     const value = (kind === 'inputs' ? inputs : outputs).get(name);
     if (value === undefined) throw new Error(`The command refers to ${kind}.${name}, which the job does not define.`);
@@ -188,8 +206,13 @@ function jobEnvironment(
     AZUREML_ARM_WORKSPACE_NAME: ws.workspaceName,
     AZUREML_ARM_PROJECT_NAME: experimentName,
   };
-  // The emulator's origin uses a self-signed certificate.
-  if (env.ctx.origin.startsWith('https:')) vars.MLFLOW_TRACKING_INSECURE_TLS = 'true';
+  // The emulator's origin uses a self-signed certificate. Node jobs inherit NODE_EXTRA_CA_CERTS from the
+  // emulator's environment; MLflow clients get the same file, or skip verification when there is none.
+  if (env.ctx.origin.startsWith('https:')) {
+    const caFile = process.env.NODE_EXTRA_CA_CERTS;
+    if (caFile) vars.MLFLOW_TRACKING_SERVER_CERT_PATH = caFile;
+    else vars.MLFLOW_TRACKING_INSECURE_TLS = 'true';
+  }
   for (const [name, value] of inputs) vars[`AZURE_ML_INPUT_${name}`] = value;
   for (const [name, value] of outputs) vars[`AZURE_ML_OUTPUT_${name}`] = value;
   for (const [name, value] of Object.entries(asRecord(properties.environmentVariables))) {
@@ -208,7 +231,12 @@ function runProcess(
 ): Promise<number> {
   return new Promise((resolve) => {
     const log: WriteStream = createWriteStream(logPath, { flags: 'a' });
-    const child = spawn('bash', ['-c', command], { cwd, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command], {
+      cwd,
+      env: environment,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     control.process = child;
     child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => log.write(chunk));

@@ -12,7 +12,8 @@ export interface BlobPathRef {
   blobPath: string;
 }
 
-const DATASTORE_URI_PATTERN = /^azureml:\/\/(?:subscriptions\/[^/]+\/resourcegroups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i;
+const DATASTORE_URI_PATTERN =
+  /^azureml:\/\/(?:subscriptions\/[^/]+\/resourcegroups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i;
 
 /** `azureml://datastores/{datastore}/paths/{path}`, the short form Azure ML writes for outputs. */
 export function datastoreUri(datastoreName: string, blobPath: string): string {

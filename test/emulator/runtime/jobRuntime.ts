@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobRuntime, RouteHandler, RuntimeContext } from '../contracts';
-import { idKey } from './armIds';
+import { idKey, jobIdFor } from './armIds';
 import { executeCommandJob, runFolder, STD_LOG_NAME } from './commandJob';
 import { asString, ExecutionControl, jobStatusOf, setJobStatus, TERMINAL_STATUSES, type ExecutorEnv } from './jobState';
 import { LogFileServer } from './logFiles';
@@ -11,18 +11,25 @@ import { executePipelineJob } from './pipelineJob';
 import { RunHistoryRoutes } from './runHistory';
 import { RunRecords } from './runRecords';
 
-/** History given to a job that the emulator will not execute (seeded terminal jobs). */
+/**
+ * History given to a job that the emulator will not execute (seeded terminal jobs). Structurally
+ * accepts the seeds' `SeededJobInfo` too (`stdLog`, `error` object, `parentJobName`).
+ */
 export interface SeededRunHistory {
   /** Text of user_logs/std_log.txt. */
   log?: string;
-  /** Metric name → values, logged as steps 0, 1, 2... one second apart. */
+  /** Same as `log` (the seeds' field name). */
+  stdLog?: string;
+  /** Metric name → values, logged as steps 0, 1, 2... spread between start and end. */
   metrics?: Record<string, number[]>;
   params?: Record<string, string>;
   /** Defaults: an hour ago and start + 10 minutes. */
   startTimeUtc?: string;
   endTimeUtc?: string;
-  /** Shown as the run's error (use for Failed jobs). */
-  error?: string;
+  /** Shown as the run's error (use for Failed jobs). A string means code "UserError". */
+  error?: string | { code: string; message: string };
+  /** Name of the pipeline job this job is a step of; makes it appear in the parent's children. */
+  parentJobName?: string;
 }
 
 export interface SeedableJobRuntime extends JobRuntime {
@@ -47,6 +54,10 @@ export function createJobRuntime(ctx: RuntimeContext): SeedableJobRuntime {
   const mlflow = new MlflowRoutes(ctx.store, records);
   const executions = new Map<string, Execution>();
   let stopped = false;
+  const killJobsOnExit = (): void => {
+    for (const execution of executions.values()) execution.control.killNow();
+  };
+  process.once('exit', killJobsOnExit);
 
   const start = (jobId: string): void => {
     if (stopped || executions.has(idKey(jobId))) return;
@@ -90,24 +101,37 @@ export function createJobRuntime(ctx: RuntimeContext): SeedableJobRuntime {
     if (!ctx.store.get(jobId)) throw new Error(`seedRunHistory: job ${jobId} is not in the store.`);
     const record = records.ensure(jobId);
     const start = seeded.startTimeUtc ?? new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    const end = seeded.endTimeUtc ?? new Date(Date.parse(start) + 10 * 60 * 1000).toISOString();
     record.startTimeUtc = start;
-    record.endTimeUtc = seeded.endTimeUtc ?? new Date(Date.parse(start) + 10 * 60 * 1000).toISOString();
-    if (seeded.error) record.error = { code: 'UserError', message: seeded.error };
-    if (seeded.log !== undefined) {
+    record.endTimeUtc = end;
+    if (typeof seeded.error === 'string') record.error = { code: 'UserError', message: seeded.error };
+    else if (seeded.error) record.error = { code: seeded.error.code, message: seeded.error.message };
+    const log = seeded.log ?? seeded.stdLog;
+    if (log !== undefined) {
       const logPath = path.join(runFolder(ctx.workDir, jobId, record.runId), ...STD_LOG_NAME.split('/'));
       mkdirSync(path.dirname(logPath), { recursive: true });
-      writeFileSync(logPath, seeded.log);
+      writeFileSync(logPath, log);
       record.logFiles.set(STD_LOG_NAME, logPath);
     }
     const startMs = Date.parse(start);
+    const spanMs = Math.max(Date.parse(end) - startMs, 0);
     for (const [key, values] of Object.entries(seeded.metrics ?? {})) {
-      values.forEach((value, step) => records.addMetric(record, { key, value, step, timestamp: startMs + step * 1000 }));
+      const spacing = values.length > 1 ? spanMs / (values.length - 1) : 0;
+      values.forEach((value, step) =>
+        records.addMetric(record, { key, value, step, timestamp: Math.round(startMs + step * spacing) }),
+      );
     }
     for (const [key, value] of Object.entries(seeded.params ?? {})) record.params.set(key, value);
+    if (seeded.parentJobName) {
+      record.parentRunId = seeded.parentJobName;
+      const parent = records.ensure(jobIdFor(record.workspace, seeded.parentJobName));
+      if (!parent.childJobIds.some((id) => idKey(id) === idKey(jobId))) parent.childJobIds.push(jobId);
+    }
   };
 
   const stop = async (): Promise<void> => {
     stopped = true;
+    process.removeListener('exit', killJobsOnExit);
     const running = [...executions.values()];
     for (const execution of running) execution.control.requestCancel();
     await Promise.all(running.map((e) => e.done));

@@ -4,16 +4,15 @@ import type { ArmResource, ResourceStore, RuntimeContext } from '../contracts';
 import type { RunRecords } from './runRecords';
 
 export type JobStatus =
-  | 'NotStarted'
-  | 'Queued'
-  | 'Running'
-  | 'Finalizing'
-  | 'CancelRequested'
-  | 'Completed'
-  | 'Failed'
-  | 'Canceled';
+  'NotStarted' | 'Queued' | 'Running' | 'Finalizing' | 'CancelRequested' | 'Completed' | 'Failed' | 'Canceled';
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']);
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+  'Completed',
+  'Failed',
+  'Canceled',
+  'NotResponding',
+  'Paused',
+]);
 
 export type TerminalStatus = 'Completed' | 'Failed' | 'Canceled';
 
@@ -28,6 +27,12 @@ export class ExecutionControl {
   cancelRequested = false;
   process?: ChildProcess;
   currentStep?: ExecutionControl;
+
+  /** Synchronous last resort when the emulator process exits without stop(): no job outlives it. */
+  killNow(): void {
+    this.currentStep?.killNow();
+    if (this.process?.pid !== undefined) signalGroup(this.process.pid, 'SIGKILL');
+  }
 
   requestCancel(): void {
     this.cancelRequested = true;

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunRecords } from './runRecords';
 import { jobIdFor } from './armIds';
 
-const LOG_ROUTE = /^\/runlogs\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/workspaces\/([^/]+)\/runs\/([^/]+)\/(.+)$/i;
+const LOG_ROUTE =
+  /^\/runlogs\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/workspaces\/([^/]+)\/runs\/([^/]+)\/(.+)$/i;
 const SAS_VERSION = '2021-08-06';
 const VALIDITY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,13 +35,18 @@ export class LogFileServer {
     const match = LOG_ROUTE.exec(path);
     if (!match) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendStorageError(res, 405, 'UnsupportedHttpVerb', 'The resource doesn\'t support the specified HTTP verb.');
+      sendStorageError(res, 405, 'UnsupportedHttpVerb', "The resource doesn't support the specified HTTP verb.");
       return true;
     }
     const expiry = url.searchParams.get('se') ?? '';
     const signature = url.searchParams.get('sig') ?? '';
     if (!this.verify(path, expiry, signature) || Date.parse(expiry) < Date.now()) {
-      sendStorageError(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the signature is correct and not expired.');
+      sendStorageError(
+        res,
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the signature is correct and not expired.',
+      );
       return true;
     }
     const [, subscriptionId, resourceGroup, workspaceName, runId, logName] = match;
@@ -91,7 +97,11 @@ function serveFileWithRange(req: IncomingMessage, res: ServerResponse, file: str
       return;
     }
     const end = Math.min(range.end ?? size - 1, size - 1);
-    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
+    res.writeHead(206, {
+      ...headers,
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': String(end - start + 1),
+    });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file, { start, end }).pipe(res);
     return;
@@ -118,6 +128,10 @@ function parseRange(header: string | undefined): { start: number; end?: number }
 
 function sendStorageError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(body)), 'x-ms-error-code': code });
+  res.writeHead(status, {
+    'Content-Type': 'application/xml',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-ms-error-code': code,
+  });
   res.end(body);
 }

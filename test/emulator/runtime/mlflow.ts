@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArmResource, ResourceStore } from '../contracts';
-import { jobIdFor, workspaceId, type WorkspaceRef } from './armIds';
+import { jobIdFor, type WorkspaceRef } from './armIds';
 import { asString } from './jobState';
 import { hasBearerToken, parseJsonObject, sendJson } from './http';
 import type { MetricPoint, RunRecord, RunRecords } from './runRecords';
@@ -55,9 +55,14 @@ export class MlflowRoutes {
     const match = MLFLOW_ROUTE.exec(url.pathname);
     if (!match) return false;
     if (!hasBearerToken(req)) {
-      sendJson(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Authorization header with a Bearer token is required.' }, {
-        'WWW-Authenticate': 'Bearer',
-      });
+      sendJson(
+        res,
+        401,
+        { error_code: 'UNAUTHENTICATED', message: 'Authorization header with a Bearer token is required.' },
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
       return true;
     }
     const [, subscriptionId, resourceGroup, workspaceName, endpoint] = match;
@@ -65,7 +70,8 @@ export class MlflowRoutes {
     try {
       sendJson(res, 200, this.dispatch(req.method ?? 'GET', endpoint.replace(/\/$/, ''), ws, url, body));
     } catch (error) {
-      if (error instanceof MlflowError) sendJson(res, error.status, { error_code: error.errorCode, message: error.message });
+      if (error instanceof MlflowError)
+        sendJson(res, error.status, { error_code: error.errorCode, message: error.message });
       else throw error;
     }
     return true;
@@ -188,7 +194,11 @@ function runIdFromBody(request: Record<string, unknown>): string {
 function toNumber(value: unknown, name: string): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || Number.isNaN(number)) {
-    throw new MlflowError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(value)} for parameter '${name}'.`);
+    throw new MlflowError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Invalid value ${JSON.stringify(value)} for parameter '${name}'.`,
+    );
   }
   return number;
 }
@@ -205,7 +215,8 @@ function metricFrom(request: Record<string, unknown>): MetricPoint {
 function keyValueFrom(request: Record<string, unknown>): [string, string] {
   const key = required(asString(request.key), 'key');
   const value = request.value;
-  if (value === undefined || value === null) throw new MlflowError(400, 'INVALID_PARAMETER_VALUE', `Missing value for '${key}'.`);
+  if (value === undefined || value === null)
+    throw new MlflowError(400, 'INVALID_PARAMETER_VALUE', `Missing value for '${key}'.`);
   return [key, String(value)];
 }
 
@@ -220,9 +231,4 @@ function objectOf(value: unknown, name: string): Record<string, unknown> {
     throw new MlflowError(400, 'INVALID_PARAMETER_VALUE', `Entries of '${name}' must be objects.`);
   }
   return value as Record<string, unknown>;
-}
-
-/** Kept for callers that build tracking URIs from a workspace. */
-export function mlflowBasePath(ws: WorkspaceRef): string {
-  return `/mlflow/v1.0${workspaceId(ws)}/api/2.0/mlflow`;
 }

@@ -6,17 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ArmResource } from '../contracts';
-import { assetReferenceToId, jobIdFor, JOB_TYPE, lastSegment, type WorkspaceRef } from './armIds';
+import { assetReferenceToId, jobIdFor, JOB_TYPE, lastSegment, workspaceId, type WorkspaceRef } from './armIds';
 import { executeCommandJob } from './commandJob';
 import { datastoreUri } from './dataLocations';
-import {
-  asRecord,
-  asString,
-  ExecutionControl,
-  setJobStatus,
-  type ExecutorEnv,
-  type TerminalStatus,
-} from './jobState';
+import { asRecord, asString, ExecutionControl, setJobStatus, type ExecutorEnv, type TerminalStatus } from './jobState';
 import { DEFAULT_DATASTORE_NAME } from './storage';
 
 /** A step reduced to what a child Command job needs. */
@@ -34,7 +27,11 @@ interface StepSpec {
 const PARENT_INPUT_BINDING = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
 const STEP_OUTPUT_BINDING = /^\$\{\{\s*parent\.jobs\.([A-Za-z0-9_.-]+)\.outputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
 
-export async function executePipelineJob(env: ExecutorEnv, jobId: string, control: ExecutionControl): Promise<TerminalStatus> {
+export async function executePipelineJob(
+  env: ExecutorEnv,
+  jobId: string,
+  control: ExecutionControl,
+): Promise<TerminalStatus> {
   const parentRecord = env.records.ensure(jobId);
   const ws = parentRecord.workspace;
   setJobStatus(env, jobId, 'Queued');
@@ -60,7 +57,15 @@ export async function executePipelineJob(env: ExecutorEnv, jobId: string, contro
       step.outputNames.map((o) => [o, datastoreUri(DEFAULT_DATASTORE_NAME, `azureml/${childName}/${o}/`)]),
     );
     childOutputUris.set(step.name, outputUris);
-    const child = childResource(ws, parent, childName, step, bindInputs(step, parentInputs, childOutputUris), outputUris);
+    const child = childResource(
+      env.ctx.origin,
+      ws,
+      parent,
+      childName,
+      step,
+      bindInputs(step, parentInputs, childOutputUris),
+      outputUris,
+    );
     env.ctx.store.put(child);
     parentRecord.childJobIds.push(child.id);
     env.records.ensure(child.id).parentRunId = parentRecord.runId;
@@ -91,7 +96,8 @@ function cancelled(env: ExecutorEnv, jobId: string): TerminalStatus {
 /** Reads an inline command step, or a step that points at a component version (`componentId`). */
 function stepSpec(env: ExecutorEnv, ws: WorkspaceRef, name: string, step: Record<string, unknown>): StepSpec {
   const type = (asString(step.type) ?? asString(step.jobType) ?? 'command').toLowerCase();
-  if (type !== 'command') throw new Error(`Pipeline step '${name}' has type '${type}'; the emulator runs command steps only.`);
+  if (type !== 'command')
+    throw new Error(`Pipeline step '${name}' has type '${type}'; the emulator runs command steps only.`);
   let component: Record<string, unknown> = {};
   const componentRef = asString(step.componentId) ?? asString(step.component);
   if (componentRef) {
@@ -120,11 +126,12 @@ function stepSpec(env: ExecutorEnv, ws: WorkspaceRef, name: string, step: Record
   };
 }
 
-/** The binding string of a step input, whether written as a bare string or as `{value: "${{...}}"}`. */
+/** The binding string of a step input: a bare string, `{value: "${{...}}"}` (azure-ai-ml's form) or `{uri: "${{...}}"}`. */
 function bindingOf(input: unknown): string | undefined {
   if (typeof input === 'string') return input;
-  const value = asRecord(input).value;
-  return typeof value === 'string' ? value : undefined;
+  const { value, uri } = asRecord(input);
+  if (typeof value === 'string') return value;
+  return typeof uri === 'string' && uri.startsWith('${{') ? uri : undefined;
 }
 
 function upstreamSteps(step: StepSpec): string[] {
@@ -143,7 +150,8 @@ function orderByDependencies(steps: StepSpec[]): StepSpec[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (step: StepSpec): void => {
     if (state.get(step.name) === 'done') return;
-    if (state.get(step.name) === 'visiting') throw new Error(`Pipeline steps depend on each other in a cycle at '${step.name}'.`);
+    if (state.get(step.name) === 'visiting')
+      throw new Error(`Pipeline steps depend on each other in a cycle at '${step.name}'.`);
     state.set(step.name, 'visiting');
     for (const upstream of upstreamSteps(step)) {
       const dependency = byName.get(upstream);
@@ -170,7 +178,8 @@ function bindInputs(
     const stepMatch = STEP_OUTPUT_BINDING.exec(binding);
     if (parentMatch) {
       const parentInput = parentInputs[parentMatch[1]];
-      if (parentInput === undefined) throw new Error(`Step '${step.name}' binds to missing pipeline input '${parentMatch[1]}'.`);
+      if (parentInput === undefined)
+        throw new Error(`Step '${step.name}' binds to missing pipeline input '${parentMatch[1]}'.`);
       bound[name] = normalizeInput(parentInput);
     } else if (stepMatch) {
       const uri = outputUris.get(stepMatch[1])?.get(stepMatch[2]);
@@ -187,13 +196,15 @@ function bindInputs(
 function normalizeInput(input: unknown): Record<string, unknown> {
   if (typeof input !== 'object' || input === null) return { jobInputType: 'literal', value: String(input) };
   const record = asRecord(input);
-  const type = asString(record.jobInputType) ?? asString(record.job_input_type) ?? (record.uri ? 'uri_folder' : 'literal');
+  const type =
+    asString(record.jobInputType) ?? asString(record.job_input_type) ?? (record.uri ? 'uri_folder' : 'literal');
   const { job_input_type: _ignored, ...rest } = record;
   void _ignored;
   return { ...rest, jobInputType: type };
 }
 
 function childResource(
+  origin: string,
   ws: WorkspaceRef,
   parent: ArmResource,
   childName: string,
@@ -221,6 +232,12 @@ function childResource(
       inputs,
       outputs,
       isArchived: false,
+      services: {
+        Tracking: {
+          jobServiceType: 'Tracking',
+          endpoint: `azureml://${new URL(origin).host}/mlflow/v1.0${workspaceId(ws)}`,
+        },
+      },
       properties: {
         'azureml.pipelinerunid': lastSegment(parent.id),
         'azureml.nodeid': step.name,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArmResource, ResourceStore } from '../contracts';
-import { jobIdFor, type WorkspaceRef } from './armIds';
+import { jobIdFor, workspaceId, type WorkspaceRef } from './armIds';
 import { asRecord, asString } from './jobState';
 import type { LogFileServer } from './logFiles';
 import type { RunRecord, RunRecords } from './runRecords';
@@ -64,7 +64,7 @@ export class RunHistoryRoutes {
     const record = this.records.get(jobId);
     const kind = (suffix ?? '').toLowerCase();
     if (kind === '/details') sendJson(res, 200, this.details(ws, job, record));
-    else if (kind === '/children') sendJson(res, 200, this.children(record));
+    else if (kind === '/children') sendJson(res, 200, this.children(ws, job, record));
     else sendJson(res, 200, this.run(ws, job, record));
     return true;
   }
@@ -121,12 +121,23 @@ export class RunHistoryRoutes {
     };
   }
 
-  /** `PaginatedRunList` of the runs whose parent is this run (pipeline steps). */
-  private children(record: RunRecord | undefined): Record<string, unknown> {
+  /**
+   * `PaginatedRunList` of the runs whose parent is this run (pipeline steps): the steps this runtime
+   * created, in order, then any other job in the store that names this run as its pipeline.
+   */
+  private children(ws: WorkspaceRef, parent: ArmResource, record: RunRecord | undefined): Record<string, unknown> {
+    const childIds = [...(record?.childJobIds ?? [])];
+    const known = new Set(childIds.map((id) => id.toLowerCase()));
+    const tagged = this.store
+      .children(workspaceId(ws), 'jobs')
+      .filter((job) => asRecord(job.properties.properties)['azureml.pipelinerunid'] === parent.name)
+      .filter((job) => !known.has(job.id.toLowerCase()))
+      .sort((a, b) => (a.systemData?.createdAt ?? '').localeCompare(b.systemData?.createdAt ?? ''));
+    childIds.push(...tagged.map((job) => job.id));
     const value: Record<string, unknown>[] = [];
-    for (const childId of record?.childJobIds ?? []) {
+    for (const childId of childIds) {
       const child = this.store.get(childId);
-      if (child) value.push(this.run(record!.workspace, child, this.records.get(childId)));
+      if (child) value.push(this.run(ws, child, this.records.get(childId)));
     }
     return { value, continuationToken: null, nextLink: null };
   }

@@ -17,7 +17,7 @@ export interface SeededJobInfo {
   startTimeUtc?: string;
   endTimeUtc?: string;
   /** Contents of user_logs/std_log.txt. */
-  stdLog: string;
+  stdLog?: string;
   /** Metric key → values, one per step, timestamps spread between start and end. */
   metrics: Record<string, number[]>;
   params: Record<string, string>;

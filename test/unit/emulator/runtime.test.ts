@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,15 +48,25 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
       environmentId: 'azureml:python:1',
       environmentVariables: { CUSTOM_SETTING: 'on' },
       inputs: {
-        data: { jobInputType: 'uri_file', uri: 'azureml://datastores/workspaceblobstore/paths/datasets/iris/header.txt' },
+        data: {
+          jobInputType: 'uri_file',
+          uri: 'azureml://datastores/workspaceblobstore/paths/datasets/iris/header.txt',
+        },
         epochs: { jobInputType: 'literal', value: '3' },
       },
       outputs: { model: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' } },
     });
 
-    assert.equal(await harness.waitForStatus(jobId, ['Completed', 'Failed', 'Canceled']), 'Completed', await harness.logText('job-train'));
+    assert.equal(
+      await harness.waitForStatus(jobId, ['Completed', 'Failed', 'Canceled']),
+      'Completed',
+      await harness.logText('job-train'),
+    );
     const statuses = harness.store.statusesOf(jobId);
-    assert.deepEqual(statuses.filter((s) => ['NotStarted', 'Queued', 'Running', 'Completed'].includes(s)), ['NotStarted', 'Queued', 'Running', 'Completed']);
+    assert.deepEqual(
+      statuses.filter((s) => ['NotStarted', 'Queued', 'Running', 'Completed'].includes(s)),
+      ['NotStarted', 'Queued', 'Running', 'Completed'],
+    );
 
     const details = await harness.runDetails('job-train');
     assert.equal(details.status, 'Completed');
@@ -67,11 +78,17 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
     assert.match(log, /epoch 2 loss 0.25/);
     assert.match(log, /stderr line/);
 
-    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=job-train&metric_key=loss`, { headers: AUTH });
+    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=job-train&metric_key=loss`, {
+      headers: AUTH,
+    });
     assert.equal(history.status, 200);
     assert.deepEqual(
       history.json().metrics.map((m: { step: number; value: number }) => [m.step, m.value]),
-      [[0, 0.9], [1, 0.5], [2, 0.25]],
+      [
+        [0, 0.9],
+        [1, 0.5],
+        [2, 0.25],
+      ],
     );
     const run = (await request(`${harness.mlflowUrl('runs/get')}?run_id=job-train`, { headers: AUTH })).json().run;
     assert.equal(run.info.run_id, 'job-train');
@@ -105,8 +122,14 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
   it('cancel kills the whole process tree of a long job and yields Canceled', async () => {
     const pidDir = mkdtempSync(path.join(os.tmpdir(), 'aml-pid-'));
     try {
-      const codeId = await harness.createCode('long-src', { 'long.sh': 'sleep 60 &\necho $! > "$PID_DIR/child"\necho started\nwait\n' });
-      const jobId = harness.submit('job-long', { command: 'bash long.sh', codeId, environmentVariables: { PID_DIR: pidDir } });
+      const codeId = await harness.createCode('long-src', {
+        'long.sh': 'sleep 60 &\necho $! > "$PID_DIR/child"\necho started\nwait\n',
+      });
+      const jobId = harness.submit('job-long', {
+        command: 'bash long.sh',
+        codeId,
+        environmentVariables: { PID_DIR: pidDir },
+      });
       await harness.waitForStatus(jobId, ['Running']);
       await harness.waitFor(() => existsSync(path.join(pidDir, 'child')), 'the job to record its child pid');
       const grandchildPid = Number(readFileSync(path.join(pidDir, 'child'), 'utf8'));
@@ -128,7 +151,11 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
       const codeId = await harness.createCode('tail-src', {
         'tail.sh': 'echo first\nwhile [ ! -f "$FLAG_DIR/go" ]; do sleep 0.05; done\necho second\n',
       });
-      const jobId = harness.submit('job-tail', { command: 'bash tail.sh', codeId, environmentVariables: { FLAG_DIR: flagDir } });
+      const jobId = harness.submit('job-tail', {
+        command: 'bash tail.sh',
+        codeId,
+        environmentVariables: { FLAG_DIR: flagDir },
+      });
       await harness.waitForStatus(jobId, ['Running']);
       const logUrl = (await harness.runDetails('job-tail')).logFiles['user_logs/std_log.txt'] as string;
       await harness.waitFor(async () => (await request(logUrl)).text === 'first\n', 'the first line');
@@ -189,23 +216,71 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
 
     const children = await request(harness.historyUrl('job-pipeline', '/children'), { headers: AUTH });
     assert.equal(children.status, 200);
-    const runs = children.json().value as { runId: string; displayName: string; parentRunId: string; status: string; startTimeUtc: string; endTimeUtc: string }[];
-    assert.deepEqual(runs.map((r) => r.displayName), ['prep', 'train']);
+    const runs = children.json().value as {
+      runId: string;
+      displayName: string;
+      parentRunId: string;
+      status: string;
+      startTimeUtc: string;
+      endTimeUtc: string;
+    }[];
+    assert.deepEqual(
+      runs.map((r) => r.displayName),
+      ['prep', 'train'],
+    );
     assert.ok(runs.every((r) => r.parentRunId === 'job-pipeline' && r.status === 'Completed'));
     assert.ok(Date.parse(runs[0].endTimeUtc) <= Date.parse(runs[1].startTimeUtc));
     assert.match(await harness.logText(runs[1].runId), /train read: prepared hello/);
 
     const childResource = harness.store.get(harness.jobId(runs[1].runId))!;
     assert.equal(childResource.properties.jobType, 'Command');
-    assert.equal((childResource.properties.properties as Record<string, string>)['azureml.pipelinerunid'], 'job-pipeline');
+    assert.equal(
+      (childResource.properties.properties as Record<string, string>)['azureml.pipelinerunid'],
+      'job-pipeline',
+    );
     const pipelineRun = (await request(harness.historyUrl('job-pipeline'), { headers: AUTH })).json();
     assert.equal(pipelineRun.status, 'Completed');
+  });
+
+  it('cancels a running pipeline: the running step is killed and no later step starts', async () => {
+    const codeId = await harness.createCode('pipe-cancel-src', {
+      'slow.sh': 'echo slow started\nsleep 60\n',
+      'never.sh': 'echo should not run\n',
+    });
+    const pipelineId = harness.submit('job-pipeline-cancel', {
+      jobType: 'Pipeline',
+      jobs: {
+        slow: { type: 'command', command: 'bash slow.sh ${{outputs.out}}', codeId, outputs: { out: {} } },
+        after: {
+          type: 'command',
+          command: 'bash never.sh ${{inputs.x}}',
+          codeId,
+          inputs: { x: { job_input_type: 'literal', value: '${{parent.jobs.slow.outputs.out}}' } },
+        },
+      },
+    });
+    await harness.waitFor(async () => {
+      const children = (await request(harness.historyUrl('job-pipeline-cancel', '/children'), { headers: AUTH })).json()
+        .value;
+      return children.length === 1 && children[0].status === 'Running';
+    }, 'the first step to run');
+    await harness.runtime.cancel(pipelineId);
+    assert.equal(harness.status(pipelineId), 'Canceled');
+    const children = (await request(harness.historyUrl('job-pipeline-cancel', '/children'), { headers: AUTH })).json()
+      .value;
+    assert.deepEqual(
+      children.map((c: { displayName: string; status: string }) => [c.displayName, c.status]),
+      [['slow', 'Canceled']],
+    );
   });
 
   it('records metrics posted through MLflow and reports MLflow errors in MLflow shape', async () => {
     harness.submit('job-metrics', { command: 'true' });
     await harness.waitForStatus(harness.jobId('job-metrics'), ['Completed']);
-    for (const [step, value] of [[0, 1.5], [1, 1.25]]) {
+    for (const [step, value] of [
+      [0, 1.5],
+      [1, 1.25],
+    ]) {
       const logged = await request(harness.mlflowUrl('runs/log-metric'), {
         method: 'POST',
         headers: AUTH,
@@ -214,7 +289,9 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
       assert.equal(logged.status, 200);
       assert.deepEqual(logged.json(), {});
     }
-    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=job-metrics&metric_key=rmse`, { headers: AUTH });
+    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=job-metrics&metric_key=rmse`, {
+      headers: AUTH,
+    });
     assert.deepEqual(history.json(), {
       metrics: [
         { key: 'rmse', value: 1.5, timestamp: 1000, step: 0 },
@@ -225,7 +302,11 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
     const missing = await request(`${harness.mlflowUrl('runs/get')}?run_id=no-such-run`, { headers: AUTH });
     assert.equal(missing.status, 404);
     assert.equal(missing.json().error_code, 'RESOURCE_DOES_NOT_EXIST');
-    const bad = await request(harness.mlflowUrl('runs/log-metric'), { method: 'POST', headers: AUTH, body: { run_id: 'job-metrics', key: 'x', value: 'abc' } });
+    const bad = await request(harness.mlflowUrl('runs/log-metric'), {
+      method: 'POST',
+      headers: AUTH,
+      body: { run_id: 'job-metrics', key: 'x', value: 'abc' },
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.json().error_code, 'INVALID_PARAMETER_VALUE');
     const unauthenticated = await request(`${harness.mlflowUrl('runs/get')}?run_id=job-metrics`);
@@ -263,8 +344,54 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
     assert.equal(details.status, 'Failed');
     assert.equal(details.error.error.message, 'boom');
     assert.equal(await harness.logText('seeded-done'), 'epoch 0\nepoch 1\nTraceback: boom\n');
-    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=seeded-done&metric_key=loss`, { headers: AUTH });
-    assert.deepEqual(history.json().metrics.map((m: { value: number }) => m.value), [0.8, 0.6]);
+    const history = await request(`${harness.mlflowUrl('metrics/get-history')}?run_id=seeded-done&metric_key=loss`, {
+      headers: AUTH,
+    });
+    assert.deepEqual(
+      history.json().metrics.map((m: { value: number }) => m.value),
+      [0.8, 0.6],
+    );
+  });
+
+  it('lists seeded pipeline steps as children, whether seeded with parentJobName or only tagged', async () => {
+    const jobResource = (name: string, properties: Record<string, unknown>, createdAt: string) => ({
+      id: harness.jobId(name),
+      name,
+      type: 'Microsoft.MachineLearningServices/workspaces/jobs',
+      properties: { status: 'Completed', experimentName: 'demo', ...properties },
+      systemData: { createdAt },
+    });
+    harness.store.put(jobResource('seeded-pipe', { jobType: 'Pipeline' }, '2024-01-01T00:00:00Z'));
+    harness.store.put(
+      jobResource(
+        'seeded-step-b',
+        { jobType: 'Command', displayName: 'b', properties: { 'azureml.pipelinerunid': 'seeded-pipe' } },
+        '2024-01-01T00:02:00Z',
+      ),
+    );
+    harness.store.put(
+      jobResource(
+        'seeded-step-a',
+        { jobType: 'Command', displayName: 'a', properties: { 'azureml.pipelinerunid': 'seeded-pipe' } },
+        '2024-01-01T00:01:00Z',
+      ),
+    );
+    harness.runtime.seedRunHistory(harness.jobId('seeded-step-a'), {
+      stdLog: 'step a log\n',
+      metrics: {},
+      params: {},
+      parentJobName: 'seeded-pipe',
+    });
+
+    const children = (await request(harness.historyUrl('seeded-pipe', '/children'), { headers: AUTH })).json().value;
+    assert.deepEqual(
+      children.map((c: { displayName: string; parentRunId: string }) => [c.displayName, c.parentRunId]),
+      [
+        ['a', 'seeded-pipe'],
+        ['b', 'seeded-pipe'],
+      ],
+    );
+    assert.equal(await harness.logText('seeded-step-a'), 'step a log\n');
   });
 
   it('accepts sweep jobs but leaves them NotStarted with a warning on the run', async () => {
@@ -278,11 +405,47 @@ describe('emulator runtime (real Azurite, real processes, real HTTP)', function 
   });
 });
 
+describe('emulator runtime process cleanup', function () {
+  this.timeout(60_000);
+
+  it('kills Azurite and running jobs when the emulator process exits without stop()', async () => {
+    const pidDir = mkdtempSync(path.join(os.tmpdir(), 'aml-exit-'));
+    let workDir = '';
+    try {
+      const child = spawnSync(
+        process.execPath,
+        ['--require', 'tsx/cjs', path.join(__dirname, 'runtimeExitChild.ts'), path.join(pidDir, 'sleep.pid')],
+        { encoding: 'utf8', timeout: 45_000 },
+      );
+      assert.equal(child.status, 0, child.stderr);
+      const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+        sleepPid: number;
+        blobEndpoint: string;
+        workDir: string;
+      };
+      workDir = report.workDir;
+      const deadline = Date.now() + 5000;
+      while (isAlive(report.sleepPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(!isAlive(report.sleepPid), 'the job process outlived the emulator');
+      await assert.rejects(fetch(`${report.blobEndpoint}?comp=list`), 'Azurite outlived the emulator');
+    } finally {
+      rmSync(pidDir, { recursive: true, force: true });
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** True while `pid` runs; a zombie (killed, not yet reaped by init) counts as dead. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }

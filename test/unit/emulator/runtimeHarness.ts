@@ -58,11 +58,15 @@ export class MemoryStore implements ResourceStore {
   }
 }
 
+/** Response JSON as tests probe it: shape checked by assertions, not by the compiler. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LooseJson = Record<string, any>;
+
 export interface HttpResult {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json<T = Record<string, any>>(): T;
+  json<T = LooseJson>(): T;
 }
 
 export function request(
@@ -101,7 +105,7 @@ export class RuntimeHarness {
   runtime!: SeedableJobRuntime;
   container!: ContainerClient;
   private server?: http.Server;
-  private workDir = '';
+  workDir = '';
 
   async start(): Promise<void> {
     this.workDir = mkdtempSync(path.join(os.tmpdir(), 'aml-runtime-test-'));
@@ -208,7 +212,11 @@ export class RuntimeHarness {
   }
 
   async waitForStatus(id: string, statuses: string[], timeoutMs = 20_000): Promise<string> {
-    await this.waitFor(() => statuses.includes(this.status(id) ?? ''), `${id} to reach ${statuses.join('/')}, is ${this.status(id)}`, timeoutMs);
+    await this.waitFor(
+      () => statuses.includes(this.status(id) ?? ''),
+      `${id} to reach ${statuses.join('/')}, is ${this.status(id)}`,
+      timeoutMs,
+    );
     return this.status(id)!;
   }
 
@@ -220,7 +228,7 @@ export class RuntimeHarness {
     return `${this.origin}/mlflow/v1.0${WS_ID}/api/2.0/mlflow/${endpoint}`;
   }
 
-  async runDetails(runId: string): Promise<Record<string, any>> {
+  async runDetails(runId: string): Promise<LooseJson> {
     const result = await request(this.historyUrl(runId, '/details'), { headers: AUTH });
     if (result.status !== 200) throw new Error(`details ${result.status}: ${result.text}`);
     return result.json();

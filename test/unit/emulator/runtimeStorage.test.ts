@@ -10,19 +10,37 @@ import { emulatorDatastoreProperties, startStorage, WORKSPACE_BLOBSTORE_CONTAINE
 describe('blob datastore URLs', () => {
   it('builds host-style URLs for Azure endpoints', () => {
     assert.equal(
-      datastoreContainerUrl({ accountName: 'acct', containerName: 'data', endpoint: 'core.windows.net', protocol: 'https' }),
+      datastoreContainerUrl({
+        accountName: 'acct',
+        containerName: 'data',
+        endpoint: 'core.windows.net',
+        protocol: 'https',
+      }),
       'https://acct.blob.core.windows.net/data',
     );
     assert.equal(
-      datastoreContainerUrl({ accountName: 'acct', containerName: 'data', endpoint: 'core.chinacloudapi.cn', protocol: 'https' }),
+      datastoreContainerUrl({
+        accountName: 'acct',
+        containerName: 'data',
+        endpoint: 'core.chinacloudapi.cn',
+        protocol: 'https',
+      }),
       'https://acct.blob.core.chinacloudapi.cn/data',
     );
-    assert.equal(datastoreContainerUrl({ accountName: 'acct', containerName: 'data' }), 'https://acct.blob.core.windows.net/data');
+    assert.equal(
+      datastoreContainerUrl({ accountName: 'acct', containerName: 'data' }),
+      'https://acct.blob.core.windows.net/data',
+    );
   });
 
   it('builds path-style URLs for loopback emulator endpoints', () => {
     assert.equal(
-      datastoreContainerUrl({ accountName: 'devstoreaccount1', containerName: 'c1', endpoint: '127.0.0.1:10000', protocol: 'http' }),
+      datastoreContainerUrl({
+        accountName: 'devstoreaccount1',
+        containerName: 'c1',
+        endpoint: '127.0.0.1:10000',
+        protocol: 'http',
+      }),
       'http://127.0.0.1:10000/devstoreaccount1/c1',
     );
     assert.ok(isLoopbackEndpoint('localhost:10000'));
@@ -69,7 +87,10 @@ describe('emulator storage (real Azurite)', function () {
     const containerUrl = datastoreContainerUrl(props);
     assert.equal(containerUrl, `${storage.blobEndpoint}/${WORKSPACE_BLOBSTORE_CONTAINER}`);
 
-    const service = new BlobServiceClient(storage.blobEndpoint, new StorageSharedKeyCredential(storage.accountName, storage.accountKey));
+    const service = new BlobServiceClient(
+      storage.blobEndpoint,
+      new StorageSharedKeyCredential(storage.accountName, storage.accountKey),
+    );
     const container = service.getContainerClient(props.containerName);
     await container.getBlockBlobClient('folder/hello.txt').upload('hello azurite', 13);
     const listed: string[] = [];
@@ -80,8 +101,14 @@ describe('emulator storage (real Azurite)', function () {
 
   it('rejects requests signed with a wrong key', async () => {
     const wrongKey = Buffer.from('not the key').toString('base64');
-    const service = new BlobServiceClient(storage.blobEndpoint, new StorageSharedKeyCredential(storage.accountName, wrongKey));
-    await assert.rejects(service.getContainerClient(WORKSPACE_BLOBSTORE_CONTAINER).getBlockBlobClient('x.txt').upload('x', 1), (error: { statusCode?: number }) => error.statusCode === 403);
+    const service = new BlobServiceClient(
+      storage.blobEndpoint,
+      new StorageSharedKeyCredential(storage.accountName, wrongKey),
+    );
+    await assert.rejects(
+      service.getContainerClient(WORKSPACE_BLOBSTORE_CONTAINER).getBlockBlobClient('x.txt').upload('x', 1),
+      (error: { statusCode?: number }) => error.statusCode === 403,
+    );
   });
 
   it('stops Azurite so the port no longer accepts connections', async () => {

@@ -1,0 +1,154 @@
+/**
+ * startEmulator: one HTTPS origin on 127.0.0.1 serving Entra ID, ARM (Microsoft.MachineLearningServices)
+ * and, through the runtime, discovery/run history/logs/MLflow, with Azurite behind it for blobs.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createArmHandler } from './arm/router';
+import type { ArmContext } from './arm/context';
+import { DEFAULT_PAGE_SIZE } from './arm/paging';
+import { defaultStateDir, ensureCertificate, type CertificatePaths } from './certificate';
+import type { EmulatorConnection, EmulatorOptions, RouteHandler, RunningEmulator } from './contracts';
+import { createEntraHandler } from './entra';
+import { FaultInjector } from './faults';
+import { readBody, sendArmError } from './http';
+import { createDirectory } from './principals';
+import { createJobRuntime, startStorage } from './runtime';
+import { buildSeed } from './seeds';
+import { registerSeededJobs } from './seeds/types';
+import { MemoryResourceStore } from './store';
+import { TokenIssuer } from './tokens';
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const stateDir = path.resolve(options.stateDir ?? defaultStateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const certificate = resolveCertificate(stateDir);
+  const workDir = path.join(stateDir, `work-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(workDir, { recursive: true });
+
+  const storage = await startStorage(workDir);
+  const directory = createDirectory([]);
+  const issuer = new TokenIssuer(directory.tenantId);
+  const faults = new FaultInjector();
+  const store = new MemoryResourceStore();
+
+  // Handlers are bound after listen() because they need the origin, which needs the port.
+  let dispatch: RouteHandler = async () => false;
+  const server = createServer(
+    { cert: readFileSync(certificate.certPath), key: readFileSync(certificate.keyPath) },
+    (req, res) => {
+      void (async () => {
+        try {
+          const body = await readBody(req);
+          const url = new URL(req.url ?? '/', origin);
+          if (await faults.handler(req, res, url, body)) return;
+          if ((await faults.apply(req, res, url)) === 'handled') return;
+          if (await dispatch(req, res, url, body)) return;
+          sendArmError(res, 404, 'NotFound', `No HTTP resource was found that matches the request URI '${url.origin}${url.pathname}'.`);
+        } catch (error) {
+          if (!res.headersSent) sendArmError(res, 500, 'InternalServerError', (error as Error).message);
+          else res.destroy();
+        }
+      })();
+    },
+  );
+  let origin = '';
+  try {
+    await listen(server, options.port ?? 0);
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
+  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const seed = buildSeed(options.seed, { origin, tenantId: directory.tenantId, storage, createdBy: directory.main.clientId });
+  for (const s of seed.subscriptions) directory.main.subscriptions.add(s.subscriptionId.toLowerCase());
+  for (const resource of seed.resources) store.put(resource);
+  registerSeededJobs(store, seed.jobHistories);
+
+  const jobRuntime = createJobRuntime({ store, storage, origin, workDir });
+  for (const info of seed.jobHistories) jobRuntime.seedRunHistory(info.jobId, info);
+
+  const armContext: ArmContext = {
+    store,
+    subscriptions: seed.subscriptions,
+    directory,
+    issuer,
+    origin,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    jobRuntime,
+    storage,
+    cancelOperations: new Map(),
+  };
+  const handlers: RouteHandler[] = [
+    createEntraHandler(directory, issuer, () => origin),
+    createArmHandler(armContext),
+    jobRuntime.handle,
+  ];
+  dispatch = async (req, res, url, body) => {
+    for (const handler of handlers) {
+      if (await handler(req, res, url, body)) return true;
+    }
+    return false;
+  };
+  for (const jobId of seed.jobsToStart) jobRuntime.start(jobId);
+
+  const connection: EmulatorConnection = {
+    armEndpoint: origin,
+    authorityHost: origin,
+    tenantId: directory.tenantId,
+    clientId: directory.main.clientId,
+    clientSecret: directory.main.secret,
+    subscriptionIds: seed.subscriptions.map((s) => s.subscriptionId),
+    caCertPath: certificate.certPath,
+    blobEndpoint: storage.blobEndpoint,
+    restrictedClientId: directory.restricted.clientId,
+    restrictedClientSecret: directory.restricted.secret,
+  };
+  writeFileSync(path.join(stateDir, 'connection.json'), `${JSON.stringify(connection, null, 2)}\n`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await jobRuntime.stop();
+      await storage.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  return { connection, origin, faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() }, stop };
+}
+
+/**
+ * The certificate clients trust is the one NODE_EXTRA_CA_CERTS names (Node reads it only at startup),
+ * so reuse that one when its key sits next to it; otherwise use/generate the state dir's own.
+ */
+function resolveCertificate(stateDir: string): CertificatePaths {
+  const inState = { certPath: path.join(stateDir, 'emulator-ca.pem'), keyPath: path.join(stateDir, 'emulator-ca.key') };
+  if (existsSync(inState.certPath) && existsSync(inState.keyPath)) return ensureCertificate(stateDir);
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    const keyPath = path.join(path.dirname(extra), 'emulator-ca.key');
+    if (existsSync(extra) && existsSync(keyPath)) return { certPath: path.resolve(extra), keyPath };
+  }
+  return ensureCertificate(stateDir);
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}
+
+export type { EmulatorConnection, EmulatorOptions, RunningEmulator } from './contracts';
