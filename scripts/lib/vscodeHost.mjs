@@ -108,6 +108,7 @@ export async function freePort() {
 /** Installs a VSIX into an extensions folder with the server's own CLI. */
 export function installVsix(vsix, extensionsDir) {
   const { vscodeDir: dir } = ensureHost();
+  mkdirSync(extensionsDir, { recursive: true });
   execFileSync(
     process.execPath,
     [join(dir, 'out', 'server-main.js'), '--install-extension', vsix, '--extensions-dir', extensionsDir, '--force'],

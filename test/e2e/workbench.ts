@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
-type Host = typeof import('../../scripts/lib/vscodeHost.mjs');
+type Host = typeof import('../../scripts/lib/vscodeHost.mjs', { with: { 'resolution-mode': 'import' } });
 
 /** A real VS Code workbench in headless Chromium with the packaged VSIX installed. */
 export interface Workbench {

@@ -37,12 +37,7 @@ export interface ResourceStore {
  * Handles one HTTP request if it owns the route; returns false to let the next handler try.
  * `url` is absolute (https://host:port/...), `body` is the complete request body.
  */
-export type RouteHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  body: Buffer,
-) => Promise<boolean>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 
 /** Where blobs live. The emulator starts one real Azurite and exposes its account through this. */
 export interface StorageRuntime {

@@ -22,11 +22,20 @@ export function createEntraHandler(directory: Directory, issuer: TokenIssuer, or
     ]);
 
   return async (req, res, url, body) => {
-    const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.exec(url.pathname);
+    const match =
+      /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.exec(
+        url.pathname,
+      );
     if (!match) return false;
     const [, tenant, route] = match;
     if (tenant.toLowerCase() !== directory.tenantId.toLowerCase()) {
-      sendAadError(res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      sendAadError(
+        res,
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
       return true;
     }
     const authority = `${origin()}/${directory.tenantId}`;
@@ -67,27 +76,56 @@ export function createEntraHandler(directory: Directory, issuer: TokenIssuer, or
       const secret = form.get('client_secret') ?? basic?.password ?? '';
       const grantType = form.get('grant_type');
       if (grantType !== 'client_credentials') {
-        sendAadError(res, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
+        sendAadError(
+          res,
+          400,
+          'unsupported_grant_type',
+          70003,
+          `The app requested an unsupported grant type '${grantType ?? ''}'.`,
+        );
         return true;
       }
       const principal = directory.byClientId(clientId);
       if (!principal) {
-        sendAadError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${directory.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+        sendAadError(
+          res,
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${clientId}' was not found in the directory '${directory.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+        );
         return true;
       }
       if (secret !== principal.secret) {
-        sendAadError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+        sendAadError(
+          res,
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        );
         return true;
       }
       const scopes = (form.get('scope') ?? '').split(' ').filter((s) => s.length > 0);
       const accepted = acceptedScopes();
       const resourceScopes = scopes.filter((s) => !['openid', 'profile', 'offline_access'].includes(s));
       if (resourceScopes.length !== 1 || !accepted.has(resourceScopes[0])) {
-        sendAadError(res, 400, 'invalid_resource', 500011, `The resource principal named ${resourceScopes.join(' ') || '(none)'} was not found in the tenant named ${directory.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+        sendAadError(
+          res,
+          400,
+          'invalid_resource',
+          500011,
+          `The resource principal named ${resourceScopes.join(' ') || '(none)'} was not found in the tenant named ${directory.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+        );
         return true;
       }
       const { token, expiresIn } = issuer.issue(principal.clientId, principal.objectId);
-      sendJson(res, 200, { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token });
+      sendJson(res, 200, {
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+        ext_expires_in: expiresIn,
+        access_token: token,
+      });
       return true;
     }
     return false;
@@ -106,7 +144,10 @@ function parseBasicAuth(header: string | undefined): { user: string; password: s
 function sendAadError(res: ServerResponse, status: number, error: string, code: number, description: string): void {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   sendJson(res, status, {
     error,
     error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

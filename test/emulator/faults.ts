@@ -42,7 +42,10 @@ export class FaultInjector {
   /** Applies the first matching rule; 'continue' means the normal handler must still answer. */
   async apply(req: IncomingMessage, res: ServerResponse, url: URL): Promise<FaultOutcome> {
     const active = this.rules.find(
-      (r) => r.remaining > 0 && r.pattern.test(url.pathname) && (!r.rule.method || r.rule.method.toUpperCase() === req.method),
+      (r) =>
+        r.remaining > 0 &&
+        r.pattern.test(url.pathname) &&
+        (!r.rule.method || r.rule.method.toUpperCase() === req.method),
     );
     if (!active) return 'continue';
     active.remaining -= 1;

@@ -47,7 +47,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
           if (await faults.handler(req, res, url, body)) return;
           if ((await faults.apply(req, res, url)) === 'handled') return;
           if (await dispatch(req, res, url, body)) return;
-          sendArmError(res, 404, 'NotFound', `No HTTP resource was found that matches the request URI '${url.origin}${url.pathname}'.`);
+          sendArmError(
+            res,
+            404,
+            'NotFound',
+            `No HTTP resource was found that matches the request URI '${url.origin}${url.pathname}'.`,
+          );
         } catch (error) {
           if (!res.headersSent) sendArmError(res, 500, 'InternalServerError', (error as Error).message);
           else res.destroy();
@@ -64,7 +69,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   }
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const seed = buildSeed(options.seed, { origin, tenantId: directory.tenantId, storage, createdBy: directory.main.clientId });
+  const seed = buildSeed(options.seed, {
+    origin,
+    tenantId: directory.tenantId,
+    storage,
+    createdBy: directory.main.clientId,
+  });
   for (const s of seed.subscriptions) directory.main.subscriptions.add(s.subscriptionId.toLowerCase());
   for (const resource of seed.resources) store.put(resource);
   registerSeededJobs(store, seed.jobHistories);

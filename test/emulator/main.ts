@@ -18,7 +18,8 @@ function parseArgs(argv: string[]): EmulatorOptions {
     switch (flag) {
       case '--seed': {
         const seed = needValue();
-        if (seed !== 'demo' && seed !== 'scale' && seed !== 'empty') throw new Error(`--seed must be demo, scale or empty; got ${seed}`);
+        if (seed !== 'demo' && seed !== 'scale' && seed !== 'empty')
+          throw new Error(`--seed must be demo, scale or empty; got ${seed}`);
         options.seed = seed;
         break;
       }
@@ -40,7 +41,8 @@ function parseArgs(argv: string[]): EmulatorOptions {
 
 function positiveInt(flag: string, text: string, allowZero: boolean): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`${flag} must be an integer${allowZero ? ' >= 0' : ' >= 1'}`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
+    throw new Error(`${flag} must be an integer${allowZero ? ' >= 0' : ' >= 1'}`);
   return n;
 }
 
@@ -70,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -40,7 +40,11 @@ export class TokenIssuer {
     return `https://sts.windows.net/${this.tenantId}/`;
   }
 
-  issue(clientId: string, objectId: string, lifetimeSeconds = TOKEN_LIFETIME_SECONDS): { token: string; expiresIn: number } {
+  issue(
+    clientId: string,
+    objectId: string,
+    lifetimeSeconds = TOKEN_LIFETIME_SECONDS,
+  ): { token: string; expiresIn: number } {
     const now = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       aud: ARM_AUDIENCE,
@@ -64,7 +68,11 @@ export class TokenIssuer {
   }
 
   verify(token: string): VerifyResult {
-    const invalid: VerifyResult = { ok: false, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' };
+    const invalid: VerifyResult = {
+      ok: false,
+      code: 'InvalidAuthenticationToken',
+      message: 'The access token is invalid.',
+    };
     const parts = token.split('.');
     if (parts.length !== 3) return invalid;
     const [headerPart, payloadPart, signaturePart] = parts;
@@ -83,7 +91,11 @@ export class TokenIssuer {
     }
     if (claims.tid !== this.tenantId || claims.iss !== this.issuer) return invalid;
     if (claims.aud.replace(/\/$/, '') !== ARM_AUDIENCE) {
-      return { ok: false, code: 'InvalidAuthenticationToken', message: `The access token has been obtained for wrong audience or resource '${claims.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'.` };
+      return {
+        ok: false,
+        code: 'InvalidAuthenticationToken',
+        message: `The access token has been obtained for wrong audience or resource '${claims.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'.`,
+      };
     }
     const now = Math.floor(Date.now() / 1000);
     if (claims.exp <= now) {
@@ -99,7 +111,9 @@ export class TokenIssuer {
   /** Public key as a JWK, served from the jwks_uri of the OpenID configuration. */
   jwks(): { keys: Array<Record<string, unknown>> } {
     const jwk = this.publicKey.export({ format: 'jwk' });
-    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, x5t: this.keyId, n: jwk.n, e: jwk.e, issuer: this.issuer }] };
+    return {
+      keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, x5t: this.keyId, n: jwk.n, e: jwk.e, issuer: this.issuer }],
+    };
   }
 }
 

@@ -34,7 +34,11 @@ export const SUBSCRIPTION_API_VERSIONS = ['2016-06-01', '2019-11-01', '2020-01-0
 export function requireApiVersion(url: URL, supported: string[], resourceType: string): string {
   const version = url.searchParams.get('api-version');
   if (!version) {
-    throw new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    throw new ArmError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
   }
   if (!supported.includes(version)) {
     throw new ArmError(

@@ -86,7 +86,14 @@ export function getVersion(ctx: ArmContext, wsId: string, kind: AssetKind, name:
   return resource;
 }
 
-export function putVersion(ctx: ArmContext, r: ArmRequest, wsId: string, kind: AssetKind, name: string, version: string): ArmResource {
+export function putVersion(
+  ctx: ArmContext,
+  r: ArmRequest,
+  wsId: string,
+  kind: AssetKind,
+  name: string,
+  version: string,
+): ArmResource {
   const normalized = validateBody(MAPPERS[kind].version, parseJsonBody(r.body));
   const resource = upsertVersion(ctx, r, wsId, kind, name, version, normalized.properties as Record<string, unknown>);
   return resource;

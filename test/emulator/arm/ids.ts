@@ -43,7 +43,10 @@ export interface WorkspaceRef {
 
 /** Splits a workspace (or deeper) id into its parts; undefined if it is not under a workspace. */
 export function parseWorkspaceId(id: string): WorkspaceRef | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)/i.exec(id);
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)/i.exec(
+      id,
+    );
   return match ? { subscriptionId: match[1], resourceGroup: match[2], workspace: match[3] } : undefined;
 }
 

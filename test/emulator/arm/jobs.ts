@@ -65,7 +65,13 @@ export function putJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: strin
     sendJson(r.res, 200, updated);
     return;
   }
-  const resource = newJobResource({ origin: ctx.origin, tenantId: ctx.directory.tenantId }, wsId, name, requested, systemDataForCreate(r.principal));
+  const resource = newJobResource(
+    { origin: ctx.origin, tenantId: ctx.directory.tenantId },
+    wsId,
+    name,
+    requested,
+    systemDataForCreate(r.principal),
+  );
   ctx.store.put(resource);
   sendJson(r.res, 201, resource);
   try {
@@ -117,7 +123,11 @@ export function cancelJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: st
   const job = getJob(ctx, wsId, name);
   const workspace = ctx.store.get(wsId);
   const operationId = `jc:${randomUUID()}`;
-  const operation = { jobId: job.id, state: 'running' as 'running' | 'succeeded' | 'failed', error: undefined as string | undefined };
+  const operation = {
+    jobId: job.id,
+    state: 'running' as 'running' | 'succeeded' | 'failed',
+    error: undefined as string | undefined,
+  };
   ctx.cancelOperations.set(operationId.toLowerCase(), operation);
   const finish = (): void => {
     // If the runtime did not record the final status, the service still reports the job Canceled.

@@ -15,7 +15,10 @@ export function systemDataForCreate(principal: Principal, now = new Date()): Non
   };
 }
 
-export function systemDataForUpdate(existing: ArmResource, principal: Principal): NonNullable<ArmResource['systemData']> {
+export function systemDataForUpdate(
+  existing: ArmResource,
+  principal: Principal,
+): NonNullable<ArmResource['systemData']> {
   return {
     ...existing.systemData,
     lastModifiedAt: new Date().toISOString(),
@@ -39,7 +42,11 @@ export function filterByListView(items: ArmResource[], url: URL): ArmResource[] 
   const view = (url.searchParams.get('listViewType') ?? 'ActiveOnly').toLowerCase();
   if (view === 'all') return items;
   if (view !== 'activeonly' && view !== 'archivedonly') {
-    throw new ArmError(400, 'UserError', `The value '${url.searchParams.get('listViewType') ?? ''}' is not valid for listViewType. Valid values: ActiveOnly, ArchivedOnly, All.`);
+    throw new ArmError(
+      400,
+      'UserError',
+      `The value '${url.searchParams.get('listViewType') ?? ''}' is not valid for listViewType. Valid values: ActiveOnly, ArchivedOnly, All.`,
+    );
   }
   const archivedWanted = view === 'archivedonly';
   return items.filter((r) => (r.properties.isArchived === true) === archivedWanted);

@@ -27,7 +27,10 @@ const eq = (a: string | undefined, b: string): boolean => a !== undefined && a.t
 
 export function createArmHandler(ctx: ArmContext): RouteHandler {
   return async (req, res, url, body) => {
-    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
     if (!eq(segments[0], 'subscriptions')) return false;
     try {
       const principal = authenticate(ctx, req.headers.authorization);
@@ -35,9 +38,19 @@ export function createArmHandler(ctx: ArmContext): RouteHandler {
       route(ctx, r, segments.slice(1));
     } catch (error) {
       if (error instanceof ArmError) {
-        sendJson(res, error.status, { error: { code: error.code, message: error.message, ...error.extra } }, error.headers);
+        sendJson(
+          res,
+          error.status,
+          { error: { code: error.code, message: error.message, ...error.extra } },
+          error.headers,
+        );
       } else {
-        sendArmError(res, 500, 'InternalServerError', `The emulator failed: ${(error as Error).stack ?? String(error)}`);
+        sendArmError(
+          res,
+          500,
+          'InternalServerError',
+          `The emulator failed: ${(error as Error).stack ?? String(error)}`,
+        );
       }
     }
     return true;
@@ -51,7 +64,12 @@ function route(ctx: ArmContext, r: ArmRequest, p: string[]): void {
     requireMethod(method, 'GET');
     requireApiVersion(r.url, SUBSCRIPTION_API_VERSIONS, 'subscriptions');
     const visible = ctx.subscriptions.filter((s) => r.principal.subscriptions.has(s.subscriptionId.toLowerCase()));
-    const page = paginate(visible.map((s) => subscriptionBody(ctx, s.subscriptionId, s.displayName)), r.url, ctx.origin, ctx.pageSize);
+    const page = paginate(
+      visible.map((s) => subscriptionBody(ctx, s.subscriptionId, s.displayName)),
+      r.url,
+      ctx.origin,
+      ctx.pageSize,
+    );
     sendJson(r.res, 200, { ...page, count: { type: 'Total', value: visible.length } });
     return;
   }
@@ -105,7 +123,11 @@ function route(ctx: ArmContext, r: ArmRequest, p: string[]): void {
   const wsName = p[6];
   const workspace = ctx.store.get(`${rgId}/providers/${PROVIDER}/workspaces/${wsName}`);
   if (!workspace) {
-    throw new ArmError(404, 'ResourceNotFound', `The Resource '${PROVIDER}/workspaces/${wsName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    throw new ArmError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${PROVIDER}/workspaces/${wsName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   }
   const wsId = workspace.id;
   if (p.length === 7) {
@@ -164,8 +186,12 @@ function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscrip
       requireMethod(method, 'GET');
       let items = ctx.store.children(wsId, 'datastores').sort((a, b) => a.name.localeCompare(b.name));
       const isDefault = r.url.searchParams.get('isDefault');
-      if (isDefault !== null) items = items.filter((d) => String(d.properties.isDefault === true) === isDefault.toLowerCase());
-      const names = r.url.searchParams.getAll('names').flatMap((n) => n.split(',')).filter((n) => n.length > 0);
+      if (isDefault !== null)
+        items = items.filter((d) => String(d.properties.isDefault === true) === isDefault.toLowerCase());
+      const names = r.url.searchParams
+        .getAll('names')
+        .flatMap((n) => n.split(','))
+        .filter((n) => n.length > 0);
       if (names.length > 0) items = items.filter((d) => names.some((n) => eq(n, d.name)));
       return respondPage(ctx, r, items, pageSizeFrom(ctx, r.url));
     }
@@ -232,7 +258,11 @@ function subscriptionBody(ctx: ArmContext, subscriptionId: string, displayName: 
     tenantId: ctx.directory.tenantId,
     displayName,
     state: 'Enabled',
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
   };
 }
 
@@ -256,5 +286,9 @@ function requireMethod(actual: string, expected: string): void {
 }
 
 function unknownRoute(r: ArmRequest): ArmError {
-  return new ArmError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${r.url.origin}${r.url.pathname}'.`);
+  return new ArmError(
+    404,
+    'NotFound',
+    `No HTTP resource was found that matches the request URI '${r.url.origin}${r.url.pathname}'.`,
+  );
 }

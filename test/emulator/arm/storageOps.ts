@@ -1,6 +1,11 @@
 /** Operations that hand out storage access: datastore listSecrets and code startPendingUpload. */
 import { randomUUID } from 'node:crypto';
-import { ContainerSASPermissions, generateBlobSASQueryParameters, SASProtocol, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  SASProtocol,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { ArmError, isRecord, notFound, sendJson } from '../http';
 import type { ArmContext, ArmRequest } from './context';
 import { parseWorkspaceId } from './ids';
@@ -14,10 +19,17 @@ export function listDatastoreSecrets(ctx: ArmContext, r: ArmRequest, wsId: strin
       sendJson(r.res, 200, { secretsType: 'AccountKey', key: ctx.storage.accountKey });
       return;
     case 'Sas':
-      sendJson(r.res, 200, { secretsType: 'Sas', sasToken: containerSas(ctx, String(datastore.properties.containerName), 24) });
+      sendJson(r.res, 200, {
+        secretsType: 'Sas',
+        sasToken: containerSas(ctx, String(datastore.properties.containerName), 24),
+      });
       return;
     default:
-      throw new ArmError(400, 'UserError', `Datastore '${name}' uses credentials of type '${String(credentials.credentialsType)}', which have no secrets to list.`);
+      throw new ArmError(
+        400,
+        'UserError',
+        `Datastore '${name}' uses credentials of type '${String(credentials.credentialsType)}', which have no secrets to list.`,
+      );
   }
 }
 
@@ -34,11 +46,19 @@ export function startPendingUpload(ctx: ArmContext, r: ArmRequest, wsId: string,
   }
   const uploadType = request.pendingUploadType ?? 'TemporaryBlobReference';
   if (uploadType !== 'TemporaryBlobReference' && uploadType !== 'None') {
-    throw new ArmError(400, 'UserError', `pendingUploadType must be 'TemporaryBlobReference' or 'None'; got '${String(uploadType)}'.`);
+    throw new ArmError(
+      400,
+      'UserError',
+      `pendingUploadType must be 'TemporaryBlobReference' or 'None'; got '${String(uploadType)}'.`,
+    );
   }
   const existing = ctx.store.get(`${wsId}/codes/${name}/versions/${version}`);
   if (existing) {
-    throw new ArmError(409, 'UserError', `Code version '${name}:${version}' already exists; a pending upload can only be started for a new version.`);
+    throw new ArmError(
+      409,
+      'UserError',
+      `Code version '${name}:${version}' already exists; a pending upload can only be started for a new version.`,
+    );
   }
   const pendingUploadId = typeof request.pendingUploadId === 'string' ? request.pendingUploadId : randomUUID();
   const containerName = defaultBlobContainer(ctx, wsId);
@@ -58,9 +78,11 @@ export function startPendingUpload(ctx: ArmContext, r: ArmRequest, wsId: string,
 /** Container of the workspace's default datastore (workspaceblobstore). */
 function defaultBlobContainer(ctx: ArmContext, wsId: string): string {
   const datastores = ctx.store.children(wsId, 'datastores');
-  const preferred = datastores.find((d) => d.properties.isDefault === true) ?? datastores.find((d) => d.name === 'workspaceblobstore');
+  const preferred =
+    datastores.find((d) => d.properties.isDefault === true) ?? datastores.find((d) => d.name === 'workspaceblobstore');
   const container = preferred?.properties.containerName;
-  if (typeof container !== 'string') throw new ArmError(400, 'UserError', 'The workspace has no default blob datastore.');
+  if (typeof container !== 'string')
+    throw new ArmError(400, 'UserError', 'The workspace has no default blob datastore.');
   return container;
 }
 

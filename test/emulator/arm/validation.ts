@@ -32,7 +32,11 @@ export function validateBody(mapperName: BodyMapperName, body: unknown): Record<
   if (!isRecord(body)) throw new ArmError(400, 'UserError', 'The request body must be a JSON object.');
   const hasPropertiesBag = mapper.type.modelProperties?.properties !== undefined;
   if (hasPropertiesBag && !isRecord(body.properties)) {
-    throw new ArmError(400, 'UserError', "The request content was invalid and could not be deserialized: 'properties' is required.");
+    throw new ArmError(
+      400,
+      'UserError',
+      "The request content was invalid and could not be deserialized: 'properties' is required.",
+    );
   }
   if (hasPropertiesBag) checkDiscriminator(mapper, body.properties as Record<string, unknown>);
   let normalized: unknown;
@@ -43,7 +47,26 @@ export function validateBody(mapperName: BodyMapperName, body: unknown): Record<
     throw new ArmError(400, 'UserError', `The request body is invalid: ${(error as Error).message}`);
   }
   if (!isRecord(normalized)) throw new ArmError(400, 'UserError', 'The request body is invalid.');
-  return normalized;
+  // The 2.1.1 mappers predate newer api-versions and drop some fields (e.g. uri/mode of uri_file job
+  // outputs), so keep what the client sent on top of the normalized defaults, minus service-owned fields.
+  const merged = mergeKeepingSent(normalized, body) as Record<string, unknown>;
+  if (isRecord(merged.properties)) {
+    for (const field of SERVICE_OWNED_FIELDS) delete merged.properties[field];
+  }
+  return merged;
+}
+
+/** Fields the service computes; a client cannot set them. */
+const SERVICE_OWNED_FIELDS = ['status', 'latestVersion', 'nextVersion', 'provisioningState'];
+
+function mergeKeepingSent(normalized: unknown, sent: unknown): unknown {
+  if (isRecord(normalized) && isRecord(sent)) {
+    const result: Record<string, unknown> = { ...normalized };
+    for (const [key, value] of Object.entries(sent))
+      result[key] = key in normalized ? mergeKeepingSent(normalized[key], value) : value;
+    return result;
+  }
+  return sent === undefined ? normalized : sent;
 }
 
 /** core-client falls back to the base type for an unknown discriminator value; the service rejects it. */

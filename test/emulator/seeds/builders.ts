@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import type { ArmResource } from '../contracts';
 import { childType, mlflowTrackingUri, versionType, WORKSPACE_TYPE, workspaceId, type WorkspaceRef } from '../arm/ids';
 import { newJobResource } from '../arm/jobs';
-import { emulatorDatastoreProperties, WORKSPACE_ARTIFACTSTORE_CONTAINER, WORKSPACE_BLOBSTORE_CONTAINER } from '../runtime';
+import {
+  emulatorDatastoreProperties,
+  WORKSPACE_ARTIFACTSTORE_CONTAINER,
+  WORKSPACE_BLOBSTORE_CONTAINER,
+} from '../runtime';
 import type { SeedContext } from './types';
 
 /** A UUID derived from a string, so every run of a seed produces the same ids. */
@@ -12,7 +16,11 @@ export function stableUuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function systemData(ctx: SeedContext, createdAt: Date, modifiedAt: Date = createdAt): NonNullable<ArmResource['systemData']> {
+export function systemData(
+  ctx: SeedContext,
+  createdAt: Date,
+  modifiedAt: Date = createdAt,
+): NonNullable<ArmResource['systemData']> {
   return {
     createdAt: createdAt.toISOString(),
     createdBy: ctx.createdBy,
@@ -26,7 +34,13 @@ export function systemData(ctx: SeedContext, createdAt: Date, modifiedAt: Date =
 export function workspaceResource(
   ctx: SeedContext,
   ws: WorkspaceRef,
-  options: { location: string; friendlyName: string; description: string; createdAt: Date; tags?: Record<string, string> },
+  options: {
+    location: string;
+    friendlyName: string;
+    description: string;
+    createdAt: Date;
+    tags?: Record<string, string>;
+  },
 ): ArmResource {
   const rg = `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers`;
   const short = ws.workspace.replace(/[^a-z0-9]/gi, '').toLowerCase();
@@ -125,7 +139,12 @@ export function computeResource(
           allocationStateTransitionTime: createdAt.toISOString(),
           remoteLoginPortPublicAccess: 'Enabled',
         }
-      : { vmSize, state: 'Running', applicationSharingPolicy: 'Personal', sshSettings: { sshPublicAccess: 'Disabled' } };
+      : {
+          vmSize,
+          state: 'Running',
+          applicationSharingPolicy: 'Personal',
+          sshSettings: { sshPublicAccess: 'Disabled' },
+        };
   return {
     id: `${wsId}/computes/${name}`,
     name,

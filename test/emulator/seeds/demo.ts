@@ -61,9 +61,19 @@ export function demoSeed(ctx: SeedContext): SeedData {
   const jobsToStart: string[] = [];
 
   const workspaces = [
-    { ref: DEMO_WORKSPACES.vision, location: 'eastus', friendlyName: 'Vision (dev)', description: 'Image classification experiments' },
+    {
+      ref: DEMO_WORKSPACES.vision,
+      location: 'eastus',
+      friendlyName: 'Vision (dev)',
+      description: 'Image classification experiments',
+    },
     { ref: DEMO_WORKSPACES.nlp, location: 'westeurope', friendlyName: 'NLP (dev)', description: 'Text models' },
-    { ref: DEMO_WORKSPACES.prod, location: 'eastus', friendlyName: 'Production', description: 'Promoted models and scheduled retraining' },
+    {
+      ref: DEMO_WORKSPACES.prod,
+      location: 'eastus',
+      friendlyName: 'Production',
+      description: 'Promoted models and scheduled retraining',
+    },
   ];
   for (const [index, w] of workspaces.entries()) {
     const wsId = workspaceId(w.ref.subscriptionId, w.ref.resourceGroup, w.ref.workspace);
@@ -72,15 +82,29 @@ export function demoSeed(ctx: SeedContext): SeedData {
     resources.push(...defaultDatastores(ctx, wsId, created));
     resources.push(computeResource(ctx, wsId, w.location, 'cpu-cluster', 'AmlCompute', 'STANDARD_DS3_V2', created));
     resources.push(computeResource(ctx, wsId, w.location, 'gpu-cluster', 'AmlCompute', 'STANDARD_NC6S_V3', created));
-    resources.push(computeResource(ctx, wsId, w.location, 'dev-instance', 'ComputeInstance', 'STANDARD_DS11_V2', created));
+    resources.push(
+      computeResource(ctx, wsId, w.location, 'dev-instance', 'ComputeInstance', 'STANDARD_DS11_V2', created),
+    );
     resources.push(...environments(ctx, wsId, created));
     resources.push(...components(ctx, wsId, created));
     resources.push(...dataAssets(ctx, wsId, created));
   }
 
-  const vision = workspaceId(DEMO_WORKSPACES.vision.subscriptionId, DEMO_WORKSPACES.vision.resourceGroup, DEMO_WORKSPACES.vision.workspace);
-  const nlp = workspaceId(DEMO_WORKSPACES.nlp.subscriptionId, DEMO_WORKSPACES.nlp.resourceGroup, DEMO_WORKSPACES.nlp.workspace);
-  const prod = workspaceId(DEMO_WORKSPACES.prod.subscriptionId, DEMO_WORKSPACES.prod.resourceGroup, DEMO_WORKSPACES.prod.workspace);
+  const vision = workspaceId(
+    DEMO_WORKSPACES.vision.subscriptionId,
+    DEMO_WORKSPACES.vision.resourceGroup,
+    DEMO_WORKSPACES.vision.workspace,
+  );
+  const nlp = workspaceId(
+    DEMO_WORKSPACES.nlp.subscriptionId,
+    DEMO_WORKSPACES.nlp.resourceGroup,
+    DEMO_WORKSPACES.nlp.workspace,
+  );
+  const prod = workspaceId(
+    DEMO_WORKSPACES.prod.subscriptionId,
+    DEMO_WORKSPACES.prod.resourceGroup,
+    DEMO_WORKSPACES.prod.workspace,
+  );
 
   // 26 terminal command jobs over three experiments, plus a pipeline with 3 steps, plus 2 running jobs.
   const experiments = ['iris-training', 'image-classification', 'sentiment-analysis'];
@@ -120,7 +144,13 @@ export function demoSeed(ctx: SeedContext): SeedData {
       tags: { kind: 'pipeline', owner: 'demo' },
       computeId: `${vision}/computes/cpu-cluster`,
       settings: { default_compute: `${vision}/computes/cpu-cluster`, continue_on_step_failure: false },
-      inputs: { raw: { jobInputType: 'uri_file', uri: datastorePath('workspaceblobstore', 'demo/iris/iris.csv'), mode: 'ReadOnlyMount' } },
+      inputs: {
+        raw: {
+          jobInputType: 'uri_file',
+          uri: datastorePath('workspaceblobstore', 'demo/iris/iris.csv'),
+          mode: 'ReadOnlyMount',
+        },
+      },
       jobs: Object.fromEntries(
         steps.map((step, index) => [
           step,
@@ -148,7 +178,11 @@ export function demoSeed(ctx: SeedContext): SeedData {
       childName,
       {
         ...commandJobProperties(vision, 'iris-training', step, 0.01, index),
-        properties: { [PIPELINE_PARENT_PROPERTY]: pipelineName, 'azureml.nodeid': step, 'azureml.runsource': 'azureml.StepRun' },
+        properties: {
+          [PIPELINE_PARENT_PROPERTY]: pipelineName,
+          'azureml.nodeid': step,
+          'azureml.runsource': 'azureml.StepRun',
+        },
       },
       'Completed',
       created,
@@ -163,7 +197,13 @@ export function demoSeed(ctx: SeedContext): SeedData {
     const experiment = index === 0 ? 'image-classification' : 'sentiment-analysis';
     const name = `live_${stableUuid(`demo-running-${index}`).slice(0, 8)}`;
     const now = new Date(Date.now() - (2 - index) * 1000);
-    const properties = { ...commandJobProperties(wsId, experiment, `${experiment} (live)`, 0.01, index), command: LONG_RUNNING_COMMAND, codeId: undefined, inputs: {}, outputs: {} };
+    const properties = {
+      ...commandJobProperties(wsId, experiment, `${experiment} (live)`, 0.01, index),
+      command: LONG_RUNNING_COMMAND,
+      codeId: undefined,
+      inputs: {},
+      outputs: {},
+    };
     const job = jobResource(ctx, wsId, name, properties, 'NotStarted', now);
     resources.push(job);
     jobsToStart.push(job.id);
@@ -175,13 +215,24 @@ export function demoSeed(ctx: SeedContext): SeedData {
   resources.push(...models(ctx, prod, 'iris-classifier', 2, [2], addMinutes(BASE, 1200), jobHistories));
   resources.push(
     ...assetWithVersions(ctx, vision, 'codes', 'train-src', [
-      { version: '1', createdAt: BASE, properties: { codeUri: `${ctx.storage.blobEndpoint}/azureml-blobstore-00000000-0000-4000-8000-000000000000/LocalUpload/train-src/1`, description: 'training scripts' } },
+      {
+        version: '1',
+        createdAt: BASE,
+        properties: {
+          codeUri: `${ctx.storage.blobEndpoint}/azureml-blobstore-00000000-0000-4000-8000-000000000000/LocalUpload/train-src/1`,
+          description: 'training scripts',
+        },
+      },
     ]),
   );
 
   return {
     subscriptions: [
-      { subscriptionId: DEMO_SUBSCRIPTIONS.dev, displayName: 'Contoso ML Dev', resourceGroups: ['rg-ml-dev', 'rg-shared'] },
+      {
+        subscriptionId: DEMO_SUBSCRIPTIONS.dev,
+        displayName: 'Contoso ML Dev',
+        resourceGroups: ['rg-ml-dev', 'rg-shared'],
+      },
       { subscriptionId: DEMO_SUBSCRIPTIONS.prod, displayName: 'Contoso ML Prod', resourceGroups: ['rg-ml-prod'] },
     ],
     resources,
@@ -190,7 +241,13 @@ export function demoSeed(ctx: SeedContext): SeedData {
   };
 }
 
-function commandJobProperties(wsId: string, experiment: string, displayName: string, lr: number, i: number): Record<string, unknown> {
+function commandJobProperties(
+  wsId: string,
+  experiment: string,
+  displayName: string,
+  lr: number,
+  i: number,
+): Record<string, unknown> {
   return {
     jobType: 'Command',
     displayName,
@@ -202,7 +259,11 @@ function commandJobProperties(wsId: string, experiment: string, displayName: str
     codeId: `${wsId}/codes/train-src/versions/1`,
     command: `python train.py --learning-rate ${lr} --epochs 10 --data \${{inputs.training_data}} --model-dir \${{outputs.model}}`,
     inputs: {
-      training_data: { jobInputType: 'uri_file', uri: datastorePath('workspaceblobstore', 'demo/iris/iris.csv'), mode: 'ReadOnlyMount' },
+      training_data: {
+        jobInputType: 'uri_file',
+        uri: datastorePath('workspaceblobstore', 'demo/iris/iris.csv'),
+        mode: 'ReadOnlyMount',
+      },
       learning_rate: { jobInputType: 'literal', value: String(lr) },
     },
     outputs: {
@@ -215,13 +276,22 @@ function commandJobProperties(wsId: string, experiment: string, displayName: str
 
 function history(jobId: string, created: Date, minutes: number, status: string, lr: number, i: number): SeededJobInfo {
   const steps = 10;
-  const loss = Array.from({ length: steps }, (_, s) => round(1.2 * Math.exp(-lr * 20 * (s + 1)) + 0.05 + (i % 3) * 0.01));
-  const accuracy = Array.from({ length: steps }, (_, s) => round(Math.min(0.99, 0.55 + (s + 1) * lr * 4 + (i % 4) * 0.01)));
+  const loss = Array.from({ length: steps }, (_, s) =>
+    round(1.2 * Math.exp(-lr * 20 * (s + 1)) + 0.05 + (i % 3) * 0.01),
+  );
+  const accuracy = Array.from({ length: steps }, (_, s) =>
+    round(Math.min(0.99, 0.55 + (s + 1) * lr * 4 + (i % 4) * 0.01)),
+  );
   const failed = status === 'Failed';
   const lines = [`Starting training with learning rate ${lr}`];
   const upTo = failed ? 4 : status === 'Canceled' ? 6 : steps;
   for (let s = 0; s < upTo; s++) lines.push(`epoch ${s + 1}/${steps} loss=${loss[s]} accuracy=${accuracy[s]}`);
-  if (failed) lines.push('Traceback (most recent call last):', '  File "train.py", line 42, in <module>', 'ValueError: Input contains NaN');
+  if (failed)
+    lines.push(
+      'Traceback (most recent call last):',
+      '  File "train.py", line 42, in <module>',
+      'ValueError: Input contains NaN',
+    );
   if (!failed && status !== 'Canceled') lines.push('Training complete, model saved to outputs/model');
   return {
     jobId,
@@ -231,7 +301,13 @@ function history(jobId: string, created: Date, minutes: number, status: string, 
     metrics: { loss: loss.slice(0, upTo), accuracy: accuracy.slice(0, upTo) },
     params: { learning_rate: String(lr), epochs: String(steps) },
     ...(failed
-      ? { error: { code: 'UserError', message: "Execution failed. User process 'python' exited with status code 1. Please check log file 'user_logs/std_log.txt' for error details. Error: ValueError: Input contains NaN" } }
+      ? {
+          error: {
+            code: 'UserError',
+            message:
+              "Execution failed. User process 'python' exited with status code 1. Please check log file 'user_logs/std_log.txt' for error details. Error: ValueError: Input contains NaN",
+          },
+        }
       : {}),
   };
 }
@@ -243,11 +319,42 @@ function round(value: number): number {
 function environments(ctx: SeedContext, wsId: string, created: Date): ArmResource[] {
   return [
     ...assetWithVersions(ctx, wsId, 'environments', 'sklearn-env', [
-      { version: '1', createdAt: created, properties: { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest', osType: 'Linux', environmentType: 'UserCreated', condaFile: 'name: sklearn\ndependencies:\n  - python=3.10\n  - pip:\n    - scikit-learn==1.3.2\n    - mlflow\n', description: 'scikit-learn 1.3' } },
-      { version: '2', createdAt: addMinutes(created, 30), properties: { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest', osType: 'Linux', environmentType: 'UserCreated', condaFile: 'name: sklearn\ndependencies:\n  - python=3.11\n  - pip:\n    - scikit-learn==1.5.0\n    - mlflow\n', description: 'scikit-learn 1.5' } },
+      {
+        version: '1',
+        createdAt: created,
+        properties: {
+          image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest',
+          osType: 'Linux',
+          environmentType: 'UserCreated',
+          condaFile:
+            'name: sklearn\ndependencies:\n  - python=3.10\n  - pip:\n    - scikit-learn==1.3.2\n    - mlflow\n',
+          description: 'scikit-learn 1.3',
+        },
+      },
+      {
+        version: '2',
+        createdAt: addMinutes(created, 30),
+        properties: {
+          image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest',
+          osType: 'Linux',
+          environmentType: 'UserCreated',
+          condaFile:
+            'name: sklearn\ndependencies:\n  - python=3.11\n  - pip:\n    - scikit-learn==1.5.0\n    - mlflow\n',
+          description: 'scikit-learn 1.5',
+        },
+      },
     ]),
     ...assetWithVersions(ctx, wsId, 'environments', 'pytorch-env', [
-      { version: '1', createdAt: addMinutes(created, 40), properties: { image: 'mcr.microsoft.com/azureml/curated/acpt-pytorch-2.2-cuda12.1:latest', osType: 'Linux', environmentType: 'UserCreated', description: 'PyTorch 2.2 with CUDA 12.1' } },
+      {
+        version: '1',
+        createdAt: addMinutes(created, 40),
+        properties: {
+          image: 'mcr.microsoft.com/azureml/curated/acpt-pytorch-2.2-cuda12.1:latest',
+          osType: 'Linux',
+          environmentType: 'UserCreated',
+          description: 'PyTorch 2.2 with CUDA 12.1',
+        },
+      },
     ]),
   ];
 }
@@ -266,25 +373,66 @@ function components(ctx: SeedContext, wsId: string, created: Date): ArmResource[
   });
   return [
     ...assetWithVersions(ctx, wsId, 'components', 'prep_data', [
-      { version: '1', createdAt: created, properties: { componentSpec: spec('prep_data', '1', 'python prep.py --data ${{inputs.data}} --out ${{outputs.output}}'), description: 'Cleans raw data' } },
+      {
+        version: '1',
+        createdAt: created,
+        properties: {
+          componentSpec: spec('prep_data', '1', 'python prep.py --data ${{inputs.data}} --out ${{outputs.output}}'),
+          description: 'Cleans raw data',
+        },
+      },
     ]),
     ...assetWithVersions(ctx, wsId, 'components', 'train_model', [
-      { version: '1', createdAt: created, properties: { componentSpec: spec('train_model', '1', 'python train.py --data ${{inputs.data}} --model ${{outputs.output}}'), description: 'Trains a model' } },
-      { version: '2', createdAt: addMinutes(created, 90), properties: { componentSpec: spec('train_model', '2', 'python train.py --epochs 20 --data ${{inputs.data}} --model ${{outputs.output}}'), description: 'Trains longer' } },
+      {
+        version: '1',
+        createdAt: created,
+        properties: {
+          componentSpec: spec(
+            'train_model',
+            '1',
+            'python train.py --data ${{inputs.data}} --model ${{outputs.output}}',
+          ),
+          description: 'Trains a model',
+        },
+      },
+      {
+        version: '2',
+        createdAt: addMinutes(created, 90),
+        properties: {
+          componentSpec: spec(
+            'train_model',
+            '2',
+            'python train.py --epochs 20 --data ${{inputs.data}} --model ${{outputs.output}}',
+          ),
+          description: 'Trains longer',
+        },
+      },
     ]),
   ];
 }
 
 function dataAssets(ctx: SeedContext, wsId: string, created: Date): ArmResource[] {
-  const versions = (count: number, make: (v: number) => Record<string, unknown>): Array<{ version: string; createdAt: Date; properties: Record<string, unknown> }> =>
-    Array.from({ length: count }, (_, index) => ({ version: String(index + 1), createdAt: addMinutes(created, 60 * index), properties: make(index + 1) }));
+  const versions = (
+    count: number,
+    make: (v: number) => Record<string, unknown>,
+  ): Array<{ version: string; createdAt: Date; properties: Record<string, unknown> }> =>
+    Array.from({ length: count }, (_, index) => ({
+      version: String(index + 1),
+      createdAt: addMinutes(created, 60 * index),
+      properties: make(index + 1),
+    }));
   return [
     ...assetWithVersions(
       ctx,
       wsId,
       'data',
       'iris-csv',
-      versions(3, (v) => ({ dataType: 'uri_file', dataUri: datastorePath('workspaceblobstore', `demo/iris/v${v}/iris.csv`), description: `Iris measurements, revision ${v}`, tags: { format: 'csv', ...(v === 3 ? { validated: 'true' } : {}) } })),
+      versions(3, (v) => ({
+        dataType: 'uri_file',
+        dataUri: datastorePath('workspaceblobstore', `demo/iris/v${v}/iris.csv`),
+        description: `Iris measurements, revision ${v}`,
+        tags: { format: 'csv', ...(v === 3 ? { validated: 'true' } : {}) },
+      })),
       { dataType: 'uri_file', description: 'Iris flower measurements' },
     ),
     ...assetWithVersions(
@@ -292,7 +440,12 @@ function dataAssets(ctx: SeedContext, wsId: string, created: Date): ArmResource[
       wsId,
       'data',
       'flower-images',
-      versions(2, (v) => ({ dataType: 'uri_folder', dataUri: datastorePath('workspaceblobstore', `demo/flowers/v${v}/`), description: `Labelled flower photos, batch ${v}`, tags: { format: 'jpeg' } })),
+      versions(2, (v) => ({
+        dataType: 'uri_folder',
+        dataUri: datastorePath('workspaceblobstore', `demo/flowers/v${v}/`),
+        description: `Labelled flower photos, batch ${v}`,
+        tags: { format: 'jpeg' },
+      })),
       { dataType: 'uri_folder', description: 'Flower photos by class' },
     ),
     ...assetWithVersions(
@@ -300,13 +453,27 @@ function dataAssets(ctx: SeedContext, wsId: string, created: Date): ArmResource[
       wsId,
       'data',
       'taxi-trips',
-      versions(4, (v) => ({ dataType: 'mltable', dataUri: datastorePath('workspaceblobstore', `demo/taxi/v${v}/`), referencedUris: [datastorePath('workspaceblobstore', `demo/taxi/v${v}/trips.parquet`)], description: `NYC taxi trips, month ${v}`, tags: { format: 'parquet' } })),
+      versions(4, (v) => ({
+        dataType: 'mltable',
+        dataUri: datastorePath('workspaceblobstore', `demo/taxi/v${v}/`),
+        referencedUris: [datastorePath('workspaceblobstore', `demo/taxi/v${v}/trips.parquet`)],
+        description: `NYC taxi trips, month ${v}`,
+        tags: { format: 'parquet' },
+      })),
       { dataType: 'mltable', description: 'NYC taxi trips as MLTable' },
     ),
   ];
 }
 
-function models(ctx: SeedContext, wsId: string, name: string, count: number, candidates: number[], start: Date, jobs: SeededJobInfo[]): ArmResource[] {
+function models(
+  ctx: SeedContext,
+  wsId: string,
+  name: string,
+  count: number,
+  candidates: number[],
+  start: Date,
+  jobs: SeededJobInfo[],
+): ArmResource[] {
   const wsJobs = jobs.filter((j) => j.jobId.toLowerCase().startsWith(`${wsId.toLowerCase()}/jobs/`));
   return assetWithVersions(
     ctx,
@@ -322,10 +489,15 @@ function models(ctx: SeedContext, wsId: string, name: string, count: number, can
         createdAt: addMinutes(start, index * 120),
         properties: {
           modelType: index % 2 === 0 ? 'mlflow_model' : 'custom_model',
-          modelUri: jobName ? `azureml://jobs/${jobName}/outputs/artifacts/paths/model/` : datastorePath('workspaceblobstore', `models/${name}/${version}/`),
+          modelUri: jobName
+            ? `azureml://jobs/${jobName}/outputs/artifacts/paths/model/`
+            : datastorePath('workspaceblobstore', `models/${name}/${version}/`),
           jobName,
           description: `${name} v${version}`,
-          tags: { framework: name.includes('bert') ? 'pytorch' : 'sklearn', ...(candidates.includes(version) ? { stage: 'candidate' } : {}) },
+          tags: {
+            framework: name.includes('bert') ? 'pytorch' : 'sklearn',
+            ...(candidates.includes(version) ? { stage: 'candidate' } : {}),
+          },
           properties: { accuracy: String(0.8 + version * 0.02) },
           flavors: index % 2 === 0 ? { python_function: { data: { loader_module: 'mlflow.sklearn' } } } : {},
         },

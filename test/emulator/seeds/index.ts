@@ -17,7 +17,11 @@ export function buildSeed(name: SeedName, ctx: SeedContext): SeedData {
 }
 
 export const EMPTY_SUBSCRIPTION = '0e3b7c1d-0000-4000-8000-0000000e3b7c';
-export const EMPTY_WORKSPACE = { subscriptionId: EMPTY_SUBSCRIPTION, resourceGroup: 'rg-empty', workspace: 'mlw-empty' };
+export const EMPTY_WORKSPACE = {
+  subscriptionId: EMPTY_SUBSCRIPTION,
+  resourceGroup: 'rg-empty',
+  workspace: 'mlw-empty',
+};
 
 /**
  * One subscription with one workspace holding only its default datastores: the emulator cannot create
@@ -30,7 +34,12 @@ export function emptySeed(ctx: SeedContext): SeedData {
   return {
     subscriptions: [{ subscriptionId: EMPTY_SUBSCRIPTION, displayName: 'Empty', resourceGroups: [ws.resourceGroup] }],
     resources: [
-      workspaceResource(ctx, ws, { location: 'eastus', friendlyName: 'Empty workspace', description: '', createdAt: created }),
+      workspaceResource(ctx, ws, {
+        location: 'eastus',
+        friendlyName: 'Empty workspace',
+        description: '',
+        createdAt: created,
+      }),
       ...defaultDatastores(ctx, wsId, created),
     ],
     jobHistories: [],

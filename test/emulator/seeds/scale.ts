@@ -4,11 +4,23 @@
  */
 import type { ArmResource } from '../contracts';
 import { workspaceId, type WorkspaceRef } from '../arm/ids';
-import { addMinutes, assetWithVersions, computeResource, datastorePath, defaultDatastores, jobResource, workspaceResource } from './builders';
+import {
+  addMinutes,
+  assetWithVersions,
+  computeResource,
+  datastorePath,
+  defaultDatastores,
+  jobResource,
+  workspaceResource,
+} from './builders';
 import type { SeedContext, SeedData, SeededJobInfo } from './types';
 
 export const SCALE_SUBSCRIPTION = '5c0a1e00-0000-4000-8000-00000000a5ca';
-export const SCALE_WORKSPACE: WorkspaceRef = { subscriptionId: SCALE_SUBSCRIPTION, resourceGroup: 'rg-scale', workspace: 'mlw-scale' };
+export const SCALE_WORKSPACE: WorkspaceRef = {
+  subscriptionId: SCALE_SUBSCRIPTION,
+  resourceGroup: 'rg-scale',
+  workspace: 'mlw-scale',
+};
 export const SCALE_COUNTS = { jobs: 10_000, modelVersions: 2_000, dataVersions: 1_000 };
 
 const BASE = new Date('2024-01-01T00:00:00.000Z');
@@ -19,7 +31,12 @@ export function scaleSeed(ctx: SeedContext): SeedData {
   const ws = SCALE_WORKSPACE;
   const wsId = workspaceId(ws.subscriptionId, ws.resourceGroup, ws.workspace);
   const resources: ArmResource[] = [
-    workspaceResource(ctx, ws, { location: 'eastus', friendlyName: 'Scale test', description: 'Large listings', createdAt: BASE }),
+    workspaceResource(ctx, ws, {
+      location: 'eastus',
+      friendlyName: 'Scale test',
+      description: 'Large listings',
+      createdAt: BASE,
+    }),
     ...defaultDatastores(ctx, wsId, BASE),
     computeResource(ctx, wsId, 'eastus', 'cpu-cluster', 'AmlCompute', 'STANDARD_DS3_V2', BASE),
   ];
@@ -68,7 +85,11 @@ export function scaleSeed(ctx: SeedContext): SeedData {
         Array.from({ length: 100 }, (_, v) => ({
           version: String(v + 1),
           createdAt: addMinutes(BASE, m * 1000 + v),
-          properties: { modelType: 'custom_model', modelUri: datastorePath('workspaceblobstore', `models/${m}/${v + 1}/`), tags: v % 10 === 0 ? { stage: 'candidate' } : {} },
+          properties: {
+            modelType: 'custom_model',
+            modelUri: datastorePath('workspaceblobstore', `models/${m}/${v + 1}/`),
+            tags: v % 10 === 0 ? { stage: 'candidate' } : {},
+          },
         })),
       ),
     );
@@ -84,7 +105,13 @@ export function scaleSeed(ctx: SeedContext): SeedData {
         Array.from({ length: 100 }, (_, v) => ({
           version: String(v + 1),
           createdAt: addMinutes(BASE, d * 1000 + v),
-          properties: { dataType, dataUri: datastorePath('workspaceblobstore', `data/${d}/${v + 1}/${dataType === 'uri_file' ? 'file.csv' : ''}`) },
+          properties: {
+            dataType,
+            dataUri: datastorePath(
+              'workspaceblobstore',
+              `data/${d}/${v + 1}/${dataType === 'uri_file' ? 'file.csv' : ''}`,
+            ),
+          },
         })),
         { dataType },
       ),

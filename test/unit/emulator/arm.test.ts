@@ -55,9 +55,14 @@ describe('emulator: ARM resources through the real SDK', function () {
       const all = pages.flat();
       assert.equal(new Set(all.map((j) => j.name)).size, all.length, 'no job repeated across pages');
       const times = all.map((j) => j.systemData?.createdAt?.getTime() ?? 0);
-      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+      );
 
-      const res = await fetch(`${h.emulator.origin}${wsId}/jobs?api-version=${SDK_API_VERSION}`, { headers: { Authorization: `Bearer ${await h.token()}` } });
+      const res = await fetch(`${h.emulator.origin}${wsId}/jobs?api-version=${SDK_API_VERSION}`, {
+        headers: { Authorization: `Bearer ${await h.token()}` },
+      });
       const first = (await res.json()) as { value: unknown[]; nextLink: string };
       const next = new URL(first.nextLink);
       assert.equal(next.origin, h.emulator.origin);
@@ -66,7 +71,9 @@ describe('emulator: ARM resources through the real SDK', function () {
     });
 
     it('rejects a garbage $skip token', async () => {
-      const res = await fetch(`${h.emulator.origin}${wsId}/jobs?api-version=${SDK_API_VERSION}&$skip=garbage`, { headers: { Authorization: `Bearer ${await h.token()}` } });
+      const res = await fetch(`${h.emulator.origin}${wsId}/jobs?api-version=${SDK_API_VERSION}&$skip=garbage`, {
+        headers: { Authorization: `Bearer ${await h.token()}` },
+      });
       assert.equal(res.status, 400);
     });
   });
@@ -86,7 +93,8 @@ describe('emulator: ARM resources through the real SDK', function () {
       const step = await client.jobs.get(RG, WS, `${pipelines[0].name}_train_model`);
       assert.equal(step.properties.properties?.['azureml.pipelinerunid'], pipelines[0].name);
       const statuses = new Set(all.map((j) => j.properties.status));
-      for (const status of ['Completed', 'Failed', 'Running']) assert.ok(statuses.has(status as never), `has ${status}`);
+      for (const status of ['Completed', 'Failed', 'Running'])
+        assert.ok(statuses.has(status as never), `has ${status}`);
     });
 
     it('creates a command job as NotStarted with a Studio endpoint and hands it to the runtime', async () => {
@@ -108,7 +116,11 @@ describe('emulator: ARM resources through the real SDK', function () {
       assert.equal(created.properties.status, 'NotStarted');
       assert.match(created.properties.services?.Studio?.endpoint ?? '', /^https:\/\/ml\.azure\.com\/runs\//);
       assert.equal(created.systemData?.createdBy, h.emulator.connection.clientId);
-      await waitFor(async () => (await client.jobs.get(RG, WS, name)).properties.status === 'Completed', 30_000, 'the runtime to complete the job');
+      await waitFor(
+        async () => (await client.jobs.get(RG, WS, name)).properties.status === 'Completed',
+        30_000,
+        'the runtime to complete the job',
+      );
       const listed = await collect(client.jobs.list(RG, WS, { tag: 'suite' }));
       assert.equal(listed[0].name, name);
     });
@@ -133,9 +145,15 @@ describe('emulator: ARM resources through the real SDK', function () {
     });
 
     it('cancels a running job through beginCancelAndWait (202 + Location polling)', async () => {
-      const running = (await collect(client.jobs.list(RG, WS))).find((j) => j.properties.status === 'Running' || j.properties.status === 'NotStarted' || j.properties.status === 'Queued');
+      const running = (await collect(client.jobs.list(RG, WS))).find(
+        (j) =>
+          j.properties.status === 'Running' || j.properties.status === 'NotStarted' || j.properties.status === 'Queued',
+      );
       assert.ok(running, 'a running seeded job');
-      const raw = await fetch(`${h.emulator.origin}${wsId}/jobs/does-not-exist/cancel?api-version=${SDK_API_VERSION}`, { method: 'POST', headers: { Authorization: `Bearer ${await h.token()}` } });
+      const raw = await fetch(`${h.emulator.origin}${wsId}/jobs/does-not-exist/cancel?api-version=${SDK_API_VERSION}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await h.token()}` },
+      });
       assert.equal(raw.status, 404);
       await client.jobs.beginCancelAndWait(RG, WS, running.name!, { updateIntervalInMs: 100 });
       const after = await client.jobs.get(RG, WS, running.name!);
@@ -145,15 +163,29 @@ describe('emulator: ARM resources through the real SDK', function () {
     it('returns 202 with Location and Retry-After from the cancel POST', async () => {
       const name = `cancel_raw_${Date.now()}`;
       await client.jobs.createOrUpdate(RG, WS, name, {
-        properties: { jobType: 'Command', command: 'sleep 30', environmentId: `${wsId}/environments/sklearn-env/versions/2` } as CommandJob,
+        properties: {
+          jobType: 'Command',
+          command: 'sleep 30',
+          environmentId: `${wsId}/environments/sklearn-env/versions/2`,
+        } as CommandJob,
       });
       const token = await h.token();
-      const res = await fetch(`${h.emulator.origin}${wsId}/jobs/${name}/cancel?api-version=${SDK_API_VERSION}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(`${h.emulator.origin}${wsId}/jobs/${name}/cancel?api-version=${SDK_API_VERSION}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
       assert.equal(res.status, 202);
       assert.ok(res.headers.get('retry-after'));
       const location = res.headers.get('location') ?? '';
-      assert.match(location, /\/providers\/Microsoft\.MachineLearningServices\/locations\/[^/]+\/mfeOperationResults\/[^?]+\?api-version=/);
-      await waitFor(async () => (await fetch(location, { headers: { Authorization: `Bearer ${token}` } })).status === 200, 20_000, 'cancel to finish');
+      assert.match(
+        location,
+        /\/providers\/Microsoft\.MachineLearningServices\/locations\/[^/]+\/mfeOperationResults\/[^?]+\?api-version=/,
+      );
+      await waitFor(
+        async () => (await fetch(location, { headers: { Authorization: `Bearer ${token}` } })).status === 200,
+        20_000,
+        'cancel to finish',
+      );
       assert.equal((await client.jobs.get(RG, WS, name)).properties.status, 'Canceled');
     });
   });
@@ -168,7 +200,10 @@ describe('emulator: ARM resources through the real SDK', function () {
       assert.equal(iris.properties.latestVersion, '3');
       assert.equal(iris.properties.nextVersion, '4');
       const versions = await collect(client.dataVersions.list(RG, WS, 'iris-csv'));
-      assert.deepEqual(versions.map((v) => v.name), ['3', '2', '1']);
+      assert.deepEqual(
+        versions.map((v) => v.name),
+        ['3', '2', '1'],
+      );
       const v2 = await client.dataVersions.get(RG, WS, 'iris-csv', '2');
       assert.equal(v2.id, `${wsId}/data/iris-csv/versions/2`);
       assert.equal(v2.type, 'Microsoft.MachineLearningServices/workspaces/data/versions');
@@ -177,7 +212,11 @@ describe('emulator: ARM resources through the real SDK', function () {
 
     it('creates versions and maintains latestVersion/nextVersion, creating the container', async () => {
       const created = await client.dataVersions.createOrUpdate(RG, WS, 'new-data', '1', {
-        properties: { dataType: 'uri_folder', dataUri: 'azureml://datastores/workspaceblobstore/paths/new/', description: 'first' },
+        properties: {
+          dataType: 'uri_folder',
+          dataUri: 'azureml://datastores/workspaceblobstore/paths/new/',
+          description: 'first',
+        },
       });
       assert.equal(created.properties.dataType, 'uri_folder');
       await client.dataVersions.createOrUpdate(RG, WS, 'new-data', '2', {
@@ -186,7 +225,9 @@ describe('emulator: ARM resources through the real SDK', function () {
       const container = await client.dataContainers.get(RG, WS, 'new-data');
       assert.equal(container.properties.latestVersion, '2');
       assert.equal(container.properties.nextVersion, '3');
-      const updated = await client.dataContainers.createOrUpdate(RG, WS, 'new-data', { properties: { dataType: 'uri_folder', description: 'described' } });
+      const updated = await client.dataContainers.createOrUpdate(RG, WS, 'new-data', {
+        properties: { dataType: 'uri_folder', description: 'described' },
+      });
       assert.equal(updated.properties.description, 'described');
       assert.equal(updated.properties.latestVersion, '2');
     });
@@ -218,10 +259,16 @@ describe('emulator: ARM resources through the real SDK', function () {
       assert.ok(models.some((m) => m.name === 'iris-classifier'));
       const versions = await collect(client.modelVersions.list(RG, WS, 'iris-classifier'));
       assert.equal(versions.length, 5);
-      const candidates = await collect(client.modelVersions.list(RG, WS, 'iris-classifier', { tags: 'stage=candidate' }));
+      const candidates = await collect(
+        client.modelVersions.list(RG, WS, 'iris-classifier', { tags: 'stage=candidate' }),
+      );
       assert.deepEqual(candidates.map((v) => v.name).sort(), ['2', '4']);
       const created = await client.modelVersions.createOrUpdate(RG, WS, 'iris-classifier', '6', {
-        properties: { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/iris/6/', modelType: 'custom_model', tags: { stage: 'candidate' } },
+        properties: {
+          modelUri: 'azureml://datastores/workspaceblobstore/paths/models/iris/6/',
+          modelType: 'custom_model',
+          tags: { stage: 'candidate' },
+        },
       });
       assert.equal(created.type, 'Microsoft.MachineLearningServices/workspaces/models/versions');
       const container = await client.modelContainers.get(RG, WS, 'iris-classifier');
@@ -234,7 +281,10 @@ describe('emulator: ARM resources through the real SDK', function () {
   describe('computes, environments, components', () => {
     it('lists and gets computes', async () => {
       const computes = await collect(client.computeOperations.list(RG, WS));
-      assert.deepEqual(computes.map((c) => c.name), ['cpu-cluster', 'dev-instance', 'gpu-cluster']);
+      assert.deepEqual(
+        computes.map((c) => c.name),
+        ['cpu-cluster', 'dev-instance', 'gpu-cluster'],
+      );
       const cpu = await client.computeOperations.get(RG, WS, 'cpu-cluster');
       assert.equal(cpu.type, 'Microsoft.MachineLearningServices/workspaces/computes');
       assert.equal(cpu.properties?.computeType, 'AmlCompute');
@@ -246,10 +296,15 @@ describe('emulator: ARM resources through the real SDK', function () {
       const envs = await collect(client.environmentContainers.list(RG, WS));
       assert.ok(envs.some((e) => e.name === 'sklearn-env'));
       assert.equal((await collect(client.environmentVersions.list(RG, WS, 'sklearn-env'))).length, 2);
-      const created = await client.environmentVersions.createOrUpdate(RG, WS, 'custom-env', '1', { properties: { image: 'python:3.11-slim' } });
+      const created = await client.environmentVersions.createOrUpdate(RG, WS, 'custom-env', '1', {
+        properties: { image: 'python:3.11-slim' },
+      });
       assert.equal(created.properties.image, 'python:3.11-slim');
       assert.equal((await client.environmentContainers.get(RG, WS, 'custom-env')).properties.latestVersion, '1');
-      assert.equal((await client.environmentVersions.get(RG, WS, 'custom-env', '1')).id, `${wsId}/environments/custom-env/versions/1`);
+      assert.equal(
+        (await client.environmentVersions.get(RG, WS, 'custom-env', '1')).id,
+        `${wsId}/environments/custom-env/versions/1`,
+      );
     });
 
     it('lists, gets and creates components', async () => {
@@ -258,7 +313,10 @@ describe('emulator: ARM resources through the real SDK', function () {
       const v2 = await client.componentVersions.get(RG, WS, 'train_model', '2');
       assert.equal((v2.properties.componentSpec as Record<string, unknown>).type, 'command');
       const created = await client.componentVersions.createOrUpdate(RG, WS, 'score', '1', {
-        properties: { componentSpec: { name: 'score', type: 'command', command: 'python score.py' }, description: 'scores' },
+        properties: {
+          componentSpec: { name: 'score', type: 'command', command: 'python score.py' },
+          description: 'scores',
+        },
       });
       assert.equal(created.properties.description, 'scores');
       assert.equal((await client.componentContainers.get(RG, WS, 'score')).properties.latestVersion, '1');
@@ -279,11 +337,14 @@ describe('emulator: ARM resources through the real SDK', function () {
 
     it('starts a pending code upload with a working SAS, then registers the code version', async () => {
       const token = await h.token();
-      const res = await fetch(`${h.emulator.origin}${wsId}/codes/contract-src/versions/1/startPendingUpload?api-version=2024-10-01`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pendingUploadType: 'TemporaryBlobReference' }),
-      });
+      const res = await fetch(
+        `${h.emulator.origin}${wsId}/codes/contract-src/versions/1/startPendingUpload?api-version=2024-10-01`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ pendingUploadType: 'TemporaryBlobReference' }),
+        },
+      );
       assert.equal(res.status, 200);
       const body = (await res.json()) as {
         pendingUploadType: string;
@@ -299,7 +360,9 @@ describe('emulator: ARM resources through the real SDK', function () {
       const blobName = `LocalUpload/${body.pendingUploadId}/train.py`;
       await new ContainerClient(containerUrl).getBlockBlobClient(blobName).upload('print(1)', 8);
 
-      const code = await client.codeVersions.createOrUpdate(RG, WS, 'contract-src', '1', { properties: { codeUri: blobUri } });
+      const code = await client.codeVersions.createOrUpdate(RG, WS, 'contract-src', '1', {
+        properties: { codeUri: blobUri },
+      });
       assert.equal(code.properties.codeUri, blobUri);
       assert.equal(code.type, 'Microsoft.MachineLearningServices/workspaces/codes/versions');
       assert.equal((await client.codeContainers.get(RG, WS, 'contract-src')).properties.latestVersion, '1');
@@ -308,10 +371,13 @@ describe('emulator: ARM resources through the real SDK', function () {
   });
 
   async function fetchAccountKey(): Promise<{ key: string }> {
-    const res = await fetch(`${h.emulator.origin}${wsId}/datastores/workspaceblobstore/listSecrets?api-version=${SDK_API_VERSION}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await h.token()}` },
-    });
+    const res = await fetch(
+      `${h.emulator.origin}${wsId}/datastores/workspaceblobstore/listSecrets?api-version=${SDK_API_VERSION}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await h.token()}` },
+      },
+    );
     assert.equal(res.status, 200);
     return (await res.json()) as { key: string };
   }

@@ -26,7 +26,10 @@ describe('emulator: Entra ID and ARM authorization', function () {
 
   it('issues an RS256 JWT for ARM through ClientSecretCredential', async () => {
     const token = await h.credential.getToken('https://management.azure.com/.default');
-    const [header, payload] = token.token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
+    const [header, payload] = token.token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
     assert.equal(header.alg, 'RS256');
     assert.equal(payload.aud, 'https://management.azure.com');
     assert.equal(payload.tid, h.emulator.connection.tenantId);
@@ -42,7 +45,12 @@ describe('emulator: Entra ID and ARM authorization', function () {
     const res = await fetch(`${c.authorityHost}/${c.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: 'wrong', scope: 'https://management.azure.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: c.clientId,
+        client_secret: 'wrong',
+        scope: 'https://management.azure.com/.default',
+      }),
     });
     assert.equal(res.status, 401);
     const body = (await res.json()) as { error: string; error_description: string; error_codes: number[] };
@@ -50,7 +58,10 @@ describe('emulator: Entra ID and ARM authorization', function () {
     assert.match(body.error_description, /^AADSTS7000215:/);
     assert.deepEqual(body.error_codes, [7000215]);
 
-    const bad = new ClientSecretCredential(c.tenantId, c.clientId, 'wrong', { authorityHost: c.authorityHost, disableInstanceDiscovery: true });
+    const bad = new ClientSecretCredential(c.tenantId, c.clientId, 'wrong', {
+      authorityHost: c.authorityHost,
+      disableInstanceDiscovery: true,
+    });
     await assert.rejects(bad.getToken('https://management.azure.com/.default'), /AADSTS7000215/);
   });
 
@@ -80,7 +91,9 @@ describe('emulator: Entra ID and ARM authorization', function () {
 
   it('answers 403 AuthorizationFailed to a principal without a role on the subscription', async () => {
     const c = h.emulator.connection;
-    const client = new AzureMachineLearningWorkspaces(h.restrictedCredential, c.subscriptionIds[0], { endpoint: c.armEndpoint });
+    const client = new AzureMachineLearningWorkspaces(h.restrictedCredential, c.subscriptionIds[0], {
+      endpoint: c.armEndpoint,
+    });
     const error = (await collect(client.jobs.list('rg-ml-dev', 'mlw-vision-dev')).then(
       () => assert.fail('expected 403'),
       (e: unknown) => e,
@@ -89,14 +102,18 @@ describe('emulator: Entra ID and ARM authorization', function () {
     assert.equal(error.code, 'AuthorizationFailed');
     assert.match(
       error.message,
-      new RegExp(`The client '${c.restrictedClientId}' with object id '[0-9a-f-]+' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/jobs/read' over scope '/subscriptions/${c.subscriptionIds[0]}/resourceGroups/rg-ml-dev/`),
+      new RegExp(
+        `The client '${c.restrictedClientId}' with object id '[0-9a-f-]+' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/jobs/read' over scope '/subscriptions/${c.subscriptionIds[0]}/resourceGroups/rg-ml-dev/`,
+      ),
     );
   });
 
   it('lists no subscriptions for the restricted principal and all seeded ones for the main principal', async () => {
     const c = h.emulator.connection;
     const list = async (token: string): Promise<Array<Record<string, string>>> => {
-      const res = await fetch(`${c.armEndpoint}/subscriptions?api-version=2022-12-01`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(`${c.armEndpoint}/subscriptions?api-version=2022-12-01`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       assert.equal(res.status, 200);
       return ((await res.json()) as { value: Array<Record<string, string>> }).value;
     };
@@ -108,12 +125,16 @@ describe('emulator: Entra ID and ARM authorization', function () {
       assert.equal(s.tenantId, c.tenantId);
       assert.ok(s.displayName.length > 0);
     }
-    const restricted = await list((await h.restrictedCredential.getToken('https://management.azure.com/.default')).token);
+    const restricted = await list(
+      (await h.restrictedCredential.getToken('https://management.azure.com/.default')).token,
+    );
     assert.deepEqual(restricted, []);
   });
 
   it('rejects a request without api-version like ARM', async () => {
-    const res = await fetch(workspacesUrl().replace(/\?api-version=.*$/, ''), { headers: { Authorization: `Bearer ${await h.token()}` } });
+    const res = await fetch(workspacesUrl().replace(/\?api-version=.*$/, ''), {
+      headers: { Authorization: `Bearer ${await h.token()}` },
+    });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'MissingApiVersionParameter');
   });

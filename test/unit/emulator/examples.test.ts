@@ -6,8 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeVersion, DataVersionBase, JobBase } from '@azure/arm-machinelearning';
+import * as SdkMappers from '@azure/arm-machinelearning/dist-esm/src/models/mappers.js';
+import { createSerializer, type CompositeMapper, type Mapper } from '@azure/core-client';
 import { collect, SDK_API_VERSION, startHarness, type Harness } from './harness';
 
+const serializer = createSerializer(SdkMappers as unknown as Record<string, Mapper>, false);
+const jobMapper = (SdkMappers as unknown as Record<string, CompositeMapper>).JobBase;
 const EXAMPLES = '/work/shared/reference/azureml-rest/examples-2025-09-01';
 const RG = 'rg-ml-dev';
 const WS = 'mlw-vision-dev';
@@ -44,7 +48,10 @@ describe('emulator: REST examples round-trip', function () {
       assert.equal(resource.properties.isAnonymous, false);
     }
     const expected = ex.responses['200'].body as { properties: Record<string, unknown> };
-    assert.deepEqual(Object.keys(expected.properties).filter((k) => !(k in got.properties) && k !== 'isArchived'), []);
+    assert.deepEqual(
+      Object.keys(expected.properties).filter((k) => !(k in got.properties) && k !== 'isArchived'),
+      [],
+    );
   });
 
   it('CodeVersion/createOrUpdate', async () => {
@@ -69,16 +76,60 @@ describe('emulator: REST examples round-trip', function () {
     const got = await client.jobs.get(RG, WS, 'example_command_job');
     const sent = body.properties as unknown as Record<string, unknown>;
     const received = got.properties as unknown as Record<string, unknown>;
-    for (const field of ['jobType', 'command', 'codeId', 'environmentId', 'computeId', 'displayName', 'experimentName', 'description']) {
+    for (const field of [
+      'jobType',
+      'command',
+      'codeId',
+      'environmentId',
+      'computeId',
+      'displayName',
+      'experimentName',
+      'description',
+    ]) {
       assert.deepEqual(received[field], sent[field], field);
     }
-    for (const field of ['inputs', 'outputs', 'distribution', 'limits', 'environmentVariables', 'identity', 'tags', 'properties']) {
-      assert.deepEqual(received[field], sent[field], field);
+    // What the SDK itself can express: the example body through its serializer and back.
+    const sdkView = serializer.deserialize(jobMapper, serializer.serialize(jobMapper, body, 'body'), 'body') as JobBase;
+    const expected = sdkView.properties as unknown as Record<string, unknown>;
+    for (const field of [
+      'inputs',
+      'outputs',
+      'distribution',
+      'limits',
+      'environmentVariables',
+      'identity',
+      'tags',
+      'properties',
+    ]) {
+      assert.deepEqual(received[field], expected[field], field);
     }
+    // A raw REST client keeps fields the 2.1.1 SDK models lose (uri/mode of uri_file outputs).
+    const raw = await fetch(`${h.emulator.origin}${put.id}?api-version=2025-09-01`, {
+      headers: { Authorization: `Bearer ${await h.token()}` },
+    });
+    const rawJob = (await raw.json()) as { properties: { outputs: Record<string, Record<string, unknown>> } };
+    assert.equal(rawJob.properties.outputs.string.uri, undefined, 'the SDK did not send uri');
+    const rawPut = await fetch(`${h.emulator.origin}${put.id}_raw?api-version=2025-09-01`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${await h.token()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(ex.parameters.body),
+    });
+    assert.equal(rawPut.status, 201);
+    const rawCreated = (await rawPut.json()) as {
+      properties: Record<string, unknown> & { outputs: Record<string, Record<string, unknown>> };
+    };
+    assert.deepEqual(
+      rawCreated.properties.outputs,
+      (ex.parameters.body as { properties: { outputs: unknown } }).properties.outputs,
+    );
+    assert.equal(rawCreated.properties.status, 'NotStarted');
     // The example's own services survive next to the ones the service adds.
     assert.equal(got.properties.services?.string?.endpoint, 'string');
     assert.ok(got.properties.services?.Studio?.endpoint);
-    assert.deepEqual(Object.keys(ex.responses['201'].body?.properties as object).filter((k) => !(k in received) && k !== 'parameters'), []);
+    assert.deepEqual(
+      Object.keys(ex.responses['201'].body?.properties as object).filter((k) => !(k in received) && k !== 'parameters'),
+      [],
+    );
   });
 
   it('Job/cancel: the response carries a location header', async () => {
@@ -107,8 +158,10 @@ describe('emulator: REST examples round-trip', function () {
       const expected = (ex.responses['200'].body as { value: Array<Record<string, unknown>> }).value[0];
       const items = await list();
       assert.ok(items.length > 0, file);
-      for (const key of ['id', 'name', 'type'] as const) assert.ok(key in expected && typeof items[0][key] === 'string', `${file}: ${key}`);
-      if (typeof expected.type === 'string' && expected.type !== 'string') assert.equal(items[0].type, expected.type, file);
+      for (const key of ['id', 'name', 'type'] as const)
+        assert.ok(key in expected && typeof items[0][key] === 'string', `${file}: ${key}`);
+      if (typeof expected.type === 'string' && expected.type !== 'string')
+        assert.equal(items[0].type, expected.type, file);
     }
   });
 

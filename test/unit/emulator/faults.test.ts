@@ -7,14 +7,33 @@ const RG = 'rg-ml-dev';
 const WS = 'mlw-vision-dev';
 
 /** Raw GET that reports what actually arrived: status, declared length and received bytes, or the socket error. */
-function rawGet(url: string, token: string): Promise<{ status?: number; declared?: number; received: number; error?: string }> {
+function rawGet(
+  url: string,
+  token: string,
+): Promise<{ status?: number; declared?: number; received: number; error?: string }> {
   return new Promise((resolve) => {
     const req = request(url, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
       let received = 0;
       res.on('data', (chunk: Buffer) => (received += chunk.length));
-      res.on('end', () => resolve({ status: res.statusCode, declared: Number(res.headers['content-length']), received }));
-      res.on('error', (error) => resolve({ status: res.statusCode, declared: Number(res.headers['content-length']), received, error: error.message }));
-      res.on('aborted', () => resolve({ status: res.statusCode, declared: Number(res.headers['content-length']), received, error: 'aborted' }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, declared: Number(res.headers['content-length']), received }),
+      );
+      res.on('error', (error) =>
+        resolve({
+          status: res.statusCode,
+          declared: Number(res.headers['content-length']),
+          received,
+          error: error.message,
+        }),
+      );
+      res.on('aborted', () =>
+        resolve({
+          status: res.statusCode,
+          declared: Number(res.headers['content-length']),
+          received,
+          error: 'aborted',
+        }),
+      );
     });
     req.on('error', (error) => resolve({ received: 0, error: error.message }));
     req.end();
@@ -93,9 +112,15 @@ describe('emulator: fault injection', function () {
 
   it('is controlled over HTTP without a token, and method filters apply', async () => {
     const admin = `${h.emulator.origin}/_emulator/faults`;
-    const added = await fetch(admin, { method: 'POST', body: JSON.stringify({ pathPattern: '/jobs$', method: 'GET', kind: 'status', status: 500 }) });
+    const added = await fetch(admin, {
+      method: 'POST',
+      body: JSON.stringify({ pathPattern: '/jobs$', method: 'GET', kind: 'status', status: 500 }),
+    });
     assert.equal(added.status, 201);
-    const bad = await fetch(admin, { method: 'POST', body: JSON.stringify({ pathPattern: '/jobs$', kind: 'explode' }) });
+    const bad = await fetch(admin, {
+      method: 'POST',
+      body: JSON.stringify({ pathPattern: '/jobs$', kind: 'explode' }),
+    });
     assert.equal(bad.status, 400);
     assert.equal((await rawGet(jobsUrl, await h.token())).status, 500);
     const cleared = await fetch(admin, { method: 'DELETE' });

@@ -28,7 +28,12 @@ export async function startHarness(options: Omit<EmulatorOptions, 'stateDir'>): 
   const c = emulator.connection;
   const credentialOptions = { authorityHost: c.authorityHost, disableInstanceDiscovery: true };
   const credential = new ClientSecretCredential(c.tenantId, c.clientId, c.clientSecret, credentialOptions);
-  const restrictedCredential = new ClientSecretCredential(c.tenantId, c.restrictedClientId, c.restrictedClientSecret, credentialOptions);
+  const restrictedCredential = new ClientSecretCredential(
+    c.tenantId,
+    c.restrictedClientId,
+    c.restrictedClientSecret,
+    credentialOptions,
+  );
   return {
     emulator,
     credential,
