@@ -3,7 +3,7 @@
 // PORT picks the workbench port (default 8080), HOST the interface (default 127.0.0.1).
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { emulatorEnvironment, startEmulatorProcess } from './lib/emulatorProcess.mjs';
+import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { ensureHost, freePort, installVsix, prepareProfile, repoRoot, startServer } from './lib/vscodeHost.mjs';
 import { packageExtension } from './package.mjs';
 
@@ -48,12 +48,7 @@ try {
   if (!existsSync(project)) cpSync(join(repoRoot, 'test', 'fixtures', 'demo-project'), project, { recursive: true });
 
   const userDataDir = join(demoDir, 'user-data');
-  prepareProfile(userDataDir, {
-    'azureml.cloud': 'Custom',
-    'azureml.customCloud.armEndpoint': connection.armEndpoint,
-    'azureml.customCloud.authorityHost': connection.authorityHost,
-    'azureml.authentication': 'environment',
-  });
+  prepareProfile(userDataDir, emulatorSettings(connection));
   const port = await portToUse();
   const server = await startServer({
     host: process.env.HOST,

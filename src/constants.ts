@@ -14,7 +14,36 @@ export type ViewId = (typeof ViewId)[keyof typeof ViewId];
 
 export const CommandId = {
   showOutput: 'azureml.showOutput',
+  signIn: 'azureml.signIn',
+  refresh: 'azureml.refresh',
+  loadMore: 'azureml.loadMore',
+  retry: 'azureml.retry',
+  setActiveWorkspace: 'azureml.setActiveWorkspace',
+  pickActiveWorkspace: 'azureml.pickActiveWorkspace',
+  copyResourceId: 'azureml.copyResourceId',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 export const SettingSection = 'azureml';
+
+/** Keys under the `azureml` section. */
+export const Setting = {
+  cloud: 'cloud',
+  customArmEndpoint: 'customCloud.armEndpoint',
+  customAuthorityHost: 'customCloud.authorityHost',
+  authentication: 'authentication',
+  tenantId: 'tenantId',
+  subscriptions: 'subscriptions',
+} as const;
+
+export const ContextKey = {
+  hasActiveWorkspace: 'azureml.hasActiveWorkspace',
+} as const;
+
+/** Tree item contextValues, matched by `view/item/context` menus. */
+export const NodeContext = {
+  workspace: 'azureml.workspace',
+  activeWorkspace: 'azureml.workspace.active',
+  retryable: 'azureml.error.retryable',
+  loadMore: 'azureml.loadMore',
+} as const;

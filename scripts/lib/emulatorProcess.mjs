@@ -50,3 +50,18 @@ export function emulatorEnvironment(connection) {
     NODE_EXTRA_CA_CERTS: connection.caCertPath,
   };
 }
+
+/** Extension settings that point it at the emulator with the service principal above. */
+export function emulatorSettings(connection) {
+  return {
+    'azureml.cloud': 'Custom',
+    'azureml.customCloud.armEndpoint': connection.armEndpoint,
+    'azureml.customCloud.authorityHost': connection.authorityHost,
+    'azureml.authentication': 'environment',
+    // VS Code's network patching gives Node's https and fetch the system's CA list, which drops
+    // NODE_EXTRA_CA_CERTS and so the emulator's certificate; real Azure certificates need none of this.
+    'http.proxySupport': 'off',
+    'http.systemCertificates': false,
+    'http.fetchAdditionalSupport': false,
+  };
+}

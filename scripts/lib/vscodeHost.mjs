@@ -214,9 +214,14 @@ const quietSettings = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
-/** Creates a fresh profile folder with the quiet settings plus `settings`. */
+/**
+ * Creates a profile folder with the quiet settings plus `settings`. They go to both the user and the
+ * server's machine settings, because machine-scoped ones (http.*) are read only from the latter.
+ */
 export function prepareProfile(userDataDir, settings = {}) {
-  const userDir = join(userDataDir, 'User');
-  mkdirSync(userDir, { recursive: true });
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+  const text = JSON.stringify({ ...quietSettings, ...settings }, null, 2);
+  for (const scope of ['User', 'Machine']) {
+    mkdirSync(join(userDataDir, scope), { recursive: true });
+    writeFileSync(join(userDataDir, scope, 'settings.json'), text);
+  }
 }

@@ -14,7 +14,7 @@ import { defaultStateDir, ensureCertificate, type CertificatePaths } from './cer
 import type { EmulatorConnection, EmulatorOptions, RouteHandler, RunningEmulator } from './contracts';
 import { createEntraHandler } from './entra';
 import { FaultInjector } from './faults';
-import { readBody, sendArmError } from './http';
+import { readBody, sendArmError, sendJson } from './http';
 import { createDirectory } from './principals';
 import { createJobRuntime, startStorage } from './runtime';
 import { buildSeed } from './seeds';
@@ -93,7 +93,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     storage,
     cancelOperations: new Map(),
   };
+  /** Admin route: tests change the ARM page size at run time to exercise paging on small seeds. */
+  const pageSizeHandler: RouteHandler = async (req, res, url, body) => {
+    if (url.pathname !== '/_emulator/page-size') return false;
+    const requested =
+      req.method === 'PUT'
+        ? Number((JSON.parse(body.toString('utf8') || '{}') as { pageSize?: unknown }).pageSize)
+        : NaN;
+    if (!Number.isInteger(requested) || requested < 1) {
+      sendArmError(res, 400, 'BadRequest', 'PUT a JSON body {"pageSize": <positive integer>}.');
+    } else {
+      armContext.pageSize = requested;
+      sendJson(res, 200, { pageSize: requested });
+    }
+    return true;
+  };
   const handlers: RouteHandler[] = [
+    pageSizeHandler,
     createEntraHandler(directory, issuer, () => origin),
     createArmHandler(armContext),
     jobRuntime.handle,
