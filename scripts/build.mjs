@@ -34,6 +34,18 @@ function testEntries() {
   return entries;
 }
 
+/** Keeps the Azure SDK out of the extension bundle: loadSdk.ts requires dist/azure-sdk.js on first use. */
+const sdkOutOfBundle = {
+  name: 'azure-sdk-out-of-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
+      args.importer.endsWith(join('core', 'azure', 'loadSdk.ts'))
+        ? { path: './azure-sdk.js', external: true }
+        : undefined,
+    );
+  },
+};
+
 export async function buildAll({ production = false, includeTests = !production } = {}) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const common = {
@@ -52,6 +64,15 @@ export async function buildAll({ production = false, includeTests = !production 
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+      plugins: [sdkOutOfBundle],
+    }),
+    build({
+      ...common,
+      entryPoints: { 'azure-sdk': 'src/core/azure/sdk.ts' },
+      outdir: 'dist',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     }),
   ];
   const webviews = webviewEntries();

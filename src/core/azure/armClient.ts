@@ -1,6 +1,7 @@
 import type * as ml from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from './cloud';
+import { loadAzureSdk } from './loadSdk';
 import { parseWorkspaceId, type WorkspaceRef } from './resourceIds';
 
 /** One page of a list: what arrived, and the token for the next page while there is one. */
@@ -37,7 +38,6 @@ const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
  */
 export class AzureMlArm {
   private readonly clients = new Map<string, ml.AzureMachineLearningWorkspaces>();
-  private sdk: typeof ml | undefined;
 
   constructor(
     private readonly credential: TokenCredential,
@@ -45,8 +45,7 @@ export class AzureMlArm {
   ) {}
 
   private async loadSdk(): Promise<typeof ml> {
-    this.sdk ??= await import('@azure/arm-machinelearning');
-    return this.sdk;
+    return (await loadAzureSdk()).ml;
   }
 
   private async client(subscriptionId: string): Promise<ml.AzureMachineLearningWorkspaces> {
@@ -72,12 +71,11 @@ export class AzureMlArm {
   /** ARM's subscriptions API; the ML SDK has no operation for it, so it goes through the same pipeline. */
   async listSubscriptions(continuationToken?: string): Promise<Page<SubscriptionInfo>> {
     const client = await this.client('');
-    const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
+    const { createPipelineRequest, RestError } = (await loadAzureSdk()).restPipeline;
     const url = continuationToken ?? `${this.cloud.armEndpoint}subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
     const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
     const body = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
     if (response.status >= 400) {
-      const { RestError } = await import('@azure/core-rest-pipeline');
       throw new RestError(body?.error?.message ?? `Listing subscriptions failed with HTTP ${response.status}`, {
         code: body?.error?.code,
         statusCode: response.status,

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from './cloud';
+import { loadAzureSdk } from './loadSdk';
 
 /** How the extension obtains tokens: VS Code's Microsoft account, the Azure CLI, or a service principal. */
 export type AuthenticationKind = 'vscode' | 'azureCli' | 'environment';
@@ -16,7 +17,7 @@ export async function createIdentityCredential(
   env: NodeJS.ProcessEnv = process.env,
   tenantId?: string,
 ): Promise<TokenCredential> {
-  const identity = await import('@azure/identity');
+  const { identity } = await loadAzureSdk();
   if (kind === 'azureCli') {
     return new identity.AzureCliCredential(tenantId ? { tenantId } : {});
   }

@@ -12,6 +12,10 @@ export abstract class PagedNode<T> extends TreeNode {
   private continuationToken: string | undefined;
   private firstPageRequested = false;
   private lastError: unknown;
+  /** The page being fetched; callers that arrive meanwhile wait for it instead of seeing a half-loaded list. */
+  private loading: Promise<void> | undefined;
+  /** Bumped by reset, so a page that arrives after it is dropped rather than mixed into the new list. */
+  private generation = 0;
 
   protected abstract fetchPage(continuationToken: string | undefined): Promise<Page<T>>;
   protected abstract toNode(item: T): TreeNode;
@@ -19,6 +23,7 @@ export abstract class PagedNode<T> extends TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     if (!this.firstPageRequested) await this.loadNextPage();
+    else if (this.loading) await this.loading;
     const nodes = [...this.loaded];
     if (this.lastError !== undefined) {
       nodes.push(new ErrorNode(this, this.lastError, () => this.loadNextPage()));
@@ -31,28 +36,32 @@ export abstract class PagedNode<T> extends TreeNode {
   }
 
   /** Fetches the next page; errors are kept and shown as a node, never thrown into the tree. */
-  async loadNextPage(): Promise<void> {
+  loadNextPage(): Promise<void> {
     this.firstPageRequested = true;
+    this.loading ??= this.fetchNextPage().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async fetchNextPage(): Promise<void> {
+    const generation = this.generation;
     try {
       const page = await this.fetchPage(this.continuationToken);
+      if (generation !== this.generation) return;
       this.loaded.push(...page.items.map((item) => this.toNode(item)));
       this.continuationToken = page.continuationToken;
       this.lastError = undefined;
     } catch (error) {
-      this.lastError = error;
+      if (generation === this.generation) this.lastError = error;
     }
   }
 
   /** Forget everything; the next expansion starts again from the first page. */
   reset(): void {
+    this.generation++;
     this.loaded.length = 0;
     this.continuationToken = undefined;
     this.firstPageRequested = false;
     this.lastError = undefined;
-  }
-
-  /** Items fetched so far (for tests, the status bar and pickers). */
-  get loadedNodes(): readonly TreeNode[] {
-    return this.loaded;
+    this.loading = undefined;
   }
 }
