@@ -1,20 +1,7 @@
 /** Response helpers shared by the runtime's routes. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text).toString(),
-    ...headers,
-  });
-  res.end(text);
-}
+export { sendJson } from '../http';
 
 /** True when the request carries `Authorization: Bearer <something>`; the token itself is not checked. */
 export function hasBearerToken(req: IncomingMessage): boolean {
