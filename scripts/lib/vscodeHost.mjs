@@ -2,7 +2,7 @@
 // @vscode/test-electron downloads VS Code from the internet; this works offline from npm alone,
 // and like test-electron it keeps its install under .vscode-test/ for reuse.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,7 +143,6 @@ export async function startServer({ host = '127.0.0.1', port, userDataDir, exten
     stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],
   });
   if (logFile) {
-    const { createWriteStream } = await import('node:fs');
     const log = createWriteStream(logFile);
     child.stdout.pipe(log);
     child.stderr.pipe(log);

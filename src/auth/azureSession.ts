@@ -50,9 +50,14 @@ export class AzureSession implements vscode.Disposable {
   }
 
   getArm(): Promise<AzureMlArm> {
-    this.arm ??= this.createArm(false);
-    // A failed attempt is not cached, so the next refresh tries again.
-    this.arm.catch(() => (this.arm = undefined));
+    if (!this.arm) {
+      const attempt = this.createArm(false);
+      this.arm = attempt;
+      // A failed attempt is not cached, so the next refresh tries again.
+      attempt.catch(() => {
+        if (this.arm === attempt) this.arm = undefined;
+      });
+    }
     return this.arm;
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../constants';
+import { classifyAzureError } from '../core/azure/azureErrors';
 import { describeError } from '../core/errors';
 
 /**
@@ -18,16 +19,19 @@ export function registerCommand(
       if (error instanceof vscode.CancellationError) {
         return undefined;
       }
-      const { message, detail } = describeError(error);
+      const { detail } = describeError(error);
+      const { message, action } = classifyAzureError(error);
       output.appendLine(`[error] ${id}: ${message}`);
       if (detail) {
         output.appendLine(detail);
       }
+      const nextStep = action === 'signIn' ? 'Sign In' : action === 'openSettings' ? 'Open Settings' : undefined;
       // Not awaited: a command must not hang until the user dismisses the message.
-      void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => {
-        if (choice) {
-          output.show(true);
-        }
+      void vscode.window.showErrorMessage(message, ...(nextStep ? [nextStep] : []), 'Show Output').then((choice) => {
+        if (choice === 'Sign In') void vscode.commands.executeCommand(CommandId.signIn);
+        else if (choice === 'Open Settings')
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'azureml');
+        else if (choice) output.show(true);
       });
       return undefined;
     }

@@ -2,7 +2,7 @@ import type * as ml from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from './cloud';
 import { loadAzureSdk } from './loadSdk';
-import { parseWorkspaceId, type WorkspaceRef } from './resourceIds';
+import type { WorkspaceRef } from './resourceIds';
 
 /** One page of a list: what arrived, and the token for the next page while there is one. */
 export interface Page<T> {
@@ -116,68 +116,11 @@ export class AzureMlArm {
     );
   }
 
-  async listDataContainers(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.DataContainer>> {
-    return onePage(
-      await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).dataContainers.list(ws.resourceGroup, ws.name),
-      continuationToken,
-    );
-  }
-
-  async listDataVersions(
-    ws: WorkspaceRef,
-    name: string,
-    continuationToken?: string,
-  ): Promise<Page<ml.DataVersionBase>> {
-    return onePage(
-      await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).dataVersions.list(ws.resourceGroup, ws.name, name, {
-        orderBy: 'createdtime desc',
-      }),
-      continuationToken,
-    );
-  }
-
-  async listDatastores(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.Datastore>> {
-    return onePage(
-      await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).datastores.list(ws.resourceGroup, ws.name),
-      continuationToken,
-    );
-  }
-
   async listJobs(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.JobBase>> {
     return onePage(
       await this.loadSdk(),
       (await this.client(ws.subscriptionId)).jobs.list(ws.resourceGroup, ws.name),
       continuationToken,
     );
-  }
-
-  async getJob(ws: WorkspaceRef, name: string): Promise<ml.JobBase> {
-    return (await this.client(ws.subscriptionId)).jobs.get(ws.resourceGroup, ws.name, name);
-  }
-
-  async listModelContainers(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.ModelContainer>> {
-    return onePage(
-      await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).modelContainers.list(ws.resourceGroup, ws.name),
-      continuationToken,
-    );
-  }
-
-  async listModelVersions(ws: WorkspaceRef, name: string, continuationToken?: string): Promise<Page<ml.ModelVersion>> {
-    return onePage(
-      await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).modelVersions.list(ws.resourceGroup, ws.name, name, {
-        orderBy: 'CreatedAtTime desc',
-      }),
-      continuationToken,
-    );
-  }
-
-  /** The workspace a full ARM id names, for items that arrive with only their id. */
-  static workspaceOf(id: string): WorkspaceRef {
-    return parseWorkspaceId(id);
   }
 }

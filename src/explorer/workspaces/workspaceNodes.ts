@@ -100,33 +100,53 @@ export class WorkspaceNode extends TreeNode {
   }
 
   getChildren(): TreeNode[] {
-    return [new ComputesNode(this), new EnvironmentsNode(this)];
-  }
-
-  arm() {
-    return this.context.session.getArm();
+    const arm = () => this.context.session.getArm();
+    return [
+      new WorkspaceListNode(
+        this,
+        'Compute',
+        'server',
+        'No compute in this workspace.',
+        async (token) => (await arm()).listComputes(this.ref, token),
+        (parent, compute: ml.ComputeResource) => new ComputeNode(parent, compute),
+      ),
+      new WorkspaceListNode(
+        this,
+        'Environments',
+        'package',
+        'No environments in this workspace.',
+        async (token) => (await arm()).listEnvironments(this.ref, token),
+        (parent, environment: ml.EnvironmentContainer) => new EnvironmentNode(parent, environment),
+      ),
+    ];
   }
 }
 
-export class ComputesNode extends PagedNode<ml.ComputeResource> {
-  protected readonly emptyMessage = 'No compute in this workspace.';
-
-  constructor(private readonly workspace: WorkspaceNode) {
+/** A folder under a workspace (Compute, Environments) whose items come one page at a time. */
+export class WorkspaceListNode<T> extends PagedNode<T> {
+  constructor(
+    workspace: WorkspaceNode,
+    private readonly label: string,
+    private readonly icon: string,
+    protected readonly emptyMessage: string,
+    private readonly fetch: (token: string | undefined) => Promise<Page<T>>,
+    private readonly itemNode: (parent: TreeNode, item: T) => TreeNode,
+  ) {
     super(workspace);
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Compute', vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon('server');
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon(this.icon);
     return item;
   }
 
-  protected async fetchPage(token: string | undefined): Promise<Page<ml.ComputeResource>> {
-    return (await this.workspace.arm()).listComputes(this.workspace.ref, token);
+  protected fetchPage(token: string | undefined): Promise<Page<T>> {
+    return this.fetch(token);
   }
 
-  protected toNode(compute: ml.ComputeResource): TreeNode {
-    return new ComputeNode(this, compute);
+  protected toNode(item: T): TreeNode {
+    return this.itemNode(this, item);
   }
 }
 
@@ -144,28 +164,6 @@ export class ComputeNode extends TreeNode {
     item.description = [properties?.computeType, properties?.provisioningState].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('vm');
     return item;
-  }
-}
-
-export class EnvironmentsNode extends PagedNode<ml.EnvironmentContainer> {
-  protected readonly emptyMessage = 'No environments in this workspace.';
-
-  constructor(private readonly workspace: WorkspaceNode) {
-    super(workspace);
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Environments', vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon('package');
-    return item;
-  }
-
-  protected async fetchPage(token: string | undefined): Promise<Page<ml.EnvironmentContainer>> {
-    return (await this.workspace.arm()).listEnvironments(this.workspace.ref, token);
-  }
-
-  protected toNode(environment: ml.EnvironmentContainer): TreeNode {
-    return new EnvironmentNode(this, environment);
   }
 }
 
