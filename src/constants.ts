@@ -21,16 +21,27 @@ export const CommandId = {
   setActiveWorkspace: 'azureml.setActiveWorkspace',
   pickActiveWorkspace: 'azureml.pickActiveWorkspace',
   copyResourceId: 'azureml.copyResourceId',
+  copyAssetReference: 'azureml.copyAssetReference',
+  openInStudio: 'azureml.openInStudio',
+  showDetails: 'azureml.showDetails',
+  filterJobsByStatus: 'azureml.filterJobsByStatus',
+  filterJobsByText: 'azureml.filterJobsByText',
+  clearJobFilters: 'azureml.clearJobFilters',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 export const SettingSection = 'azureml';
+
+/** Scheme of the read-only details documents. */
+export const DETAILS_SCHEME = 'azureml-details';
 
 /** Keys under the `azureml` section. */
 export const Setting = {
   cloud: 'cloud',
   customArmEndpoint: 'customCloud.armEndpoint',
   customAuthorityHost: 'customCloud.authorityHost',
+  customStudioUrl: 'customCloud.studioUrl',
+  jobsRefreshSeconds: 'jobs.refreshIntervalSeconds',
   authentication: 'authentication',
   tenantId: 'tenantId',
   subscriptions: 'subscriptions',
@@ -38,12 +49,25 @@ export const Setting = {
 
 export const ContextKey = {
   hasActiveWorkspace: 'azureml.hasActiveWorkspace',
+  signedOut: 'azureml.signedOut',
+  noSubscriptions: 'azureml.noSubscriptions',
+  jobsFiltered: 'azureml.jobsFiltered',
 } as const;
 
 /** Tree item contextValues, matched by `view/item/context` menus. */
 export const NodeContext = {
   workspace: 'azureml.workspace',
   activeWorkspace: 'azureml.workspace.active',
+  compute: 'azureml.compute',
+  environment: 'azureml.environment',
+  dataAsset: 'azureml.dataAsset',
+  dataVersion: 'azureml.dataVersion',
+  datastore: 'azureml.datastore',
+  experiment: 'azureml.experiment',
+  job: 'azureml.job',
+  model: 'azureml.model',
+  modelVersion: 'azureml.modelVersion',
+  candidateModelVersion: 'azureml.modelVersion.candidate',
   retryable: 'azureml.error.retryable',
   loadMore: 'azureml.loadMore',
 } as const;

@@ -41,6 +41,7 @@ export class AzureSession implements vscode.Disposable {
       cloud: settings.get<string>(Setting.cloud),
       customArmEndpoint: settings.get<string>(Setting.customArmEndpoint),
       customAuthorityHost: settings.get<string>(Setting.customAuthorityHost),
+      customStudioUrl: settings.get<string>(Setting.customStudioUrl),
     });
   }
 

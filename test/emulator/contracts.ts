@@ -67,6 +67,8 @@ export interface RuntimeContext {
   origin: string;
   /** Folder for job snapshots, outputs and logs; removed on stop. */
   workDir: string;
+  /** Items per page of run-history queries; a getter because the ARM page size changes at run time. */
+  pageSize: () => number;
 }
 
 /** Fault kinds the admin endpoint accepts (POST /_emulator/faults). */

@@ -14,11 +14,11 @@ import { defaultStateDir, ensureCertificate, type CertificatePaths } from './cer
 import type { EmulatorConnection, EmulatorOptions, RouteHandler, RunningEmulator } from './contracts';
 import { createEntraHandler } from './entra';
 import { FaultInjector } from './faults';
-import { readBody, sendArmError, sendJson } from './http';
+import { isRecord, readBody, sendArmError, sendEmpty, sendJson } from './http';
 import { createDirectory } from './principals';
 import { createJobRuntime, startStorage } from './runtime';
 import { buildSeed } from './seeds';
-import { registerSeededJobs } from './seeds/types';
+import { registerSeededJobs, type SeedSubscription } from './seeds/types';
 import { MemoryResourceStore } from './store';
 import { TokenIssuer } from './tokens';
 
@@ -79,7 +79,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   for (const resource of seed.resources) store.put(resource);
   registerSeededJobs(store, seed.jobHistories);
 
-  const jobRuntime = createJobRuntime({ store, storage, origin, workDir });
+  // A getter, not a value: PUT /_emulator/page-size applies to run-history queries too.
+  const jobRuntime = createJobRuntime({ store, storage, origin, workDir, pageSize: () => armContext.pageSize });
   for (const info of seed.jobHistories) jobRuntime.seedRunHistory(info.jobId, info);
 
   const armContext: ArmContext = {
@@ -108,8 +109,42 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     return true;
   };
+  /**
+   * Admin route: tests take the main principal's role on a subscription away (PUT, granted: false) to see
+   * 403s, and DELETE restores the seeded roles. A revoked subscription stays in the subscriptions list,
+   * as it does when the role is removed below the subscription scope (a deny assignment on its resource
+   * groups); every call under it answers 403 AuthorizationFailed.
+   */
+  const seededRoles = new Set(directory.main.subscriptions);
+  const accessHandler: RouteHandler = async (req, res, url, body) => {
+    if (url.pathname !== '/_emulator/access') return false;
+    if (req.method === 'DELETE') {
+      directory.main.subscriptions.clear();
+      for (const id of seededRoles) directory.main.subscriptions.add(id);
+      directory.main.deniedSubscriptions.clear();
+      sendEmpty(res, 204);
+    } else if (req.method === 'PUT') {
+      const request = parseAccessRequest(body, armContext.subscriptions);
+      if (typeof request === 'string') {
+        sendArmError(res, 400, 'BadRequest', request);
+      } else {
+        const key = request.subscriptionId.toLowerCase();
+        if (request.granted) {
+          directory.main.subscriptions.add(key);
+          directory.main.deniedSubscriptions.delete(key);
+        } else {
+          directory.main.deniedSubscriptions.add(key);
+        }
+        sendJson(res, 200, request);
+      }
+    } else {
+      sendArmError(res, 405, 'MethodNotAllowed', `The method '${req.method ?? ''}' is not allowed.`);
+    }
+    return true;
+  };
   const handlers: RouteHandler[] = [
     pageSizeHandler,
+    accessHandler,
     createEntraHandler(directory, issuer, () => origin),
     createArmHandler(armContext),
     jobRuntime.handle,
@@ -150,6 +185,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 
   return { connection, origin, faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() }, stop };
+}
+
+/** The body of PUT /_emulator/access, or the reason it is not acceptable. */
+function parseAccessRequest(
+  body: Buffer,
+  subscriptions: SeedSubscription[],
+): { subscriptionId: string; granted: boolean } | string {
+  const usage = 'PUT a JSON body {"subscriptionId": "<seeded subscription id>", "granted": true|false}.';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return usage;
+  }
+  if (!isRecord(parsed) || typeof parsed.subscriptionId !== 'string' || typeof parsed.granted !== 'boolean') {
+    return usage;
+  }
+  const wanted = parsed.subscriptionId.toLowerCase();
+  const seeded = subscriptions.find((s) => s.subscriptionId.toLowerCase() === wanted);
+  if (!seeded) return `Subscription '${parsed.subscriptionId}' is not in this seed. ${usage}`;
+  return { subscriptionId: seeded.subscriptionId, granted: parsed.granted };
 }
 
 /**

@@ -9,6 +9,11 @@ export interface Principal {
   displayName: string;
   /** Lower-case subscription ids this principal holds a role on. */
   subscriptions: Set<string>;
+  /**
+   * Lower-case subscription ids where the role was removed below the subscription scope (as a deny
+   * assignment on the resource groups does): still listed, but every call under them is forbidden.
+   */
+  deniedSubscriptions: Set<string>;
 }
 
 export interface Directory {
@@ -27,6 +32,7 @@ export function createDirectory(subscriptionIds: string[]): Directory {
     secret: randomBytes(30).toString('base64url'),
     displayName,
     subscriptions: new Set(subscriptions.map((s) => s.toLowerCase())),
+    deniedSubscriptions: new Set(),
   });
   const main = make('azureml-emulator-main', subscriptionIds);
   const restricted = make('azureml-emulator-restricted', []);

@@ -1,4 +1,4 @@
-// Talks to the emulator's admin routes from inside the extension host (faults, page size).
+// Talks to the emulator's admin routes from inside the extension host (faults, page size, access).
 import type { FaultRule } from '../emulator/contracts';
 
 function origin(): string {
@@ -20,4 +20,9 @@ export const emulator = {
   addFault: (rule: FaultRule) => admin('POST', '/_emulator/faults', rule),
   clearFaults: () => admin('DELETE', '/_emulator/faults'),
   setPageSize: (pageSize: number) => admin('PUT', '/_emulator/page-size', { pageSize }),
+  /** Takes the signed-in principal's role on a subscription away (403 on its resources) or gives it back. */
+  setAccess: (subscriptionId: string, granted: boolean) =>
+    admin('PUT', '/_emulator/access', { subscriptionId, granted }),
+  /** Back to the seeded roles. */
+  restoreAccess: () => admin('DELETE', '/_emulator/access'),
 };

@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CommandId, EXTENSION_ID, NodeContext } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
-import type { ErrorNode } from '../../src/explorer/tree/infoNodes';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { emulator } from './emulator';
-
-const labelOf = (node: TreeNode) => String(node.getTreeItem().label);
-const descriptionOf = (node: TreeNode) => String(node.getTreeItem().description ?? '');
-// The tests' bundle has its own copies of the node classes, so nodes are told apart as the UI's menus do.
-const contextOf = (node: TreeNode) => node.getTreeItem().contextValue;
-function asErrorNode(node: TreeNode): ErrorNode {
-  assert.equal(contextOf(node), NodeContext.retryable, `expected an error node, got "${labelOf(node)}"`);
-  return node as ErrorNode;
-}
+import { asErrorNode, contextOf, descriptionOf, labelOf } from './tree';
 
 describe('Workspaces view against the emulator', () => {
   let api: ExtensionApi;
@@ -101,5 +92,49 @@ describe('Workspaces view against the emulator', () => {
     assert.equal(api.activeWorkspace.current?.name, labelOf(workspace));
     assert.match(descriptionOf(workspace), /active$/);
     assert.equal(contextOf(workspace), NodeContext.activeWorkspace);
+  });
+
+  it('offers Sign In again when Azure no longer accepts the token (401)', async () => {
+    await emulator.addFault({ pathPattern: '/workspaces$', kind: 'status', status: 401 });
+    const error = asErrorNode((await (await devSubscription()).getChildren())[0]);
+    assert.equal(error.classified.kind, 'unauthorized');
+    assert.equal(error.getTreeItem().command?.command, CommandId.signIn);
+  });
+
+  it('names the missing permission when a role is missing (403)', async () => {
+    const dev = (await devSubscription()) as unknown as { subscription: { subscriptionId: string } };
+    await emulator.setAccess(dev.subscription.subscriptionId, false);
+    try {
+      const error = asErrorNode((await (await devSubscription()).getChildren())[0]);
+      assert.equal(error.classified.kind, 'forbidden');
+      assert.match(labelOf(error), /You lack the permission Microsoft\.MachineLearningServices\/workspaces\/read/);
+    } finally {
+      await emulator.restoreAccess();
+    }
+  });
+
+  it('shows the no-subscription welcome when the subscription filter hides them all', async () => {
+    const settings = vscode.workspace.getConfiguration('azureml');
+    await settings.update('subscriptions', ['00000000-0000-0000-0000-000000000000'], true);
+    try {
+      assert.deepEqual(await subscriptions(), []);
+    } finally {
+      await settings.update('subscriptions', undefined, true);
+    }
+    assert.equal((await subscriptions()).length, 2);
+  });
+
+  it('names the setting to fix when the custom cloud endpoint is not HTTPS', async () => {
+    const settings = vscode.workspace.getConfiguration('azureml');
+    const endpoint = settings.get<string>('customCloud.armEndpoint');
+    await settings.update('customCloud.armEndpoint', 'http://localhost:1', true);
+    try {
+      const error = asErrorNode((await subscriptions())[0]);
+      assert.equal(error.classified.kind, 'settings');
+      assert.match(labelOf(error), /azureml\.customCloud\.armEndpoint must use https/);
+      assert.equal(error.getTreeItem().command?.command, 'workbench.action.openSettings');
+    } finally {
+      await settings.update('customCloud.armEndpoint', endpoint, true);
+    }
   });
 });

@@ -2,7 +2,8 @@ import type * as ml from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from './cloud';
 import { loadAzureSdk } from './loadSdk';
-import type { WorkspaceRef } from './resourceIds';
+import { workspaceId, type WorkspaceRef } from './resourceIds';
+import { RunHistory } from './runHistory';
 
 /** One page of a list: what arrived, and the token for the next page while there is one. */
 export interface Page<T> {
@@ -38,6 +39,7 @@ const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
  */
 export class AzureMlArm {
   private readonly clients = new Map<string, ml.AzureMachineLearningWorkspaces>();
+  private readonly runHistories = new Map<string, RunHistory>();
 
   constructor(
     private readonly credential: TokenCredential,
@@ -62,6 +64,17 @@ export class AzureMlArm {
     return client;
   }
 
+  /** The workspace's run history (experiments and jobs), sharing this client's credential. */
+  runHistory(ws: WorkspaceRef): RunHistory {
+    const key = workspaceId(ws).toLowerCase();
+    let history = this.runHistories.get(key);
+    if (!history) {
+      history = new RunHistory(this.credential, this.cloud, ws, () => this.discoveryUrl(ws));
+      this.runHistories.set(key, history);
+    }
+    return history;
+  }
+
   /** Fails with the credential's own error when no token can be had. */
   async checkSignIn(): Promise<void> {
     const token = await this.credential.getToken(this.cloud.armScope);
@@ -70,26 +83,15 @@ export class AzureMlArm {
 
   /** ARM's subscriptions API; the ML SDK has no operation for it, so it goes through the same pipeline. */
   async listSubscriptions(continuationToken?: string): Promise<Page<SubscriptionInfo>> {
-    const client = await this.client('');
-    const { createPipelineRequest, RestError } = (await loadAzureSdk()).restPipeline;
     const url = continuationToken ?? `${this.cloud.armEndpoint}subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
-    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
-    const body = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
-    if (response.status >= 400) {
-      throw new RestError(body?.error?.message ?? `Listing subscriptions failed with HTTP ${response.status}`, {
-        code: body?.error?.code,
-        statusCode: response.status,
-        request: response.request,
-        response,
-      });
-    }
+    const body = await this.armGet('', url);
     const items = ((body.value ?? []) as SubscriptionInfo[]).map((s) => ({
       subscriptionId: s.subscriptionId,
       displayName: s.displayName,
       tenantId: s.tenantId,
       state: s.state,
     }));
-    return { items, continuationToken: body.nextLink || undefined };
+    return { items, continuationToken: (body.nextLink as string) || undefined };
   }
 
   async listWorkspaces(subscriptionId: string, continuationToken?: string): Promise<Page<ml.Workspace>> {
@@ -116,11 +118,86 @@ export class AzureMlArm {
     );
   }
 
-  async listJobs(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.JobBase>> {
+  async listDataAssets(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.DataContainer>> {
     return onePage(
       await this.loadSdk(),
-      (await this.client(ws.subscriptionId)).jobs.list(ws.resourceGroup, ws.name),
+      (await this.client(ws.subscriptionId)).dataContainers.list(ws.resourceGroup, ws.name),
       continuationToken,
     );
+  }
+
+  async listDataVersions(
+    ws: WorkspaceRef,
+    name: string,
+    continuationToken?: string,
+  ): Promise<Page<ml.DataVersionBase>> {
+    return onePage(
+      await this.loadSdk(),
+      (await this.client(ws.subscriptionId)).dataVersions.list(ws.resourceGroup, ws.name, name, {
+        orderBy: 'createdtime desc',
+      }),
+      continuationToken,
+    );
+  }
+
+  async listDatastores(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.Datastore>> {
+    return onePage(
+      await this.loadSdk(),
+      (await this.client(ws.subscriptionId)).datastores.list(ws.resourceGroup, ws.name),
+      continuationToken,
+    );
+  }
+
+  async listModels(ws: WorkspaceRef, continuationToken?: string): Promise<Page<ml.ModelContainer>> {
+    return onePage(
+      await this.loadSdk(),
+      (await this.client(ws.subscriptionId)).modelContainers.list(ws.resourceGroup, ws.name),
+      continuationToken,
+    );
+  }
+
+  async listModelVersions(ws: WorkspaceRef, name: string, continuationToken?: string): Promise<Page<ml.ModelVersion>> {
+    return onePage(
+      await this.loadSdk(),
+      (await this.client(ws.subscriptionId)).modelVersions.list(ws.resourceGroup, ws.name, name, {
+        orderBy: 'createdtime desc',
+      }),
+      continuationToken,
+    );
+  }
+
+  /** The workspace's discovery document address, where the data-plane services (run history) are listed. */
+  async discoveryUrl(ws: WorkspaceRef): Promise<string> {
+    const workspace = await (await this.client(ws.subscriptionId)).workspaces.get(ws.resourceGroup, ws.name);
+    if (!workspace.discoveryUrl) throw new Error(`Workspace ${ws.name} reports no discovery URL.`);
+    return workspace.discoveryUrl;
+  }
+
+  /** Any resource by id, as ARM's JSON (for the details documents, which show it whole). */
+  async getResource(id: string): Promise<Record<string, unknown>> {
+    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '';
+    const client = await this.client(subscriptionId);
+    return this.armGet(
+      subscriptionId,
+      `${this.cloud.armEndpoint.replace(/\/$/, '')}${id}?api-version=${client.apiVersion}`,
+    );
+  }
+
+  /** A GET through the SDK's pipeline (auth, retries) for what the SDK has no operation for. */
+  private async armGet(subscriptionId: string, url: string): Promise<Record<string, unknown>> {
+    const client = await this.client(subscriptionId);
+    const { createPipelineRequest, RestError } = (await loadAzureSdk()).restPipeline;
+    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+    const body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as Record<string, unknown>) : {};
+    if (response.status >= 400) {
+      const error = (body.error ?? {}) as { code?: string; message?: string };
+      throw new RestError(error.message ?? `GET ${new URL(url).pathname} failed with HTTP ${response.status}`, {
+        code: error.code,
+        statusCode: response.status,
+        request: response.request,
+        response,
+      });
+    }
+    return body;
   }
 }

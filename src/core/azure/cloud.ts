@@ -38,6 +38,7 @@ export interface CloudSettings {
   cloud?: string;
   customArmEndpoint?: string;
   customAuthorityHost?: string;
+  customStudioUrl?: string;
 }
 
 export class CloudSettingsError extends Error {}
@@ -56,8 +57,17 @@ export function resolveCloud(settings: CloudSettings): CloudEndpoints {
   }
   const armEndpoint = requireHttpsUrl(settings.customArmEndpoint, 'azureml.customCloud.armEndpoint');
   const authorityHost = requireHttpsUrl(settings.customAuthorityHost, 'azureml.customCloud.authorityHost');
+  const studioUrl = settings.customStudioUrl
+    ? requireHttpsUrl(settings.customStudioUrl, 'azureml.customCloud.studioUrl')
+    : undefined;
   // ARM accepts tokens for its own origin; the audience is the endpoint without a path.
-  return { name: 'Custom', armEndpoint, authorityHost, armScope: `${new URL(armEndpoint).origin}/.default` };
+  return {
+    name: 'Custom',
+    armEndpoint,
+    authorityHost,
+    armScope: `${new URL(armEndpoint).origin}/.default`,
+    studioUrl,
+  };
 }
 
 function requireHttpsUrl(value: string | undefined, setting: string): string {

@@ -24,6 +24,13 @@ export class ExplorerTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
     return node.parent === this.root ? undefined : node.parent;
   }
 
+  /** Whether `node` belongs to this tree as it is now (not to one it replaced). */
+  contains(node: TreeNode): boolean {
+    let top = node;
+    while (top.parent) top = top.parent;
+    return top === this.root;
+  }
+
   /** Top-level children, for tests and pickers. */
   rootChildren(): Promise<TreeNode[]> | TreeNode[] {
     return this.root.getChildren();

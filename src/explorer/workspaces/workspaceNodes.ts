@@ -1,12 +1,16 @@
 import type * as ml from '@azure/arm-machinelearning';
 import * as vscode from 'vscode';
 import type { AzureSession } from '../../auth/azureSession';
-import { NodeContext } from '../../constants';
+import { ContextKey, NodeContext } from '../../constants';
 import type { Page, SubscriptionInfo } from '../../core/azure/armClient';
 import { parseWorkspaceId, workspaceId, type WorkspaceRef } from '../../core/azure/resourceIds';
-import { ErrorNode } from '../tree/infoNodes';
+import type { StudioTarget } from '../../core/azure/studio';
+import { FolderNode } from '../tree/folderNode';
+import { MessageNode } from '../tree/infoNodes';
 import { PagedNode } from '../tree/pagedNode';
+import type { ResourceItem } from '../tree/resourceNode';
 import { TreeNode } from '../tree/treeNode';
+import { hideWhenSignedOut } from '../tree/viewRoot';
 
 export interface WorkspaceContext {
   session: AzureSession;
@@ -26,11 +30,12 @@ export class SubscriptionsRoot extends PagedNode<SubscriptionInfo> {
     return new vscode.TreeItem('Subscriptions');
   }
 
-  /** Signed out is not an error here: the view's welcome content offers Sign In instead. */
+  /** Signed out and no subscriptions show the view's welcome content, which says what to do next. */
   async getChildren(): Promise<TreeNode[]> {
-    const children = await super.getChildren();
-    const only = children.length === 1 ? children[0] : undefined;
-    return only instanceof ErrorNode && only.classified.kind === 'signedOut' ? [] : children;
+    const children = hideWhenSignedOut(await super.getChildren());
+    const none = children.length === 1 && children[0] instanceof MessageNode;
+    void vscode.commands.executeCommand('setContext', ContextKey.noSubscriptions, none);
+    return none ? [] : children;
   }
 
   protected async fetchPage(continuationToken: string | undefined): Promise<Page<SubscriptionInfo>> {
@@ -72,7 +77,7 @@ export class SubscriptionNode extends PagedNode<ml.Workspace> {
   }
 }
 
-export class WorkspaceNode extends TreeNode {
+export class WorkspaceNode extends TreeNode implements ResourceItem {
   readonly ref: WorkspaceRef;
 
   constructor(
@@ -86,6 +91,10 @@ export class WorkspaceNode extends TreeNode {
 
   get resourceId(): string {
     return workspaceId(this.ref);
+  }
+
+  get studioTarget(): StudioTarget {
+    return { kind: 'resource', id: this.resourceId };
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -102,60 +111,33 @@ export class WorkspaceNode extends TreeNode {
   getChildren(): TreeNode[] {
     const arm = () => this.context.session.getArm();
     return [
-      new WorkspaceListNode(
-        this,
-        'Compute',
-        'server',
-        'No compute in this workspace.',
-        async (token) => (await arm()).listComputes(this.ref, token),
-        (parent, compute: ml.ComputeResource) => new ComputeNode(parent, compute),
-      ),
-      new WorkspaceListNode(
-        this,
-        'Environments',
-        'package',
-        'No environments in this workspace.',
-        async (token) => (await arm()).listEnvironments(this.ref, token),
-        (parent, environment: ml.EnvironmentContainer) => new EnvironmentNode(parent, environment),
-      ),
+      new FolderNode(this, {
+        label: 'Compute',
+        icon: 'server',
+        emptyMessage: 'No compute in this workspace.',
+        fetch: async (token) => (await arm()).listComputes(this.ref, token),
+        itemNode: (parent, compute: ml.ComputeResource) => new ComputeNode(parent, compute),
+      }),
+      new FolderNode(this, {
+        label: 'Environments',
+        icon: 'package',
+        emptyMessage: 'No environments in this workspace.',
+        fetch: async (token) => (await arm()).listEnvironments(this.ref, token),
+        itemNode: (parent, environment: ml.EnvironmentContainer) => new EnvironmentNode(parent, environment),
+      }),
     ];
   }
 }
 
-/** A folder under a workspace (Compute, Environments) whose items come one page at a time. */
-export class WorkspaceListNode<T> extends PagedNode<T> {
-  constructor(
-    workspace: WorkspaceNode,
-    private readonly label: string,
-    private readonly icon: string,
-    protected readonly emptyMessage: string,
-    private readonly fetch: (token: string | undefined) => Promise<Page<T>>,
-    private readonly itemNode: (parent: TreeNode, item: T) => TreeNode,
-  ) {
-    super(workspace);
-  }
+export class ComputeNode extends TreeNode implements ResourceItem {
+  readonly resourceId: string;
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon(this.icon);
-    return item;
-  }
-
-  protected fetchPage(token: string | undefined): Promise<Page<T>> {
-    return this.fetch(token);
-  }
-
-  protected toNode(item: T): TreeNode {
-    return this.itemNode(this, item);
-  }
-}
-
-export class ComputeNode extends TreeNode {
   constructor(
     parent: TreeNode,
     readonly compute: ml.ComputeResource,
   ) {
     super(parent);
+    this.resourceId = compute.id ?? '';
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -163,16 +145,21 @@ export class ComputeNode extends TreeNode {
     const properties = this.compute.properties;
     item.description = [properties?.computeType, properties?.provisioningState].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('vm');
+    item.contextValue = NodeContext.compute;
     return item;
   }
 }
 
-export class EnvironmentNode extends TreeNode {
+export class EnvironmentNode extends TreeNode implements ResourceItem {
+  readonly resourceId: string;
+  readonly studioTarget = undefined;
+
   constructor(
     parent: TreeNode,
     readonly environment: ml.EnvironmentContainer,
   ) {
     super(parent);
+    this.resourceId = environment.id ?? '';
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -180,6 +167,7 @@ export class EnvironmentNode extends TreeNode {
     const latest = this.environment.properties?.latestVersion;
     item.description = latest ? `latest ${latest}` : undefined;
     item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+    item.contextValue = NodeContext.environment;
     return item;
   }
 }

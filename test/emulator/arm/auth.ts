@@ -49,7 +49,10 @@ export function authenticate(ctx: ArmContext, authorization: string | undefined)
   return principal;
 }
 
-/** 404 for a subscription that does not exist, 403 for one the principal holds no role on. */
+/**
+ * 404 for a subscription that does not exist, 403 for one the principal holds no role on, and 403 below
+ * the subscription itself where its role was removed there (`deniedSubscriptions`).
+ */
 export function authorize(
   ctx: ArmContext,
   principal: Principal,
@@ -57,8 +60,11 @@ export function authorize(
   action: string,
   scope: string,
 ): void {
-  const known = ctx.subscriptions.some((s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
-  if (!principal.subscriptions.has(subscriptionId.toLowerCase())) {
+  const key = subscriptionId.toLowerCase();
+  const known = ctx.subscriptions.some((s) => s.subscriptionId.toLowerCase() === key);
+  const belowSubscription = scope.toLowerCase() !== `/subscriptions/${key}`;
+  const denied = belowSubscription && principal.deniedSubscriptions.has(key);
+  if (!principal.subscriptions.has(key) || denied) {
     if (!known)
       throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
     throw new ArmError(

@@ -9,6 +9,7 @@ import { LogFileServer } from './logFiles';
 import { MlflowRoutes } from './mlflow';
 import { executePipelineJob } from './pipelineJob';
 import { RunHistoryRoutes } from './runHistory';
+import { RunQueryRoutes } from './runQueries';
 import { RunRecords } from './runRecords';
 
 /**
@@ -51,6 +52,7 @@ export function createJobRuntime(ctx: RuntimeContext): SeedableJobRuntime {
   const env: ExecutorEnv = { ctx, records };
   const logs = new LogFileServer(ctx.origin, records);
   const history = new RunHistoryRoutes(ctx.origin, ctx.store, records, logs);
+  const queries = new RunQueryRoutes(ctx.store, records, history, ctx.pageSize);
   const mlflow = new MlflowRoutes(ctx.store, records);
   const executions = new Map<string, Execution>();
   let stopped = false;
@@ -95,7 +97,10 @@ export function createJobRuntime(ctx: RuntimeContext): SeedableJobRuntime {
   };
 
   const handle: RouteHandler = async (req, res, url, body) =>
-    logs.handle(req, res, url) || history.handle(req, res, url) || mlflow.handle(req, res, url, body);
+    logs.handle(req, res, url) ||
+    history.handle(req, res, url) ||
+    queries.handle(req, res, url, body) ||
+    mlflow.handle(req, res, url, body);
 
   const seedRunHistory = (jobId: string, seeded: SeededRunHistory): void => {
     if (!ctx.store.get(jobId)) throw new Error(`seedRunHistory: job ${jobId} is not in the store.`);

@@ -8,7 +8,7 @@ import { jobIdFor, type WorkspaceRef } from './armIds';
 import { asString } from './jobState';
 import { hasBearerToken, parseJsonObject, sendJson } from './http';
 import type { MetricPoint, RunRecord, RunRecords } from './runRecords';
-import { stableUuid } from './runHistory';
+import { experimentIdFor, experimentNameOf } from './runHistory';
 
 const MLFLOW_ROUTE =
   /^\/mlflow\/v1\.0\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/api\/2\.0\/mlflow\/(.+)$/i;
@@ -131,8 +131,8 @@ export class MlflowRoutes {
   }
 
   private runJson({ ws, job, record }: RunContext): Record<string, unknown> {
-    const experimentName = asString(job.properties.experimentName) ?? 'Default';
-    const experimentId = stableUuid(`${ws.subscriptionId}/${ws.workspaceName}/${experimentName}`.toLowerCase());
+    const experimentName = experimentNameOf(job);
+    const experimentId = experimentIdFor(ws, experimentName);
     const status = asString(job.properties.status) ?? 'NotStarted';
     const startTime = record.startTimeUtc ? Date.parse(record.startTimeUtc) : undefined;
     const endTime = record.endTimeUtc ? Date.parse(record.endTimeUtc) : undefined;

@@ -43,12 +43,7 @@ export class RunHistoryRoutes {
     }
     const match = RUN_ROUTE.exec(url.pathname);
     if (!match) return false;
-    if (!hasBearerToken(req)) {
-      sendJson(res, 401, historyError('Unauthorized', 'Authorization header with a Bearer token is required.'), {
-        'WWW-Authenticate': 'Bearer',
-      });
-      return true;
-    }
+    if (!requireBearer(req, res)) return true;
     if (req.method !== 'GET') {
       sendJson(res, 405, historyError('MethodNotAllowed', `${req.method} is not supported on this route.`));
       return true;
@@ -70,24 +65,23 @@ export class RunHistoryRoutes {
   }
 
   /** The `Run` object of run history. */
-  private run(ws: WorkspaceRef, job: ArmResource, record: RunRecord | undefined): Record<string, unknown> {
+  run(ws: WorkspaceRef, job: ArmResource, record: RunRecord | undefined): Record<string, unknown> {
     const props = job.properties;
-    const experimentName = asString(props.experimentName) ?? 'Default';
-    const parentRunId = record?.parentRunId ?? asString(asRecord(props.properties)['azureml.pipelinerunid']) ?? null;
+    const summary = runSummary(job, record);
     return {
-      runId: job.name,
+      runId: summary.runId,
       runUuid: stableUuid(job.id),
-      parentRunId,
-      rootRunId: parentRunId ?? job.name,
-      experimentId: stableUuid(`${ws.subscriptionId}/${ws.workspaceName}/${experimentName}`.toLowerCase()),
-      name: asString(props.displayName) ?? job.name,
-      displayName: asString(props.displayName) ?? job.name,
-      status: asString(props.status) ?? 'NotStarted',
-      runType: asString(props.jobType) === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun',
-      target: asString(props.computeId)?.split('/').pop() ?? null,
-      createdUtc: job.systemData?.createdAt ?? record?.createdUtc ?? null,
-      startTimeUtc: record?.startTimeUtc ?? null,
-      endTimeUtc: record?.endTimeUtc ?? null,
+      parentRunId: summary.parentRunId,
+      rootRunId: summary.rootRunId,
+      experimentId: experimentIdFor(ws, experimentNameOf(job)),
+      name: summary.displayName,
+      displayName: summary.displayName,
+      status: summary.status,
+      runType: summary.runType,
+      target: summary.target,
+      createdUtc: summary.createdUtc,
+      startTimeUtc: summary.startTimeUtc,
+      endTimeUtc: summary.endTimeUtc,
       error: record?.error ? errorResponse(record.error.code, record.error.message) : null,
       warnings: record?.warnings.length ? record.warnings : null,
       tags: asRecord(props.tags),
@@ -151,8 +145,67 @@ function errorResponse(code: string, message: string, innerCode?: string): Recor
   };
 }
 
-function historyError(code: string, message: string, innerCode?: string): Record<string, unknown> {
+/** Answers 401 and returns false when the request has no bearer token. */
+export function requireBearer(req: IncomingMessage, res: ServerResponse): boolean {
+  if (hasBearerToken(req)) return true;
+  sendJson(res, 401, historyError('Unauthorized', 'Authorization header with a Bearer token is required.'), {
+    'WWW-Authenticate': 'Bearer',
+  });
+  return false;
+}
+
+export function historyError(code: string, message: string, innerCode?: string): Record<string, unknown> {
   return errorResponse(code, message, innerCode);
+}
+
+/** The fields of a `Run` that cost no hashing to compute: what queries filter and sort on. */
+export interface RunSummary {
+  runId: string;
+  parentRunId: string | null;
+  rootRunId: string;
+  displayName: string;
+  status: string;
+  runType: string;
+  target: string | null;
+  createdUtc: string | null;
+  startTimeUtc: string | null;
+  endTimeUtc: string | null;
+}
+
+export function runSummary(job: ArmResource, record: RunRecord | undefined): RunSummary {
+  const props = job.properties;
+  const parentRunId = record?.parentRunId ?? asString(asRecord(props.properties)['azureml.pipelinerunid']) ?? null;
+  return {
+    runId: job.name,
+    parentRunId,
+    rootRunId: parentRunId ?? job.name,
+    displayName: asString(props.displayName) ?? job.name,
+    status: asString(props.status) ?? 'NotStarted',
+    runType: asString(props.jobType) === 'Pipeline' ? 'azureml.PipelineRun' : 'azureml.scriptrun',
+    target: lastPathSegment(asString(props.computeId)),
+    createdUtc: createdUtcOf(job, record),
+    startTimeUtc: record?.startTimeUtc ?? null,
+    endTimeUtc: record?.endTimeUtc ?? null,
+  };
+}
+
+export function createdUtcOf(job: ArmResource, record: RunRecord | undefined): string | null {
+  return job.systemData?.createdAt ?? record?.createdUtc ?? null;
+}
+
+/** The compute name of a compute id; a query reads it for thousands of runs, so no split(). */
+function lastPathSegment(id: string | undefined): string | null {
+  return id === undefined ? null : id.slice(id.lastIndexOf('/') + 1);
+}
+
+/** Jobs without an experiment name belong to "Default", as in Azure ML. */
+export function experimentNameOf(job: ArmResource): string {
+  return asString(job.properties.experimentName) ?? 'Default';
+}
+
+/** The experiment id run history and MLflow both report for an experiment name (case-insensitive). */
+export function experimentIdFor(ws: WorkspaceRef, experimentName: string): string {
+  return stableUuid(`${ws.subscriptionId}/${ws.workspaceName}/${experimentName}`.toLowerCase());
 }
 
 /** Deterministic GUID-shaped id derived from a string, so the same run always has the same uuid. */

@@ -131,6 +131,87 @@ describe('emulator: Entra ID and ARM authorization', function () {
     assert.deepEqual(restricted, []);
   });
 
+  describe('PUT/DELETE /_emulator/access', () => {
+    const access = (method: string, body?: unknown): Promise<Response> =>
+      fetch(`${h.emulator.origin}/_emulator/access`, {
+        method,
+        body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    afterEach(async () => {
+      await access('DELETE');
+    });
+
+    it('revokes the main principal on one subscription: still listed, its resources 403, until restored', async () => {
+      const c = h.emulator.connection;
+      const [revoked, other] = c.subscriptionIds;
+      const token = await h.token();
+      const get = (path: string) => fetch(`${c.armEndpoint}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      const workspacesOf = (subscriptionId: string) =>
+        get(
+          `/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces?api-version=${SDK_API_VERSION}`,
+        );
+      assert.equal((await workspacesOf(revoked)).status, 200);
+
+      const put = await access('PUT', { subscriptionId: revoked.toUpperCase(), granted: false });
+      assert.equal(put.status, 200);
+      assert.deepEqual(await put.json(), { subscriptionId: revoked, granted: false });
+
+      const listed = await get('/subscriptions?api-version=2022-12-01');
+      const listedIds = ((await listed.json()) as { value: Array<{ subscriptionId: string }> }).value.map(
+        (s) => s.subscriptionId,
+      );
+      assert.ok(listedIds.includes(revoked), 'a role removed below the subscription scope keeps it listed');
+      assert.equal((await get(`/subscriptions/${revoked}?api-version=2022-12-01`)).status, 200);
+
+      const forbidden = await workspacesOf(revoked);
+      assert.equal(forbidden.status, 403);
+      const error = ((await forbidden.json()) as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, 'AuthorizationFailed');
+      assert.match(
+        error.message,
+        new RegExp(
+          `^The client '${c.clientId}' with object id '[0-9a-f-]+' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/read' over scope '/subscriptions/${revoked}/providers/Microsoft.MachineLearningServices/workspaces'`,
+        ),
+      );
+      const sdkError = (await collect(h.client(revoked).jobs.list('rg-ml-dev', 'mlw-vision-dev')).then(
+        () => assert.fail('expected 403'),
+        (e: unknown) => e,
+      )) as RestError & { code?: string };
+      assert.equal(sdkError.statusCode, 403);
+      assert.equal(sdkError.code, 'AuthorizationFailed');
+      assert.equal((await workspacesOf(other)).status, 200, 'other subscriptions are untouched');
+
+      assert.equal((await access('PUT', { subscriptionId: revoked, granted: true })).status, 200);
+      assert.equal((await workspacesOf(revoked)).status, 200);
+
+      assert.equal((await access('PUT', { subscriptionId: revoked, granted: false })).status, 200);
+      assert.equal((await workspacesOf(revoked)).status, 403);
+      assert.equal((await access('DELETE')).status, 204);
+      assert.equal((await workspacesOf(revoked)).status, 200);
+    });
+
+    it('answers 400 to a bad body or a subscription the seed does not have, 405 to other methods', async () => {
+      const subscriptionId = h.emulator.connection.subscriptionIds[0];
+      for (const body of [
+        'not json',
+        { subscriptionId },
+        { subscriptionId, granted: 'no' },
+        { subscriptionId: 42, granted: false },
+        { subscriptionId: '00000000-0000-0000-0000-000000000000', granted: false },
+      ]) {
+        const res = await access('PUT', body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'BadRequest');
+      }
+      assert.equal((await access('GET')).status, 405);
+      const res = await fetch(
+        `${h.emulator.origin}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces?api-version=${SDK_API_VERSION}`,
+        { headers: { Authorization: `Bearer ${await h.token()}` } },
+      );
+      assert.equal(res.status, 200, 'a rejected request changes nothing');
+    });
+  });
+
   it('rejects a request without api-version like ARM', async () => {
     const res = await fetch(workspacesUrl().replace(/\?api-version=.*$/, ''), {
       headers: { Authorization: `Bearer ${await h.token()}` },

@@ -136,6 +136,7 @@ export class RuntimeHarness {
       storage: this.storage,
       origin: this.origin,
       workDir: path.join(this.workDir, 'jobs'),
+      pageSize: () => 100,
     });
     const datastore = emulatorDatastoreProperties(this.storage);
     this.store.put({
