@@ -1,9 +1,12 @@
 // Benchmarks: `npm run bench` runs all, `npm run bench -- activation vsix` only those whose id contains a word.
 // Prints a table and writes bench-results.json as [{id, value, unit, target, pass}].
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { buildAll } from './build.mjs';
+import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
+import { runInHost } from './lib/inHost.mjs';
 import {
   ensureHost,
   installVsix,
@@ -53,6 +56,63 @@ async function reportedActivationMs(vsix) {
   }
 }
 
+/**
+ * The Jobs view against the emulator's scale seed (one workspace, 10,000 jobs in 4 experiments), measured
+ * by test/bench/index.ts inside the extension host of a real VS Code with the production build. One run
+ * gives every explorer row, so the rows share it.
+ */
+let explorerRun;
+function explorerResults() {
+  explorerRun ??= measureExplorer();
+  return explorerRun;
+}
+
+async function measureExplorer() {
+  await buildAll({ production: true, includeTests: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
+  const resultsFile = join(scratch, 'explorer.json');
+  let emulator;
+  try {
+    emulator = await startEmulatorProcess({ seed: 'scale', stateDir: join(repoRoot, '.emulator', 'bench') });
+    const code = await runInHost({
+      testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
+      settings: emulatorSettings(emulator.connection),
+      env: {
+        ...emulatorEnvironment(emulator.connection),
+        AZUREML_EMULATOR_ORIGIN: emulator.connection.armEndpoint,
+        AZUREML_BENCH_RESULTS: resultsFile,
+      },
+      onOutput: (text) => process.stdout.write(text),
+    });
+    if (code !== 0) throw new Error(`The explorer benchmark failed in the extension host (exit code ${code})`);
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const firstPageMs = median(results.firstPageMs);
+    const naiveMs = median(results.naiveMs);
+    console.log(
+      `jobs first page samples (ms), ${results.firstPageJobs} jobs of ${results.experiment}: ` +
+        `${results.firstPageMs.map((ms) => ms.toFixed(1)).join(', ')}`,
+    );
+    console.log(
+      `naive list-then-render samples (ms), ${results.naiveJobs} jobs in ${results.naivePages} pages: ` +
+        `${results.naiveMs.map((ms) => ms.toFixed(0)).join(', ')}; ratio = ` +
+        (results.naiveMs.length > 1 ? `median ${naiveMs.toFixed(0)} ms` : `one run of ${naiveMs.toFixed(0)} ms`) +
+        ` / median ${firstPageMs.toFixed(1)} ms`,
+    );
+    console.log(
+      `heap after GC (MB): ${(results.heapBeforeBytes / 2 ** 20).toFixed(1)} with the first page, ` +
+        `${(results.heapAfterBytes / 2 ** 20).toFixed(1)} with ${results.jobsAfterLoadMore} jobs after 10 "Load more"`,
+    );
+    return {
+      firstPageMs,
+      naiveRatio: naiveMs / firstPageMs,
+      heapGrowthMb: (results.heapAfterBytes - results.heapBeforeBytes) / 2 ** 20,
+    };
+  } finally {
+    await emulator?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 const benchmarks = [
   {
     id: 'activation.ms',
@@ -75,6 +135,33 @@ const benchmarks = [
     async measure() {
       const { bytes } = await packageExtension();
       return bytes / 1024;
+    },
+  },
+  {
+    id: 'explorer.jobsFirstPage.ms',
+    unit: 'ms',
+    target: 500,
+    better: 'lower',
+    async measure() {
+      return (await explorerResults()).firstPageMs;
+    },
+  },
+  {
+    id: 'explorer.naiveRatio',
+    unit: 'x',
+    target: 20,
+    better: 'higher',
+    async measure() {
+      return (await explorerResults()).naiveRatio;
+    },
+  },
+  {
+    id: 'explorer.heapGrowth.mb',
+    unit: 'MB',
+    target: 30,
+    better: 'lower',
+    async measure() {
+      return (await explorerResults()).heapGrowthMb;
     },
   },
 ];

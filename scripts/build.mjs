@@ -22,7 +22,7 @@ function webviewEntries() {
 /** In-host test modules: bundled with the code under test, libraries left in node_modules. */
 function testEntries() {
   const entries = {};
-  for (const suite of ['integration']) {
+  for (const suite of ['integration', 'bench']) {
     const folder = join(root, 'test', suite);
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder)) {

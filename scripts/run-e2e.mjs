@@ -1,15 +1,43 @@
-// Packages the VSIX, then runs test/e2e with Playwright against a real workbench in headless Chromium.
-import { spawnSync } from 'node:child_process';
+// Packages the VSIX, starts the Azure ML emulator (demo seed), then runs test/e2e with Playwright against
+// a real workbench in headless Chromium. Workbenches opened with `{ emulator: true }` reach the emulator.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { ensureHost, repoRoot } from './lib/vscodeHost.mjs';
 import { packageExtension } from './package.mjs';
 
-ensureHost();
-const { path: vsix } = await packageExtension();
-const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
-const result = spawnSync(process.execPath, [mocha, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-  env: { ...process.env, AZUREML_VSIX: vsix, AZUREML_TEST_LAYER: 'e2e' },
-});
-process.exit(result.status ?? 1);
+/** Runs mocha and resolves with its exit code; async, so this process keeps serving the emulator's pipes. */
+function runMocha(env) {
+  const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
+  const child = spawn(process.execPath, [mocha, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+let emulator;
+try {
+  ensureHost();
+  const { path: vsix } = await packageExtension();
+  emulator = await startEmulatorProcess({ seed: 'demo', stateDir: join(repoRoot, '.emulator', 'e2e') });
+  const { connection } = emulator;
+  // test/e2e/workbench.ts gives the VS Code server this environment and the profile these settings.
+  const workbenchEmulator = {
+    env: emulatorEnvironment(connection),
+    settings: { 'azureml.authentication': 'environment', ...emulatorSettings(connection) },
+  };
+  const code = await runMocha({
+    AZUREML_VSIX: vsix,
+    AZUREML_TEST_LAYER: 'e2e',
+    AZUREML_E2E_EMULATOR: JSON.stringify(workbenchEmulator),
+  });
+  await emulator.stop();
+  process.exit(code);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await emulator?.stop();
+  process.exit(1);
+}

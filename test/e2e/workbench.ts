@@ -13,20 +13,37 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+export interface WorkbenchOptions {
+  /** Signed in to the emulator that `npm run test:e2e` started; otherwise signed out. */
+  emulator?: boolean;
+}
+
 const resultsDir = join(process.cwd(), 'test-results');
 
-export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+/** What scripts/run-e2e.mjs passes for the emulator: the server's environment and the profile's settings. */
+function emulatorConnection(): { env: Record<string, string>; settings: Record<string, unknown> } {
+  const value = process.env.AZUREML_E2E_EMULATOR;
+  if (!value) throw new Error('AZUREML_E2E_EMULATOR is not set: run the e2e tests with `npm run test:e2e`');
+  return JSON.parse(value);
+}
+
+export async function openWorkbench(
+  settings: Record<string, unknown> = {},
+  options: WorkbenchOptions = {},
+): Promise<Workbench> {
   const host: Host = await import('../../scripts/lib/vscodeHost.mjs');
   const vsix = process.env.AZUREML_VSIX;
   if (!vsix) throw new Error('AZUREML_VSIX is not set: run the e2e tests with `npm run test:e2e`');
+  const emulator = options.emulator ? emulatorConnection() : { env: {}, settings: {} };
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-e2e-'));
   const folder = join(scratch, 'project');
   cpSync(join(host.repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
-  host.prepareProfile(join(scratch, 'user-data'), settings);
+  host.prepareProfile(join(scratch, 'user-data'), { ...emulator.settings, ...settings });
   host.installVsix(vsix, join(scratch, 'extensions'));
   const server = await host.startServer({
     userDataDir: join(scratch, 'user-data'),
     extensionsDir: join(scratch, 'extensions'),
+    env: emulator.env,
   });
   let browser: Browser | undefined;
   try {

@@ -234,4 +234,37 @@ describe('Data, Jobs and Models views against the emulator', () => {
       assert.match(id, /\/workspaces\/mlw-vision-dev\/jobs\/\w+$/);
     });
   });
+
+  describe('empty states', () => {
+    it('lists nothing without an active workspace, so the views show their "Select Workspace" welcome', async () => {
+      const active = api.activeWorkspace.current;
+      await api.activeWorkspace.set(undefined);
+      try {
+        assert.deepEqual(await api.dataTree.rootChildren(), []);
+        assert.deepEqual(await api.jobsTree.rootChildren(), []);
+        assert.deepEqual(await api.modelsTree.rootChildren(), []);
+      } finally {
+        await api.activeWorkspace.set(active);
+      }
+      assert.ok((await api.modelsTree.rootChildren()).length > 0);
+    });
+
+    it('lists nothing when signed out, so every view shows its Sign In welcome', async () => {
+      const settings = vscode.workspace.getConfiguration(SettingSection);
+      await settings.update('authentication', 'vscode', true);
+      try {
+        assert.deepEqual(await api.workspacesTree.rootChildren(), []);
+        assert.deepEqual(await api.jobsTree.rootChildren(), []);
+      } finally {
+        await settings.update('authentication', undefined, true);
+      }
+      assert.ok((await api.jobsTree.rootChildren()).length > 0);
+    });
+
+    it('says so when a list is empty', async () => {
+      await vscode.commands.executeCommand(CommandId.filterJobsByStatus, ['Canceled']);
+      const jobs = await childNamed(api.jobsTree, 'iris-training');
+      assert.deepEqual((await jobs.getChildren()).map(labelOf), ['No jobs in this experiment match the filter.']);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { NodeContext } from '../../constants';
 import type { Page } from '../../core/azure/armClient';
 import { FolderNode } from '../tree/folderNode';
+import { formatDate } from '../tree/format';
 import { PagedNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
 import { TreeNode } from '../tree/treeNode';
@@ -143,9 +144,4 @@ export class DatastoreNode extends TreeNode implements ResourceItem {
     item.contextValue = NodeContext.datastore;
     return item;
   }
-}
-
-export function formatDate(date: Date | string): string {
-  const value = typeof date === 'string' ? new Date(date) : date;
-  return Number.isNaN(value.getTime()) ? String(date) : value.toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -11,7 +11,7 @@ import {
   type RunInfo,
 } from '../../core/azure/runHistory';
 import type { StudioTarget } from '../../core/azure/studio';
-import { formatDate } from '../data/dataNodes';
+import { formatDate } from '../tree/format';
 import { PagedNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
 import type { TreeNode } from '../tree/treeNode';

@@ -2,7 +2,7 @@ import type * as ml from '@azure/arm-machinelearning';
 import * as vscode from 'vscode';
 import { NodeContext } from '../../constants';
 import type { Page } from '../../core/azure/armClient';
-import { formatDate } from '../data/dataNodes';
+import { formatDate } from '../tree/format';
 import { PagedNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
 import { TreeNode } from '../tree/treeNode';

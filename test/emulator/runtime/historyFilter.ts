@@ -203,7 +203,7 @@ class Parser {
     this.index++;
     const value = this.peek();
     this.index++;
-    const ignoreCase = (this.schema.caseInsensitive ?? []).includes('x');
+    const ignoreCase = (this.schema.caseInsensitive ?? []).includes(property.name);
     if (value.type === 'string') return { kind: 'compare', op, property, value: value.value, ignoreCase };
     if (value.type === 'word' && value.text.toLowerCase() === 'null') {
       return { kind: 'compare', op, property, value: null, ignoreCase };

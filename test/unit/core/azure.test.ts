@@ -99,13 +99,13 @@ describe('core/azure: ARM client against the emulator', () => {
     } while (token);
     assert.equal(pages, names.length, 'page size 1 gives one workspace per page');
     assert.ok(names.length >= 2);
-    const datastores = await arm.listDatastores(
+    const models = await arm.listModels(
       parseWorkspaceId(
         `/subscriptions/${subscriptionIds[0]}/resourceGroups/rg-ml-dev/providers/Microsoft.MachineLearningServices/workspaces/mlw-vision-dev`,
       ),
     );
-    assert.equal(datastores.items.length, 1);
-    assert.ok(datastores.continuationToken, 'a 1-item page of several datastores carries a continuation token');
+    assert.equal(models.items.length, 1);
+    assert.ok(models.continuationToken, 'a 1-item page of several models carries a continuation token');
   });
 
   it('lists subscriptions through the same authenticated pipeline, following nextLink', async () => {

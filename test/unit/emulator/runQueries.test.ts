@@ -238,7 +238,7 @@ describe('emulator: run history experiments:query and runs:query', function () {
       assert.equal(grouped.length, 0, 'no step is named "run 2" and the pipeline is not a step');
 
       const ungrouped = await allRuns('iris-training', {
-        filter: `ParentRunId ne null and contains(DisplayName,'run 2') or RunId eq '${pipeline.runId}'`,
+        filter: `RunId eq '${pipeline.runId}' or ParentRunId ne null and contains(DisplayName,'run 2')`,
       });
       assert.deepEqual(ids(ungrouped), ids(all.filter((r) => (isStep(r) && text(r)) || isPipeline(r))));
       assert.deepEqual(ids(ungrouped), [pipeline.runId], 'and binds tighter than or');
