@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ),
   );
   const jobsContext: JobsContext = {
-    runHistory: async () => (await session.getArm()).runHistory(activeWorkspace.current ?? noWorkspace()),
+    runHistory: async (ws) => (await session.getArm()).runHistory(ws),
     filter: () => jobFilter.current,
     watch: (node) => jobsPoller.watch(node),
   };
@@ -73,14 +73,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       return new ExperimentsRoot(session, activeWorkspace.current, jobsContext);
     }),
   );
-  const trees = [workspacesTree, dataTree, jobsTree, modelsTree];
-
-  const view = (id: ViewId, tree: ExplorerTree) =>
-    track(vscode.window.createTreeView(id, { treeDataProvider: tree, showCollapseAll: true }));
-  view(ViewId.workspaces, workspacesTree);
-  view(ViewId.data, dataTree);
-  view(ViewId.models, modelsTree);
-  const jobsView = view(ViewId.jobs, jobsTree);
+  const treesByView = new Map<ViewId, ExplorerTree>([
+    [ViewId.workspaces, workspacesTree],
+    [ViewId.data, dataTree],
+    [ViewId.jobs, jobsTree],
+    [ViewId.models, modelsTree],
+  ]);
+  const trees = [...treesByView.values()];
+  const treeViews = new Map(
+    [...treesByView].map(([id, tree]) => [
+      id,
+      track(vscode.window.createTreeView(id, { treeDataProvider: tree, showCollapseAll: true })),
+    ]),
+  );
+  const jobsView = treeViews.get(ViewId.jobs)!;
   jobsView.description = jobFilter.describe();
 
   const refreshWorkspaceViews = () => [dataTree, jobsTree, modelsTree].forEach((tree) => tree.refresh());
@@ -99,13 +105,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
 
   const treeOf = (node: TreeNode) => trees.find((tree) => tree.contains(node));
-  const viewOf = (node: TreeNode): ViewId =>
-    ([ViewId.workspaces, ViewId.data, ViewId.jobs, ViewId.models] as const)[
-      Math.max(
-        0,
-        trees.findIndex((tree) => tree.contains(node)),
-      )
-    ];
+  const viewOf = (node: TreeNode): ViewId | undefined => [...treesByView].find(([, tree]) => tree.contains(node))?.[0];
   const command = (id: CommandId, handler: (...args: never[]) => unknown) =>
     track(registerCommand(id, output, handler as (...args: unknown[]) => unknown));
   const requireResource = (node: unknown): ResourceItem => {
@@ -132,11 +132,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   command(CommandId.loadMore, async (node: LoadMoreNode) => {
     const parent = node.parent;
     if (!(parent instanceof PagedNode)) return;
-    await vscode.window.withProgress({ location: { viewId: viewOf(parent) } }, () => parent.loadNextPage());
+    await vscode.window.withProgress({ location: { viewId: viewOf(parent) ?? ViewId.workspaces } }, () =>
+      parent.loadNextPage(),
+    );
     treeOf(parent)?.rerender(parent);
   });
   command(CommandId.retry, async (node: ErrorNode) => {
-    await vscode.window.withProgress({ location: { viewId: viewOf(node) } }, () => node.retry());
+    await vscode.window.withProgress({ location: { viewId: viewOf(node) ?? ViewId.workspaces } }, () => node.retry());
     if (node.parent) treeOf(node.parent)?.rerender(node.parent);
   });
   command(CommandId.setActiveWorkspace, (node: WorkspaceNode) => activeWorkspace.set(node.ref));
@@ -191,10 +193,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   command(CommandId.clearJobFilters, () => jobFilter.clear());
 
   return { output, workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller, activeWorkspace };
-}
-
-function noWorkspace(): never {
-  throw new Error('No active Azure ML workspace; pick one in the Workspaces view.');
 }
 
 export function deactivate(): void {

@@ -21,7 +21,7 @@ async function showOnly(page: Page, view: ViewName): Promise<Locator> {
     const expanded = (await header.getAttribute('aria-expanded')) === 'true';
     if (expanded !== (name === view)) await header.click();
   }
-  await page.locator(`.sidebar [role="button"][aria-label="${view} Section"][aria-expanded="true"]`).waitFor();
+  await viewHeader(page, view).and(page.locator('[aria-expanded="true"]')).waitFor();
   return page.locator('.sidebar').getByRole('tree', { name: view, exact: true });
 }
 
@@ -29,9 +29,9 @@ async function showOnly(page: Page, view: ViewName): Promise<Locator> {
  * A tree row by its visible label. Rows with a plain-text tooltip take it as their aria-label (the
  * workspace rows do), so the rendered label is the one thing every row shows the same way.
  */
-function row(tree: Locator, label: string | RegExp): Locator {
-  const text = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
-  return tree.getByRole('treeitem').filter({ has: tree.page().locator('.label-name', { hasText: text }) });
+function row(tree: Locator, label: string): Locator {
+  const exactly = new RegExp(`^${escapeRegExp(label)}$`);
+  return tree.getByRole('treeitem').filter({ has: tree.page().locator('.label-name', { hasText: exactly }) });
 }
 
 function escapeRegExp(text: string): string {
@@ -58,6 +58,17 @@ async function expand(treeRow: Locator): Promise<void> {
 /** Rows at one depth of the tree (aria-level 1 is the top). */
 function rowsAtLevel(tree: Locator, level: number): Locator {
   return tree.locator(`[role="treeitem"][aria-level="${level}"]`);
+}
+
+/** The status-bar item that names the active workspace (or says there is none). */
+function activeWorkspaceItem(page: Page): Locator {
+  return page.locator('.part.statusbar').getByRole('button', { name: /Azure ML workspace/ });
+}
+
+/** Data, Jobs and Models need the workspace the first test sets; without it they fail at once, not after a wait. */
+async function assertVisionIsActive(page: Page): Promise<void> {
+  const shown = (await activeWorkspaceItem(page).textContent())?.trim();
+  assert.equal(shown, 'mlw-vision-dev', 'the Workspaces test sets mlw-vision-dev active first');
 }
 
 /** Moves the mouse off the trees, so no hover or inline action covers what the screenshot shows. */
@@ -105,16 +116,14 @@ describe('Azure ML views populated from the emulator', () => {
     assert.equal(await descriptionOf(vision), 'rg-ml-dev · eastus · active');
     assert.equal(await descriptionOf(row(tree, 'mlw-nlp-dev')), 'rg-ml-dev · westeurope');
 
-    const statusItem = page
-      .locator('.part.statusbar')
-      .getByRole('button', { name: /Azure ML workspace/ })
-      .filter({ hasText: 'mlw-vision-dev' });
+    const statusItem = activeWorkspaceItem(page).filter({ hasText: 'mlw-vision-dev' });
     await statusItem.waitFor();
     assert.equal((await statusItem.textContent())?.trim(), 'mlw-vision-dev');
     await screenshot(workbench, 'view-workspaces');
   });
 
   it('Data: lists the datastores folder and data assets; an asset expands to its versions', async () => {
+    await assertVisionIsActive(page);
     const tree = await showOnly(page, 'Data');
     await row(tree, 'Datastores').waitFor({ timeout: LOAD_TIMEOUT });
     const assets = ['iris-csv', 'flower-images', 'taxi-trips'];
@@ -132,6 +141,7 @@ describe('Azure ML views populated from the emulator', () => {
   });
 
   it('Jobs: lists experiments, jobs with their status, and a pipeline expanded to its steps', async () => {
+    await assertVisionIsActive(page);
     const tree = await showOnly(page, 'Jobs');
     const iris = row(tree, 'iris-training');
     await iris.waitFor({ timeout: LOAD_TIMEOUT });
@@ -165,6 +175,7 @@ describe('Azure ML views populated from the emulator', () => {
   });
 
   it('Models: expands iris-classifier to its versions, candidates marked in their description', async () => {
+    await assertVisionIsActive(page);
     const tree = await showOnly(page, 'Models');
     const model = row(tree, 'iris-classifier');
     await model.waitFor({ timeout: LOAD_TIMEOUT });

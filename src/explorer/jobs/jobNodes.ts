@@ -18,7 +18,7 @@ import type { TreeNode } from '../tree/treeNode';
 import { WorkspaceRoot } from '../tree/workspaceRoot';
 
 export interface JobsContext {
-  runHistory(): Promise<RunHistory>;
+  runHistory(workspace: WorkspaceRef): Promise<RunHistory>;
   filter(): RunFilter;
   /** Every job node shown goes here, so live ones refresh by themselves. */
   watch(node: JobNode): void;
@@ -37,7 +37,7 @@ export class ExperimentsRoot extends WorkspaceRoot<ExperimentInfo> {
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<ExperimentInfo>> {
-    return (await this.jobs.runHistory()).listExperiments(token);
+    return (await this.jobs.runHistory(this.ws)).listExperiments(token);
   }
 
   protected toNode(experiment: ExperimentInfo): TreeNode {
@@ -75,7 +75,7 @@ export class ExperimentNode extends PagedNode<RunInfo> {
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<RunInfo>> {
-    return (await this.jobs.runHistory()).listRuns(this.experiment.name, this.jobs.filter(), token);
+    return (await this.jobs.runHistory(this.workspace)).listRuns(this.experiment.name, this.jobs.filter(), token);
   }
 
   protected toNode(run: RunInfo): TreeNode {
@@ -125,7 +125,7 @@ export class JobNode extends PagedNode<RunInfo> implements ResourceItem {
 
   /** Reads the run again; true when what the tree shows about it changed. */
   async reload(): Promise<boolean> {
-    const fresh = await (await this.jobs.runHistory()).getRun(this.run.runId);
+    const fresh = await (await this.jobs.runHistory(this.workspace)).getRun(this.run.runId);
     const changed = fresh.status !== this.run.status || fresh.endTimeUtc !== this.run.endTimeUtc;
     this.run = fresh;
     // A pipeline grows steps while it runs; its children are read again on the next expansion.
@@ -160,7 +160,7 @@ export class JobNode extends PagedNode<RunInfo> implements ResourceItem {
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<RunInfo>> {
-    return (await this.jobs.runHistory()).listChildRuns(this.run.runId, token);
+    return (await this.jobs.runHistory(this.workspace)).listChildRuns(this.run.runId, token);
   }
 
   protected toNode(run: RunInfo): TreeNode {
