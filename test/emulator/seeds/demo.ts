@@ -32,28 +32,29 @@ export const DEMO_WORKSPACES: Record<'vision' | 'nlp' | 'prod', WorkspaceRef> = 
 const BASE = new Date('2025-06-02T08:00:00.000Z');
 
 /**
- * The command of the seeded running jobs: prints a line and logs an MLflow metric every second for an hour
+ * The command of the seeded running jobs: prints a line and logs an MLflow metric every second for `seconds`
  * (through the tracking URI and token the runtime puts in the environment; failures to log are printed, not fatal).
  */
-export const LONG_RUNNING_COMMAND = [
-  'python3 -u -c "',
-  'import json, os, ssl, time, math, urllib.request',
-  "uri = os.environ.get('MLFLOW_TRACKING_URI', '')",
-  "token = os.environ.get('MLFLOW_TRACKING_TOKEN', '')",
-  "run_id = os.environ.get('MLFLOW_RUN_ID', '')",
-  'ctx = ssl._create_unverified_context()',
-  'for step in range(3600):',
-  '    loss = round(1.0 / (1 + 0.05 * step) + 0.01 * math.sin(step), 5)',
-  "    print('epoch', step, 'loss', loss, flush=True)",
-  "    body = json.dumps({'run_id': run_id, 'key': 'loss', 'value': loss, 'timestamp': int(time.time() * 1000), 'step': step}).encode()",
-  "    req = urllib.request.Request(uri + '/api/2.0/mlflow/runs/log-metric', data=body, headers={'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token})",
-  '    try:',
-  '        urllib.request.urlopen(req, context=ctx, timeout=5).read()',
-  '    except Exception as error:',
-  "        print('metric not logged:', error, flush=True)",
-  '    time.sleep(1)',
-  '"',
-].join('\n');
+export const trainingLoopCommand = (seconds: number): string =>
+  [
+    'python3 -u -c "',
+    'import json, os, ssl, time, math, urllib.request',
+    "uri = os.environ.get('MLFLOW_TRACKING_URI', '')",
+    "token = os.environ.get('MLFLOW_TRACKING_TOKEN', '')",
+    "run_id = os.environ.get('MLFLOW_RUN_ID', '')",
+    'ctx = ssl._create_unverified_context()',
+    `for step in range(${seconds}):`,
+    '    loss = round(1.0 / (1 + 0.05 * step) + 0.01 * math.sin(step), 5)',
+    "    print('epoch', step, 'loss', loss, flush=True)",
+    "    body = json.dumps({'run_id': run_id, 'key': 'loss', 'value': loss, 'timestamp': int(time.time() * 1000), 'step': step}).encode()",
+    "    req = urllib.request.Request(uri + '/api/2.0/mlflow/runs/log-metric', data=body, headers={'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token})",
+    '    try:',
+    '        urllib.request.urlopen(req, context=ctx, timeout=5).read()',
+    '    except Exception as error:',
+    "        print('metric not logged:', error, flush=True)",
+    '    time.sleep(1)',
+    '"',
+  ].join('\n');
 
 export function demoSeed(ctx: SeedContext): SeedData {
   const resources: ArmResource[] = [];
@@ -199,7 +200,8 @@ export function demoSeed(ctx: SeedContext): SeedData {
     const now = new Date(Date.now() - (2 - index) * 1000);
     const properties = {
       ...commandJobProperties(wsId, experiment, `${experiment} (live)`, 0.01, index),
-      command: LONG_RUNNING_COMMAND,
+      // One finishes within minutes, so a demo user can watch it complete; the other runs for an hour.
+      command: trainingLoopCommand(index === 0 ? 150 : 3600),
       codeId: undefined,
       inputs: {},
       outputs: {},
