@@ -5,6 +5,7 @@ import { CloudSettingsError, resolveCloud } from '../../../src/core/azure/cloud'
 import { createIdentityCredential, CredentialSettingsError } from '../../../src/core/azure/credentials';
 import { parseWorkspaceId } from '../../../src/core/azure/resourceIds';
 import { startHarness, type Harness } from '../emulator/harness';
+import { armAgainst } from './armAgainstEmulator';
 
 describe('core/azure: cloud settings', () => {
   it('knows the sovereign clouds', () => {
@@ -70,18 +71,7 @@ describe('core/azure: ARM client against the emulator', () => {
 
   before(async () => {
     harness = await startHarness({ seed: 'demo', pageSize: 1 });
-    const c = harness.emulator.connection;
-    const cloud = resolveCloud({
-      cloud: 'Custom',
-      customArmEndpoint: c.armEndpoint,
-      customAuthorityHost: c.authorityHost,
-    });
-    const credential = await createIdentityCredential('environment', cloud, {
-      AZURE_TENANT_ID: c.tenantId,
-      AZURE_CLIENT_ID: c.clientId,
-      AZURE_CLIENT_SECRET: c.clientSecret,
-    });
-    arm = new AzureMlArm(credential, cloud);
+    arm = await armAgainst(harness);
   });
 
   after(() => harness?.stop());

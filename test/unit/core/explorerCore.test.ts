@@ -3,11 +3,11 @@ import { parse } from 'yaml';
 import { AzureMlArm } from '../../../src/core/azure/armClient';
 import { assetReference, describeResourceId, toAzMlYaml } from '../../../src/core/azure/azMlShape';
 import { CloudSettingsError, resolveCloud } from '../../../src/core/azure/cloud';
-import { createIdentityCredential } from '../../../src/core/azure/credentials';
 import { parseWorkspaceId, type WorkspaceRef } from '../../../src/core/azure/resourceIds';
 import { formatDuration, runQueryFilter, type RunHistory } from '../../../src/core/azure/runHistory';
 import { studioUrl } from '../../../src/core/azure/studio';
 import { startHarness, type Harness } from '../emulator/harness';
+import { armAgainst } from './armAgainstEmulator';
 
 const WS = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 
@@ -129,18 +129,8 @@ describe('core/azure: run history against the emulator', () => {
 
   before(async () => {
     harness = await startHarness({ seed: 'demo', pageSize: 4 });
+    arm = await armAgainst(harness);
     const c = harness.emulator.connection;
-    const cloud = resolveCloud({
-      cloud: 'Custom',
-      customArmEndpoint: c.armEndpoint,
-      customAuthorityHost: c.authorityHost,
-    });
-    const credential = await createIdentityCredential('environment', cloud, {
-      AZURE_TENANT_ID: c.tenantId,
-      AZURE_CLIENT_ID: c.clientId,
-      AZURE_CLIENT_SECRET: c.clientSecret,
-    });
-    arm = new AzureMlArm(credential, cloud);
     const [workspace] = (await arm.listWorkspaces(c.subscriptionIds[0])).items.filter(
       (w) => w.name === 'mlw-vision-dev',
     );
