@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildAll } from './build.mjs';
-import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
+import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { runInHost } from './lib/inHost.mjs';
 import {
   ensureHost,
@@ -71,19 +71,20 @@ async function measureExplorer() {
   await buildAll({ production: true, includeTests: true });
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
   const resultsFile = join(scratch, 'explorer.json');
-  let emulator;
   try {
-    emulator = await startEmulatorProcess({ seed: 'scale', stateDir: join(repoRoot, '.emulator', 'bench') });
-    const code = await runInHost({
-      testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
-      settings: emulatorSettings(emulator.connection),
-      env: {
-        ...emulatorEnvironment(emulator.connection),
-        AZUREML_EMULATOR_ORIGIN: emulator.connection.armEndpoint,
-        AZUREML_BENCH_RESULTS: resultsFile,
-      },
-      onOutput: (text) => process.stdout.write(text),
-    });
+    const stateDir = join(repoRoot, '.emulator', 'bench');
+    const code = await withEmulatorProcess({ seed: 'scale', stateDir }, (connection) =>
+      runInHost({
+        testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
+        settings: emulatorSettings(connection),
+        env: {
+          ...emulatorEnvironment(connection),
+          AZUREML_EMULATOR_ORIGIN: connection.armEndpoint,
+          AZUREML_BENCH_RESULTS: resultsFile,
+        },
+        onOutput: (text) => process.stdout.write(text),
+      }),
+    );
     if (code !== 0) throw new Error(`The explorer benchmark failed in the extension host (exit code ${code})`);
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     const firstPageMs = median(results.firstPageMs);
@@ -108,7 +109,6 @@ async function measureExplorer() {
       heapGrowthMb: (results.heapAfterBytes - results.heapBeforeBytes) / 2 ** 20,
     };
   } finally {
-    await emulator?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
+import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { ensureHost, repoRoot } from './lib/vscodeHost.mjs';
 import { packageExtension } from './package.mjs';
 
@@ -18,26 +18,23 @@ function runMocha(env) {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
-let emulator;
 try {
   ensureHost();
   const { path: vsix } = await packageExtension();
-  emulator = await startEmulatorProcess({ seed: 'demo', stateDir: join(repoRoot, '.emulator', 'e2e') });
-  const { connection } = emulator;
-  // test/e2e/workbench.ts gives the VS Code server this environment and the profile these settings.
-  const workbenchEmulator = {
-    env: emulatorEnvironment(connection),
-    settings: { 'azureml.authentication': 'environment', ...emulatorSettings(connection) },
-  };
-  const code = await runMocha({
-    AZUREML_VSIX: vsix,
-    AZUREML_TEST_LAYER: 'e2e',
-    AZUREML_E2E_EMULATOR: JSON.stringify(workbenchEmulator),
-  });
-  await emulator.stop();
+  const stateDir = join(repoRoot, '.emulator', 'e2e');
+  const code = await withEmulatorProcess({ seed: 'demo', stateDir }, (connection) =>
+    runMocha({
+      AZUREML_VSIX: vsix,
+      AZUREML_TEST_LAYER: 'e2e',
+      // test/e2e/workbench.ts gives the VS Code server this environment and the profile these settings.
+      AZUREML_E2E_EMULATOR: JSON.stringify({
+        env: emulatorEnvironment(connection),
+        settings: emulatorSettings(connection),
+      }),
+    }),
+  );
   process.exit(code);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  await emulator?.stop();
   process.exit(1);
 }

@@ -2,32 +2,31 @@
 // against the Azure ML emulator (demo seed). GREP=<pattern> runs only the matching tests.
 import { join } from 'node:path';
 import { buildAll } from './build.mjs';
-import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
+import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { runInHost } from './lib/inHost.mjs';
 import { ensureHost, repoRoot } from './lib/vscodeHost.mjs';
 
-let emulator;
 try {
   ensureHost();
   await buildAll();
-  emulator = await startEmulatorProcess({ seed: 'demo', stateDir: join(repoRoot, '.emulator', 'integration') });
-  const code = await runInHost({
-    testsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-    settings: emulatorSettings(emulator.connection),
-    env: {
-      ...emulatorEnvironment(emulator.connection),
-      AZUREML_EMULATOR_ORIGIN: emulator.connection.armEndpoint,
-      AZUREML_TEST_LAYER: 'integration',
-      AZUREML_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
-      AZUREML_TEST_RESULTS: join(repoRoot, 'test-results'),
-      ...(process.env.GREP ? { AZUREML_TEST_GREP: process.env.GREP } : {}),
-    },
-    onOutput: (text) => process.stdout.write(text),
-  });
-  await emulator.stop();
+  const stateDir = join(repoRoot, '.emulator', 'integration');
+  const code = await withEmulatorProcess({ seed: 'demo', stateDir }, (connection) =>
+    runInHost({
+      testsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
+      settings: emulatorSettings(connection),
+      env: {
+        ...emulatorEnvironment(connection),
+        AZUREML_EMULATOR_ORIGIN: connection.armEndpoint,
+        AZUREML_TEST_LAYER: 'integration',
+        AZUREML_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+        AZUREML_TEST_RESULTS: join(repoRoot, 'test-results'),
+        ...(process.env.GREP ? { AZUREML_TEST_GREP: process.env.GREP } : {}),
+      },
+      onOutput: (text) => process.stdout.write(text),
+    }),
+  );
   process.exit(code);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  await emulator?.stop();
   process.exit(1);
 }

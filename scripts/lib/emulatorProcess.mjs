@@ -37,6 +37,16 @@ export async function startEmulatorProcess({ seed, stateDir = join(repoRoot, '.e
   return { connection, stop };
 }
 
+/** Starts the emulator, runs `use` with its connection, and stops it afterwards, also when `use` throws. */
+export async function withEmulatorProcess(options, use) {
+  const emulator = await startEmulatorProcess(options);
+  try {
+    return await use(emulator.connection);
+  } finally {
+    await emulator.stop();
+  }
+}
+
 /**
  * Environment for a process whose extension host should reach the emulator: the service-principal
  * variables @azure/identity's EnvironmentCredential reads, and trust in the emulator's certificate.

@@ -131,9 +131,9 @@ export class RunHistory {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const response = await (await this.pipeline()).sendRequest(sdk.createDefaultHttpClient(), request);
-    const parsed = parseJson(response.bodyAsText ?? undefined);
     if (response.status >= 400) {
-      const error = (parsed.error ?? {}) as { code?: string; message?: string };
+      // Error bodies are not always JSON (a gateway's HTML page); the status still says what happened.
+      const error = (tryParseJson(response.bodyAsText)?.error ?? {}) as { code?: string; message?: string };
       throw new sdk.RestError(error.message ?? `Run history answered HTTP ${response.status}`, {
         code: error.code,
         statusCode: response.status,
@@ -141,7 +141,7 @@ export class RunHistory {
         response,
       });
     }
-    return parsed;
+    return parseJson(response.bodyAsText ?? undefined);
   }
 
   /** Bearer token for ARM's audience, plus the default retry policies (Retry-After, backoff). */
@@ -175,7 +175,7 @@ export class RunHistory {
     const discoveryUrl = await this.discoveryUrl();
     const request = sdk.createPipelineRequest({ url: discoveryUrl, method: 'GET' });
     const response = await (await this.pipeline()).sendRequest(sdk.createDefaultHttpClient(), request);
-    const document = parseJson(response.bodyAsText ?? undefined);
+    const document = tryParseJson(response.bodyAsText) ?? {};
     const history = typeof document.history === 'string' ? document.history : undefined;
     if (response.status >= 400 || !history) {
       throw new sdk.RestError(`The workspace discovery document at ${discoveryUrl} names no run history service.`, {
@@ -188,13 +188,22 @@ export class RunHistory {
   }
 }
 
+function tryParseJson(text: string | null | undefined): Record<string, unknown> | undefined {
+  try {
+    return text ? parseJson(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
   try {
     const parsed = JSON.parse(text) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
-    return { error: { message: `The service sent a response that is not JSON: ${text.slice(0, 200)}` } };
+    // A cut-off or non-JSON body is an error, never an empty list.
+    throw new Error(`Run history sent a response that is not JSON (cut off?): ${text.slice(0, 200)}`);
   }
 }
 

@@ -44,7 +44,6 @@ export class DataRoot extends WorkspaceRoot<ml.DataContainer> {
 export class DataAssetNode extends PagedNode<ml.DataVersionBase> implements ResourceItem {
   protected readonly emptyMessage = 'This data asset has no versions.';
   readonly resourceId: string;
-  readonly studioTarget = undefined;
 
   constructor(
     parent: TreeNode,
@@ -117,7 +116,6 @@ export class DataVersionNode extends TreeNode implements ResourceItem {
 
 export class DatastoreNode extends TreeNode implements ResourceItem {
   readonly resourceId: string;
-  readonly studioTarget = undefined;
 
   constructor(
     parent: TreeNode,

@@ -30,7 +30,6 @@ export class ModelsRoot extends WorkspaceRoot<ml.ModelContainer> {
 export class ModelNode extends PagedNode<ml.ModelVersion> implements ResourceItem {
   protected readonly emptyMessage = 'This model has no versions.';
   readonly resourceId: string;
-  readonly studioTarget = undefined;
 
   constructor(
     parent: TreeNode,

@@ -152,7 +152,6 @@ export class ComputeNode extends TreeNode implements ResourceItem {
 
 export class EnvironmentNode extends TreeNode implements ResourceItem {
   readonly resourceId: string;
-  readonly studioTarget = undefined;
 
   constructor(
     parent: TreeNode,
