@@ -1,5 +1,85 @@
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Import zones: which folder may import which. Each zone lists the places outside itself (paths under
+ * src/) it may reach; everything else outside it is an error. `*` in a root matches one folder name,
+ * and the same name in an allowed path (NAME) means "this one's own".
+ */
+const FEATURES = ['explorer', 'yaml', 'jobs', 'labeling', 'scaffold', 'candidate'];
+const zones = [
+  {
+    root: 'src/core',
+    allowed: [],
+    why: 'core imports only core (no vscode, no UI), so plain mocha and the CLI can use it',
+  },
+  { root: 'src/cli', allowed: ['core'], why: 'the CLI imports only core' },
+  { root: 'src/platform', allowed: ['core', 'constants', 'webviews/messaging'], why: 'the platform is domain-neutral' },
+  {
+    root: 'src/auth',
+    allowed: ['core', 'platform', 'constants', 'services'],
+    why: 'auth builds on core and the platform only',
+  },
+  ...FEATURES.map((feature) => ({
+    root: `src/${feature}`,
+    allowed: ['core', 'platform', 'auth', 'constants', 'services', 'webviews/*/contract', 'webviews/messaging'],
+    why: 'a feature imports core, the platform, the shared services and webview contracts, never another feature',
+  })),
+  {
+    root: 'src/webviews/*/app',
+    allowed: ['webviews/NAME/contract', 'webviews/messaging', 'webviews/app'],
+    why: 'a webview front end imports only its contract and the shared messaging',
+  },
+];
+const MAX_DEPTH = 5;
+
+/** The relative form of `target` (a path under src/) from a file `depth` folders below `root`. */
+function relativeFrom(root, depth, target) {
+  const dir = posix.join(root.replace(/\*/g, 'NAME'), ...Array.from({ length: depth }, (_, i) => `d${i}`));
+  return posix.relative(dir, posix.join('src', target));
+}
+
+const escape = (text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+');
+
+/** Everything in src: Azure SDK and yaml values only in their lazily loaded bundle entries. */
+const bundlePatterns = [
+  {
+    group: ['@azure/*'],
+    allowTypeImports: true,
+    message: 'Import @azure/* values only in src/core/lazy/azureSdk.ts (loaded on first use); types are fine.',
+  },
+];
+const bundlePaths = [
+  {
+    name: 'yaml',
+    allowTypeImports: true,
+    message: 'Load yaml with loadYaml() from src/core/lazy/load.ts, so activation does not pay for it.',
+  },
+];
+const browserOnly = [
+  {
+    group: ['vscode', 'node:*', ...builtinModules],
+    message: 'Webview code runs in the browser: no vscode, no Node modules.',
+  },
+];
+
+function zoneConfigs(zone) {
+  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
+    const leaving = `^(\\.\\./){${depth + 1}}`;
+    const allowed = zone.allowed.map((target) => escape(relativeFrom(zone.root, depth, target)));
+    const regex = allowed.length ? `^(?!(${allowed.join('|')})(/|$))${leaving.slice(1)}` : leaving;
+    const patterns = [{ regex, message: `${zone.why}.` }, ...bundlePatterns];
+    if (zone.root.startsWith('src/core')) patterns.push({ group: ['vscode'], message: `${zone.why}.` });
+    if (zone.root.startsWith('src/cli')) patterns.push({ group: ['vscode'], message: `${zone.why}.` });
+    if (zone.root.startsWith('src/webviews')) patterns.push(...browserOnly);
+    return {
+      files: [`${zone.root}/${'*/'.repeat(depth)}*.ts`],
+      rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns }] },
+    };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.vscode-test/', '.emulator/', 'test-results/'] },
@@ -28,12 +108,29 @@ export default tseslint.config(
     },
   },
   {
-    // Core logic runs outside VS Code too (CLI, plain mocha), so it must never depend on it.
-    files: ['src/core/**/*.ts'],
+    files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns: bundlePatterns }] },
+  },
+  ...zones.flatMap(zoneConfigs),
+  {
+    // The bundle entries of the lazily loaded libraries: the one place their values are imported.
+    files: ['src/core/lazy/azureSdk.ts', 'src/core/lazy/yaml.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ['vscode'] }] },
+  },
+  {
+    // The emulator is a test double: sharing code with what it doubles would hide the bugs it is there to find.
+    files: ['test/emulator/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'src/core must not depend on VS Code.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src(/|$)',
+              message: 'test/emulator imports nothing from src/: it must be able to disagree.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -34,15 +34,22 @@ function testEntries() {
   return entries;
 }
 
-/** Keeps the Azure SDK out of the extension bundle: loadSdk.ts requires dist/azure-sdk.js on first use. */
-const sdkOutOfBundle = {
-  name: 'azure-sdk-out-of-bundle',
+/**
+ * Libraries loaded on first use, each its own bundle: the entry in src/core/lazy, and the file that
+ * src/core/lazy/load.ts requires instead of bundling it into the extension.
+ */
+const lazyBundles = {
+  'azure-sdk': 'src/core/lazy/azureSdk.ts',
+  yaml: 'src/core/lazy/yaml.ts',
+};
+const lazyBundlesOutOfExtension = {
+  name: 'lazy-bundles-out-of-extension',
   setup(build) {
-    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
-      args.importer.endsWith(join('core', 'azure', 'loadSdk.ts'))
-        ? { path: './azure-sdk.js', external: true }
-        : undefined,
-    );
+    build.onResolve({ filter: /^\.\/(azureSdk|yaml)$/ }, (args) => {
+      if (!args.importer.endsWith(join('core', 'lazy', 'load.ts'))) return undefined;
+      const bundle = Object.keys(lazyBundles).find((name) => lazyBundles[name].endsWith(`${args.path.slice(2)}.ts`));
+      return { path: `./${bundle}.js`, external: true };
+    });
   },
 };
 
@@ -64,11 +71,11 @@ export async function buildAll({ production = false, includeTests = !production 
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
-      plugins: [sdkOutOfBundle],
+      plugins: [lazyBundlesOutOfExtension],
     }),
     build({
       ...common,
-      entryPoints: { 'azure-sdk': 'src/core/azure/sdk.ts' },
+      entryPoints: lazyBundles,
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',

@@ -35,24 +35,41 @@ export const SettingSection = 'azureml';
 /** Scheme of the read-only details documents. */
 export const DETAILS_SCHEME = 'azureml-details';
 
-/** Keys under the `azureml` section. */
-export const Setting = {
-  cloud: 'cloud',
-  customArmEndpoint: 'customCloud.armEndpoint',
-  customAuthorityHost: 'customCloud.authorityHost',
-  customStudioUrl: 'customCloud.studioUrl',
-  jobsRefreshSeconds: 'jobs.refreshIntervalSeconds',
-  authentication: 'authentication',
-  tenantId: 'tenantId',
-  subscriptions: 'subscriptions',
-} as const;
+/** Every setting under `azureml`, with its type. */
+export interface SettingTypes {
+  cloud: string;
+  'customCloud.armEndpoint': string;
+  'customCloud.authorityHost': string;
+  'customCloud.studioUrl': string;
+  authentication: 'vscode' | 'azureCli' | 'environment';
+  tenantId: string;
+  subscriptions: string[];
+  'jobs.refreshIntervalSeconds': number;
+}
+export type SettingName = keyof SettingTypes;
 
+/** The defaults, in one place; a test checks that package.json declares the same. */
+export const SETTING_DEFAULTS: Readonly<SettingTypes> = {
+  cloud: 'AzureCloud',
+  'customCloud.armEndpoint': '',
+  'customCloud.authorityHost': '',
+  'customCloud.studioUrl': '',
+  authentication: 'vscode',
+  tenantId: '',
+  subscriptions: [],
+  'jobs.refreshIntervalSeconds': 10,
+};
+
+/** Context keys the manifest's `when` clauses read; all are booleans. */
 export const ContextKey = {
   hasActiveWorkspace: 'azureml.hasActiveWorkspace',
   signedOut: 'azureml.signedOut',
   noSubscriptions: 'azureml.noSubscriptions',
   jobsFiltered: 'azureml.jobsFiltered',
+  /** The cloud has a studio address, so "Open in Azure ML Studio" can work. */
+  studioAvailable: 'azureml.studioAvailable',
 } as const;
+export type ContextKey = (typeof ContextKey)[keyof typeof ContextKey];
 
 /** Tree item contextValues, matched by `view/item/context` menus. */
 export const NodeContext = {
@@ -68,6 +85,10 @@ export const NodeContext = {
   model: 'azureml.model',
   modelVersion: 'azureml.modelVersion',
   candidateModelVersion: 'azureml.modelVersion.candidate',
-  retryable: 'azureml.error.retryable',
+  /** Error rows, by their way forward (each has its own inline action). */
+  errorRetry: 'azureml.error.retryable',
+  errorSignIn: 'azureml.error.signIn',
+  errorSettings: 'azureml.error.settings',
+  error: 'azureml.error',
   loadMore: 'azureml.loadMore',
 } as const;

@@ -1,9 +1,25 @@
 import * as vscode from 'vscode';
-import { SettingSection, Setting } from '../constants';
+import { describeTokenAccount } from '../core/azure/account';
 import { AzureMlArm } from '../core/azure/armClient';
 import { resolveCloud, type CloudEndpoints } from '../core/azure/cloud';
 import { createIdentityCredential, type AuthenticationKind } from '../core/azure/credentials';
+import { NotSignedInError } from '../core/errors/azure';
+import type { SettingName } from '../constants';
+import type { Settings } from '../platform/settings';
 import { VsCodeMicrosoftCredential } from './vscodeCredential';
+
+type Prompt = 'silent' | 'interactive' | 'switchAccount';
+
+/** The settings that change who is signed in, where, or what they see; the others leave the session alone. */
+const SESSION_SETTINGS: SettingName[] = [
+  'cloud',
+  'customCloud.armEndpoint',
+  'customCloud.authorityHost',
+  'customCloud.studioUrl',
+  'authentication',
+  'tenantId',
+  'subscriptions',
+];
 
 /**
  * Turns the settings into a signed-in ARM client, once, and starts again whenever a setting under
@@ -12,14 +28,14 @@ import { VsCodeMicrosoftCredential } from './vscodeCredential';
 export class AzureSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private arm: Promise<AzureMlArm> | undefined;
+  private arm: Promise<{ arm: AzureMlArm; credential: VsCodeMicrosoftCredential | undefined }> | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  constructor(private readonly settings: Settings) {
     this.subscriptions = [
       this.changed,
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(SettingSection)) this.reset();
+      settings.onDidChange((event) => {
+        if (SESSION_SETTINGS.some((name) => settings.affects(event, name))) this.reset();
       }),
       vscode.authentication.onDidChangeSessions((event) => {
         if (event.provider.id === 'microsoft' && this.authenticationKind() === 'vscode') this.reset();
@@ -27,57 +43,87 @@ export class AzureSession implements vscode.Disposable {
     ];
   }
 
-  private settings(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration(SettingSection);
-  }
-
   authenticationKind(): AuthenticationKind {
-    return this.settings().get<AuthenticationKind>(Setting.authentication, 'vscode');
+    return this.settings.get('authentication');
   }
 
   cloud(): CloudEndpoints {
-    const settings = this.settings();
     return resolveCloud({
-      cloud: settings.get<string>(Setting.cloud),
-      customArmEndpoint: settings.get<string>(Setting.customArmEndpoint),
-      customAuthorityHost: settings.get<string>(Setting.customAuthorityHost),
-      customStudioUrl: settings.get<string>(Setting.customStudioUrl),
+      cloud: this.settings.get('cloud'),
+      customArmEndpoint: this.settings.get('customCloud.armEndpoint'),
+      customAuthorityHost: this.settings.get('customCloud.authorityHost'),
+      customStudioUrl: this.settings.get('customCloud.studioUrl'),
     });
   }
 
   /** Subscription ids the user chose to see; empty means all. */
   subscriptionFilter(): string[] {
-    return this.settings().get<string[]>(Setting.subscriptions, []);
+    return this.settings.get('subscriptions');
   }
 
-  getArm(): Promise<AzureMlArm> {
+  async getArm(): Promise<AzureMlArm> {
     if (!this.arm) {
-      const attempt = this.createArm(false);
+      const attempt = this.createArm('silent');
       this.arm = attempt;
       // A failed attempt is not cached, so the next refresh tries again.
       attempt.catch(() => {
         if (this.arm === attempt) this.arm = undefined;
       });
     }
-    return this.arm;
+    return (await this.arm).arm;
+  }
+
+  /** Who is signed in, without asking the user anything; undefined when nobody is. */
+  async currentAccount(): Promise<string | undefined> {
+    try {
+      return await this.describeAccount(await this.getArm());
+    } catch (error) {
+      if (error instanceof NotSignedInError) return undefined;
+      throw error;
+    }
   }
 
   /** Interactive for VS Code's account; for the other kinds, a token request that proves the setup. */
-  async signIn(): Promise<void> {
-    this.arm = this.createArm(true);
-    const arm = await this.arm;
-    await arm.checkSignIn();
-    this.changed.fire();
+  signIn(): Promise<string> {
+    return this.start('interactive');
   }
 
-  private async createArm(interactive: boolean): Promise<AzureMlArm> {
+  /** VS Code's account only: lets the user pick another Microsoft account. */
+  switchAccount(): Promise<string> {
+    return this.start('switchAccount');
+  }
+
+  private async start(prompt: Prompt): Promise<string> {
+    const attempt = this.createArm(prompt);
+    this.arm = attempt;
+    try {
+      const account = await this.describeAccount((await attempt).arm);
+      this.changed.fire();
+      return account;
+    } catch (error) {
+      if (this.arm === attempt) this.arm = undefined;
+      throw error;
+    }
+  }
+
+  private async describeAccount(arm: AzureMlArm): Promise<string> {
+    const token = await arm.accessToken();
+    const label = (await this.arm)?.credential?.accountLabel;
+    return label ?? describeTokenAccount(token) ?? 'an account whose name the token does not carry';
+  }
+
+  private async createArm(prompt: Prompt) {
     const cloud = this.cloud();
     const kind = this.authenticationKind();
-    const tenantId = this.settings().get<string>(Setting.tenantId) || undefined;
+    const tenantId = this.settings.get('tenantId') || undefined;
     if (kind === 'vscode') {
-      return new AzureMlArm(new VsCodeMicrosoftCredential(tenantId, interactive), cloud);
+      const credential = new VsCodeMicrosoftCredential(tenantId, prompt);
+      return { arm: new AzureMlArm(credential, cloud), credential };
     }
-    return new AzureMlArm(await createIdentityCredential(kind, cloud, process.env, tenantId), cloud);
+    return {
+      arm: new AzureMlArm(await createIdentityCredential(kind, cloud, process.env, tenantId), cloud),
+      credential: undefined,
+    };
   }
 
   reset(): void {

@@ -1,46 +1,48 @@
-import * as vscode from 'vscode';
 import type { AzureSession } from '../auth/azureSession';
-import { parseWorkspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
+import type { ActiveWorkspace } from '../auth/activeWorkspace';
+import { isBack, type PickItem, type UserInput } from '../platform/userInput';
+import type { WorkspaceRef } from '../core/azure/resourceIds';
+import { CancelledError } from '../core/errors/kinds';
 
-interface WorkspacePick extends vscode.QuickPickItem {
-  ref: WorkspaceRef;
+/**
+ * The workspaces in the first page of every visible subscription, as pick items: the active one
+ * first and marked.
+ */
+export async function workspacePicks(
+  session: AzureSession,
+  activeWorkspace: ActiveWorkspace,
+  cancellation: { isCancellationRequested: boolean },
+): Promise<PickItem<WorkspaceRef>[]> {
+  const arm = await session.getArm();
+  const filter = session.subscriptionFilter();
+  const subscriptions = (await arm.listSubscriptions()).items.filter(
+    (s) => filter.length === 0 || filter.includes(s.subscriptionId),
+  );
+  const items: PickItem<WorkspaceRef>[] = [];
+  for (const subscription of subscriptions) {
+    if (cancellation.isCancellationRequested) throw new CancelledError();
+    for (const workspace of (await arm.listWorkspaces(subscription.subscriptionId)).items) {
+      const active = activeWorkspace.isActive(workspace.ref);
+      items.push({
+        label: active ? `$(pass-filled) ${workspace.ref.name}` : workspace.ref.name,
+        description: [workspace.ref.resourceGroup, workspace.location, active && 'active'].filter(Boolean).join(' · '),
+        detail: subscription.displayName,
+        value: workspace.ref,
+        picked: active,
+      });
+    }
+  }
+  return items.sort((a, b) => Number(b.picked ?? false) - Number(a.picked ?? false));
 }
 
-/** Quick pick of the workspaces in the first page of every visible subscription. */
-export async function pickWorkspace(session: AzureSession): Promise<WorkspaceRef | undefined> {
-  const picks = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Listing Azure ML workspaces…', cancellable: true },
-    async (_progress, cancellation) => {
-      const arm = await session.getArm();
-      const filter = session.subscriptionFilter();
-      const subscriptions = (await arm.listSubscriptions()).items.filter(
-        (s) => filter.length === 0 || filter.includes(s.subscriptionId),
-      );
-      const items: WorkspacePick[] = [];
-      for (const subscription of subscriptions) {
-        if (cancellation.isCancellationRequested) throw new vscode.CancellationError();
-        for (const workspace of (await arm.listWorkspaces(subscription.subscriptionId)).items) {
-          const ref = parseWorkspaceId(workspace.id ?? '');
-          items.push({
-            label: ref.name,
-            description: `${ref.resourceGroup} · ${workspace.location ?? ''}`,
-            detail: subscription.displayName,
-            ref,
-          });
-        }
-      }
-      return items;
-    },
-  );
-  if (picks.length === 0) {
-    void vscode.window.showInformationMessage('No Azure ML workspaces were found in your subscriptions.');
-    return undefined;
-  }
-  return (
-    await vscode.window.showQuickPick(picks, {
-      placeHolder: 'Azure ML workspace for the Data, Jobs and Models views',
-      matchOnDescription: true,
-      matchOnDetail: true,
-    })
-  )?.ref;
+export async function pickWorkspace(input: UserInput, items: PickItem<WorkspaceRef>[]): Promise<WorkspaceRef> {
+  const picked = await input.pick({
+    title: 'Active Azure ML workspace',
+    placeholder: 'The workspace the Data, Jobs and Models views show',
+    items,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (isBack(picked)) throw new CancelledError();
+  return picked;
 }

@@ -58,11 +58,14 @@ export async function run(): Promise<void> {
 
 async function measure(): Promise<ExplorerBenchResults> {
   const api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
-  const workspaceNode = await childNamed(await childNamed(api.workspacesTree, SCALE_SUBSCRIPTION), SCALE_WORKSPACE);
+  const workspaceNode = await childNamed(
+    await childNamed(api.explorer.workspacesTree, SCALE_SUBSCRIPTION),
+    SCALE_WORKSPACE,
+  );
   await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspaceNode);
-  const workspace = api.activeWorkspace.current!;
-  api.jobsTree.refresh();
-  const experiments = await api.jobsTree.rootChildren();
+  const workspace = api.services.activeWorkspace.current!;
+  api.explorer.jobsTree.refresh();
+  const experiments = await api.explorer.jobsTree.rootChildren();
   // Most recently used first, as the view lists them; each scale experiment holds 2,500 jobs.
   const experiment = experiments[0];
   log(`${SCALE_WORKSPACE}: experiments ${experiments.map(labelOf).join(', ')}; measuring ${labelOf(experiment)}`);
@@ -93,10 +96,10 @@ async function measure(): Promise<ExplorerBenchResults> {
 
 /** Forgets the node's pages, then times what expanding it costs: its children and their tree items. */
 async function expandFresh(api: ExtensionApi, experiment: TreeNode): Promise<{ ms: number; children: TreeNode[] }> {
-  api.jobsTree.refresh(experiment);
+  api.explorer.jobsTree.refresh(experiment);
   const start = performance.now();
   const children = await experiment.getChildren();
-  for (const child of children) child.getTreeItem();
+  for (const child of children) api.explorer.jobsTree.getTreeItem(child);
   return { ms: performance.now() - start, children };
 }
 
@@ -129,7 +132,7 @@ async function heapGrowthOverLoadMore(api: ExtensionApi, experiment: TreeNode) {
     await vscode.commands.executeCommand(CommandId.loadMore, loadMore);
     // Rendered again as the view does after "Load more…".
     children = await experiment.getChildren();
-    for (const child of children) child.getTreeItem();
+    for (const child of children) api.explorer.jobsTree.getTreeItem(child);
   }
   const heapAfterBytes = heapUsedAfterGc();
   const jobsAfterLoadMore = children.filter((node) => contextOf(node) === NodeContext.job).length;

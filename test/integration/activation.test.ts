@@ -20,7 +20,7 @@ describe('extension activation', () => {
   it('activates and returns its API', async () => {
     const api = await extension().activate();
     assert.equal(extension().isActive, true);
-    assert.equal(api.output.name, 'Azure ML');
+    assert.equal(api.platform.log.name, 'Azure ML');
   });
 
   it('registers every command it contributes, all in the Azure ML category', async () => {

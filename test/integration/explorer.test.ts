@@ -5,6 +5,7 @@ import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { emulator } from './emulator';
+import { scriptedInput } from '../support/scriptedInput';
 import { submitCommandJob } from './submitJob';
 import { asErrorNode, childNamed, contextOf, descriptionOf, eventually, labelOf } from './tree';
 
@@ -14,10 +15,10 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   before(async () => {
     api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
-    const dev = await childNamed(api.workspacesTree, 'Contoso ML Dev');
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
     const workspace = await childNamed(dev, 'mlw-vision-dev');
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspace);
-    vision = api.activeWorkspace.current!;
+    vision = api.services.activeWorkspace.current!;
   });
 
   afterEach(async () => {
@@ -29,7 +30,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   describe('Data', () => {
     it('lists datastores, then data assets; each asset expands to versions with type, date and path', async () => {
-      const [datastores, ...assets] = await api.dataTree.rootChildren();
+      const [datastores, ...assets] = await api.explorer.dataTree.rootChildren();
       assert.equal(labelOf(datastores), 'Datastores');
       const stores = await datastores.getChildren();
       assert.ok(stores.some((node) => labelOf(node) === 'workspaceblobstore' && /default/.test(descriptionOf(node))));
@@ -48,7 +49,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
     });
 
     it('copies a version as an azureml:name:version reference', async () => {
-      const [, asset] = await api.dataTree.rootChildren();
+      const [, asset] = await api.explorer.dataTree.rootChildren();
       const [version] = await asset.getChildren();
       const copied = await vscode.commands.executeCommand<string>(CommandId.copyAssetReference, version);
       assert.equal(copied, `azureml:${labelOf(asset)}:${labelOf(version).replace('version ', '')}`);
@@ -58,13 +59,14 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   describe('Models', () => {
     it('lists models, then versions with type, tags and source job; candidates stand out', async () => {
-      const model = await childNamed(api.modelsTree, 'iris-classifier');
+      const model = await childNamed(api.explorer.modelsTree, 'iris-classifier');
       const versions = await model.getChildren();
       assert.equal(versions.length, 5);
       const candidates = versions.filter((node) => contextOf(node) === NodeContext.candidateModelVersion);
       assert.deepEqual(candidates.map(labelOf).sort(), ['version 2', 'version 4']);
-      assert.match(descriptionOf(candidates[0]), /^candidate · \w+_model · .*stage=candidate.* · from job \S+/);
-      const candidateIcon = candidates[0].getTreeItem().iconPath as vscode.ThemeIcon;
+      assert.match(descriptionOf(candidates[0]), /^candidate · \w+_model · (.+ · )?from job \S+$/);
+      assert.doesNotMatch(descriptionOf(candidates[0]), /stage=candidate/, 'the candidate mark says it once');
+      const candidateIcon = api.explorer.modelsTree.getTreeItem(candidates[0]).iconPath as vscode.ThemeIcon;
       assert.equal(candidateIcon.id, 'star-full');
       const plain = versions.find((node) => contextOf(node) === NodeContext.modelVersion)!;
       assert.doesNotMatch(descriptionOf(plain), /candidate/);
@@ -73,7 +75,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
     it('pages model versions with "Load more…"', async () => {
       await emulator.setPageSize(2);
       await vscode.commands.executeCommand(CommandId.refresh);
-      const model = await childNamed(api.modelsTree, 'iris-classifier');
+      const model = await childNamed(api.explorer.modelsTree, 'iris-classifier');
       const first = await model.getChildren();
       assert.deepEqual(first.map(contextOf).slice(-1), [NodeContext.loadMore]);
       assert.equal(first.length, 3);
@@ -84,11 +86,11 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   describe('Jobs', () => {
     async function experiment(name: string): Promise<TreeNode> {
-      return childNamed(api.jobsTree, name);
+      return childNamed(api.explorer.jobsTree, name);
     }
 
     it('lists experiments, then jobs newest first with status, duration and compute', async () => {
-      const names = (await api.jobsTree.rootChildren()).map(labelOf);
+      const names = (await api.explorer.jobsTree.rootChildren()).map(labelOf);
       assert.ok(names.includes('iris-training') && names.includes('image-classification'), names.join(', '));
       const jobs = (await (await experiment('iris-training')).getChildren()).filter(
         (node) => contextOf(node) === NodeContext.job,
@@ -109,7 +111,10 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
     it('expands a pipeline job to its steps', async () => {
       const pipeline = await childNamed(await experiment('iris-training'), 'iris end-to-end pipeline');
-      assert.equal(pipeline.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+      assert.equal(
+        api.explorer.jobsTree.getTreeItem(pipeline).collapsibleState,
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       const steps = await pipeline.getChildren();
       assert.equal(steps.length, 3);
       assert.ok(
@@ -173,7 +178,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
         10_000,
       );
       await eventually(
-        () => api.jobsPoller.watching,
+        () => api.explorer.jobsPoller.watching,
         (count) => count <= 2,
         10_000,
       );
@@ -189,7 +194,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
         count: 1,
       });
       assert.ok((await (await experiment('iris-training')).getChildren()).length > 0);
-      await vscode.commands.executeCommand(CommandId.refresh);
+      api.explorer.jobsTree.rebuild();
       await emulator.addFault({ pathPattern: 'runs:query$', kind: 'reset' });
       const iris = await experiment('iris-training');
       const error = asErrorNode((await iris.getChildren())[0]);
@@ -200,9 +205,81 @@ describe('Data, Jobs and Models views against the emulator', () => {
     });
   });
 
+  describe('refresh and failures', () => {
+    it('keeps loaded experiments and jobs through a failed refresh, with the error and Retry beside them', async () => {
+      const iris = await childNamed(api.explorer.jobsTree, 'iris-training');
+      const experimentId = iris.getTreeItem().id;
+      const jobIds = (await api.explorer.jobsTree.getChildren(iris)).map((node) => node.getTreeItem().id);
+      assert.ok(jobIds.length > 3 && jobIds.every(Boolean), 'every job row has a stable id');
+
+      await emulator.addFault({ pathPattern: ':query$', kind: 'status', status: 503, retryAfterSeconds: 0 });
+      await vscode.commands.executeCommand(CommandId.refresh);
+      const roots = await api.explorer.jobsTree.rootChildren();
+      assert.ok(roots.includes(iris), 'the experiment row is the same node, so VS Code keeps it expanded');
+      const rootError = asErrorNode(roots[roots.length - 1]);
+      assert.equal(rootError.classified.kind, 'server');
+      assert.equal(contextOf(rootError), NodeContext.errorRetry);
+      const jobs = await api.explorer.jobsTree.getChildren(iris);
+      assert.deepEqual(
+        jobs.slice(0, -1).map((node) => node.getTreeItem().id),
+        jobIds,
+        'the jobs shown before the failed refresh stay',
+      );
+      const jobsError = asErrorNode(jobs[jobs.length - 1]);
+      assert.equal(jobsError.getTreeItem().command?.command, CommandId.retry);
+
+      await emulator.clearFaults();
+      await vscode.commands.executeCommand(CommandId.retry, rootError);
+      await vscode.commands.executeCommand(CommandId.retry, jobsError);
+      const recovered = await api.explorer.jobsTree.rootChildren();
+      assert.ok(recovered.includes(iris) && iris.getTreeItem().id === experimentId);
+      assert.ok(recovered.every((node) => contextOf(node) === NodeContext.experiment));
+      const jobsAgain = await api.explorer.jobsTree.getChildren(iris);
+      assert.ok(jobsAgain.every((node) => contextOf(node) === NodeContext.job));
+    });
+
+    it('logs each failure shown in a view once, without a stack, and shows no notification for it', async () => {
+      const lines: string[] = [];
+      const reported: boolean[] = [];
+      const logging = api.platform.log.onDidWrite((entry) => entry.level === 'error' && lines.push(entry.text));
+      const reporting = api.platform.errors.onDidReport((report) => reported.push(report.shown));
+      try {
+        api.explorer.modelsTree.rebuild();
+        await emulator.addFault({ pathPattern: '/models$', kind: 'status', status: 503, retryAfterSeconds: 0 });
+        for (let draw = 0; draw < 3; draw++) await api.explorer.modelsTree.rootChildren();
+        assert.equal(lines.length, 1, lines.join('\n---\n'));
+        assert.match(lines[0], /HTTP 503/);
+        assert.doesNotMatch(lines[0], /\n\s+at /, 'no stack trace');
+        assert.deepEqual(reported, [], 'a failure shown in a view is not also a notification');
+      } finally {
+        logging.dispose();
+        reporting.dispose();
+        await emulator.clearFaults();
+        api.explorer.modelsTree.rebuild();
+      }
+    });
+
+    it('says nothing when the user dismisses a prompt: cancelling is not an error', async () => {
+      const errors: string[] = [];
+      const reporting = api.platform.errors.onDidReport((report) => errors.push(report.classified.message));
+      const logging = api.platform.log.onDidWrite((entry) => entry.level === 'error' && errors.push(entry.text));
+      const input = scriptedInput(['cancel']);
+      const restore = api.platform.useUserInput(input);
+      try {
+        await vscode.commands.executeCommand(CommandId.filterJobsByStatus);
+        assert.equal(input.prompts.length, 1, 'the status prompt was shown');
+        assert.deepEqual(errors, [], 'nothing reported, nothing logged');
+      } finally {
+        restore();
+        reporting.dispose();
+        logging.dispose();
+      }
+    });
+  });
+
   describe('item actions', () => {
     it('shows a read-only YAML document in the az ml show shape for a model version', async () => {
-      const [version] = await (await childNamed(api.modelsTree, 'iris-classifier')).getChildren();
+      const [version] = await (await childNamed(api.explorer.modelsTree, 'iris-classifier')).getChildren();
       const document = await vscode.commands.executeCommand<vscode.TextDocument>(CommandId.showDetails, version);
       assert.equal(document.languageId, 'yaml');
       assert.equal(document.uri.scheme, 'azureml-details');
@@ -213,12 +290,12 @@ describe('Data, Jobs and Models views against the emulator', () => {
     });
 
     it('opens items in studio at their page, and says which setting to set where there is no studio', async () => {
-      const [job] = await (await childNamed(api.jobsTree, 'iris-training')).getChildren();
+      const [job] = await (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren();
       assert.equal(await vscode.commands.executeCommand(CommandId.openInStudio, job), undefined, 'no studio URL set');
       await vscode.workspace
         .getConfiguration(SettingSection)
         .update('customCloud.studioUrl', 'https://studio.contoso.test', true);
-      const [jobAgain] = await (await childNamed(api.jobsTree, 'iris-training')).getChildren();
+      const [jobAgain] = await (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren();
       const url = await vscode.commands.executeCommand<string>(CommandId.openInStudio, jobAgain);
       const runId = (jobAgain as unknown as { run: { runId: string } }).run.runId;
       assert.equal(
@@ -229,7 +306,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
     });
 
     it('copies a job resource id', async () => {
-      const [job] = await (await childNamed(api.jobsTree, 'iris-training')).getChildren();
+      const [job] = await (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren();
       const id = await vscode.commands.executeCommand<string>(CommandId.copyResourceId, job);
       assert.match(id, /\/workspaces\/mlw-vision-dev\/jobs\/\w+$/);
     });
@@ -237,33 +314,33 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   describe('empty states', () => {
     it('lists nothing without an active workspace, so the views show their "Select Workspace" welcome', async () => {
-      const active = api.activeWorkspace.current;
-      await api.activeWorkspace.set(undefined);
+      const active = api.services.activeWorkspace.current;
+      await api.services.activeWorkspace.set(undefined);
       try {
-        assert.deepEqual(await api.dataTree.rootChildren(), []);
-        assert.deepEqual(await api.jobsTree.rootChildren(), []);
-        assert.deepEqual(await api.modelsTree.rootChildren(), []);
+        assert.deepEqual(await api.explorer.dataTree.rootChildren(), []);
+        assert.deepEqual(await api.explorer.jobsTree.rootChildren(), []);
+        assert.deepEqual(await api.explorer.modelsTree.rootChildren(), []);
       } finally {
-        await api.activeWorkspace.set(active);
+        await api.services.activeWorkspace.set(active);
       }
-      assert.ok((await api.modelsTree.rootChildren()).length > 0);
+      assert.ok((await api.explorer.modelsTree.rootChildren()).length > 0);
     });
 
     it('lists nothing when signed out, so every view shows its Sign In welcome', async () => {
       const settings = vscode.workspace.getConfiguration(SettingSection);
       await settings.update('authentication', 'vscode', true);
       try {
-        assert.deepEqual(await api.workspacesTree.rootChildren(), []);
-        assert.deepEqual(await api.jobsTree.rootChildren(), []);
+        assert.deepEqual(await api.explorer.workspacesTree.rootChildren(), []);
+        assert.deepEqual(await api.explorer.jobsTree.rootChildren(), []);
       } finally {
         await settings.update('authentication', undefined, true);
       }
-      assert.ok((await api.jobsTree.rootChildren()).length > 0);
+      assert.ok((await api.explorer.jobsTree.rootChildren()).length > 0);
     });
 
     it('says so when a list is empty', async () => {
       await vscode.commands.executeCommand(CommandId.filterJobsByStatus, ['Canceled']);
-      const jobs = await childNamed(api.jobsTree, 'iris-training');
+      const jobs = await childNamed(api.explorer.jobsTree, 'iris-training');
       assert.deepEqual((await jobs.getChildren()).map(labelOf), ['No jobs in this experiment match the filter.']);
     });
   });

@@ -9,9 +9,16 @@ export const descriptionOf = (node: TreeNode) => String(node.getTreeItem().descr
 // The tests' bundle has its own copies of the node classes, so nodes are told apart as the UI's menus do.
 export const contextOf = (node: TreeNode) => node.getTreeItem().contextValue;
 
+const ERROR_CONTEXTS = new Set<string | undefined>([
+  NodeContext.errorRetry,
+  NodeContext.errorSignIn,
+  NodeContext.errorSettings,
+  NodeContext.error,
+]);
+
 export function asErrorNode(node: TreeNode | undefined): ErrorNode {
   assert.ok(node, 'expected an error node, got nothing');
-  assert.equal(contextOf(node), NodeContext.retryable, `expected an error node, got "${labelOf(node)}"`);
+  assert.ok(ERROR_CONTEXTS.has(contextOf(node)), `expected an error node, got "${labelOf(node)}"`);
   return node as ErrorNode;
 }
 

@@ -16,11 +16,12 @@ describe('Workspaces view against the emulator', () => {
   afterEach(async () => {
     await emulator.clearFaults();
     await emulator.setPageSize(100);
-    api.workspacesTree.refresh();
+    // Each test starts from an empty tree; a refresh would keep what earlier tests loaded.
+    api.explorer.workspacesTree.rebuild();
   });
 
   async function subscriptions(): Promise<TreeNode[]> {
-    return api.workspacesTree.rootChildren();
+    return api.explorer.workspacesTree.rootChildren();
   }
 
   async function devSubscription(): Promise<TreeNode> {
@@ -89,7 +90,7 @@ describe('Workspaces view against the emulator', () => {
   it('sets the active workspace from the tree, marks it and remembers it', async () => {
     const [workspace] = await (await devSubscription()).getChildren();
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspace);
-    assert.equal(api.activeWorkspace.current?.name, labelOf(workspace));
+    assert.equal(api.services.activeWorkspace.current?.name, labelOf(workspace));
     assert.match(descriptionOf(workspace), /active$/);
     assert.equal(contextOf(workspace), NodeContext.activeWorkspace);
   });

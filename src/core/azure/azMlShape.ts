@@ -2,47 +2,13 @@
  * ARM resources as `az ml <kind> show` prints them: snake_case keys, short `azureml:` references
  * and the asset type names users write in YAML, so a details document reads like the CLI's output.
  */
-import { stringify } from 'yaml';
-
-export type ResourceKind = 'workspace' | 'compute' | 'environment' | 'data' | 'datastore' | 'job' | 'model';
-
-const KIND_PATTERNS: [ResourceKind, RegExp][] = [
-  ['data', /\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i],
-  ['model', /\/workspaces\/[^/]+\/models\/([^/]+)\/versions\/([^/]+)$/i],
-  ['environment', /\/workspaces\/[^/]+\/environments\/([^/]+)(?:\/versions\/([^/]+))?$/i],
-  ['compute', /\/workspaces\/[^/]+\/computes\/([^/]+)$/i],
-  ['datastore', /\/workspaces\/[^/]+\/datastores\/([^/]+)$/i],
-  ['job', /\/workspaces\/[^/]+\/jobs\/([^/]+)$/i],
-  ['workspace', /\/workspaces\/([^/]+)$/i],
-];
-
-/** What an Azure ML resource id points at, with its name and version where it has them. */
-export function describeResourceId(id: string): { kind: ResourceKind; name: string; version?: string } | undefined {
-  for (const [kind, pattern] of KIND_PATTERNS) {
-    const match = pattern.exec(id);
-    if (match) return { kind, name: decodeURIComponent(match[1]), version: match[2] && decodeURIComponent(match[2]) };
-  }
-  return undefined;
-}
-
-/** `azureml:name:version`, the reference a job YAML uses for a data asset, model or environment version. */
-export function assetReference(id: string): string | undefined {
-  const described = describeResourceId(id);
-  if (!described || !['data', 'model', 'environment'].includes(described.kind)) return undefined;
-  return described.version ? `azureml:${described.name}:${described.version}` : `azureml:${described.name}@latest`;
-}
+import { loadYaml } from '../lazy/load';
+import { describeResourceId, resourceGroupOf, shortReference, type ResourceKind } from './resourceIds';
 
 type Json = Record<string, unknown>;
 
 const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
 const lastSegment = (id: unknown): string | undefined => (typeof id === 'string' ? id.split('/').pop() : undefined);
-
-/** `/…/environments/sklearn-env/versions/3` → `azureml:sklearn-env:3`; other ids → `azureml:<name>`. */
-function shortReference(id: unknown): string | undefined {
-  if (typeof id !== 'string') return undefined;
-  const versioned = /\/([^/]+)\/versions\/([^/]+)$/.exec(id);
-  return versioned ? `azureml:${versioned[1]}:${versioned[2]}` : `azureml:${lastSegment(id)}`;
-}
 
 /** camelCase → snake_case, deeply, for the parts the CLI passes through as they are (inputs, limits…). */
 function snakeKeys(value: unknown): unknown {
@@ -67,10 +33,6 @@ function creationContext(resource: Json): Json | undefined {
     last_modified_by: system.lastModifiedBy,
     last_modified_by_type: system.lastModifiedByType,
   };
-}
-
-function resourceGroupOf(id: unknown): string | undefined {
-  return typeof id === 'string' ? /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] : undefined;
 }
 
 /** Drops empty values, as the CLI does, so the document shows what is set. */
@@ -105,7 +67,7 @@ function shapeOf(kind: ResourceKind, resource: Json): Json {
   const props = asJson(resource.properties);
   const common = {
     id: resource.id,
-    resource_group: resourceGroupOf(resource.id),
+    resource_group: typeof resource.id === 'string' ? resourceGroupOf(resource.id) : undefined,
     creation_context: creationContext(resource),
   };
   switch (kind) {
@@ -193,8 +155,8 @@ function shapeOf(kind: ResourceKind, resource: Json): Json {
         description: props.description,
         tags: props.tags,
         properties: props.properties,
-        compute: shortReference(props.computeId),
-        environment: shortReference(props.environmentId),
+        compute: typeof props.computeId === 'string' ? shortReference(props.computeId) : undefined,
+        environment: typeof props.environmentId === 'string' ? shortReference(props.environmentId) : undefined,
         code: props.codeId,
         command: props.command,
         inputs: snakeKeys(props.inputs),
@@ -227,9 +189,10 @@ function shapeOf(kind: ResourceKind, resource: Json): Json {
 }
 
 /** The details document: a header saying where it came from, then the resource as YAML. */
-export function toAzMlYaml(resource: Json): string {
+export async function toAzMlYaml(resource: Json): Promise<string> {
   const described = describeResourceId(String(resource.id ?? ''));
   if (!described) throw new Error(`Not an Azure ML resource: ${String(resource.id)}`);
+  const { stringify } = await loadYaml();
   const body = stringify(compact(shapeOf(described.kind, resource)), { lineWidth: 0 });
   return `# ${described.kind} (read-only; "Azure ML: Refresh" reloads it from Azure)\n${body}`;
 }

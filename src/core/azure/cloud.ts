@@ -1,3 +1,5 @@
+import { SettingsError } from '../errors/kinds';
+
 /** The Azure clouds a user can sign in to, and where each one's endpoints are. */
 export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud' | 'Custom';
 
@@ -41,7 +43,8 @@ export interface CloudSettings {
   customStudioUrl?: string;
 }
 
-export class CloudSettingsError extends Error {}
+/** A cloud setting that cannot work; names the setting to fix. */
+export class CloudSettingsError extends SettingsError {}
 
 /** Resolves the settings to endpoints, or throws a CloudSettingsError that says which setting to fix. */
 export function resolveCloud(settings: CloudSettings): CloudEndpoints {
@@ -51,6 +54,7 @@ export function resolveCloud(settings: CloudSettings): CloudEndpoints {
     if (!known) {
       throw new CloudSettingsError(
         `Unknown cloud "${name}" in azureml.cloud; use AzureCloud, AzureUSGovernment, AzureChinaCloud or Custom.`,
+        'azureml.cloud',
       );
     }
     return { name: name as CloudName, ...known };
@@ -72,16 +76,19 @@ export function resolveCloud(settings: CloudSettings): CloudEndpoints {
 
 function requireHttpsUrl(value: string | undefined, setting: string): string {
   if (!value) {
-    throw new CloudSettingsError(`azureml.cloud is Custom, so ${setting} must be set to an https:// URL.`);
+    throw new CloudSettingsError(`azureml.cloud is Custom, so ${setting} must be set to an https:// URL.`, setting);
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new CloudSettingsError(`${setting} is not a URL: "${value}".`);
+    throw new CloudSettingsError(`${setting} is not a URL: "${value}".`, setting);
   }
   if (url.protocol !== 'https:') {
-    throw new CloudSettingsError(`${setting} must use https:// (Azure's token policy refuses plain HTTP): "${value}".`);
+    throw new CloudSettingsError(
+      `${setting} must use https:// (Azure's token policy refuses plain HTTP): "${value}".`,
+      setting,
+    );
   }
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }

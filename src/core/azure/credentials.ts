@@ -1,11 +1,13 @@
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from './cloud';
-import { loadAzureSdk } from './loadSdk';
+import { SettingsError } from '../errors/kinds';
+import { loadAzureSdk } from '../lazy/load';
 
 /** How the extension obtains tokens: VS Code's Microsoft account, the Azure CLI, or a service principal. */
 export type AuthenticationKind = 'vscode' | 'azureCli' | 'environment';
 
-export class CredentialSettingsError extends Error {}
+/** The chosen sign-in method cannot work as configured; names what to set. */
+export class CredentialSettingsError extends SettingsError {}
 
 /**
  * A credential from @azure/identity for the kinds that do not need VS Code. The SDK is loaded here,
@@ -25,6 +27,7 @@ export async function createIdentityCredential(
   if (missing.length > 0) {
     throw new CredentialSettingsError(
       `azureml.authentication is "environment", but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set in VS Code's environment.`,
+      'azureml.authentication',
     );
   }
   return new identity.ClientSecretCredential(

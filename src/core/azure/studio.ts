@@ -1,6 +1,5 @@
 import { CloudSettingsError, type CloudEndpoints } from './cloud';
-import { describeResourceId } from './azMlShape';
-import { workspaceId, type WorkspaceRef } from './resourceIds';
+import { describeResourceId, workspaceId, type WorkspaceRef } from './resourceIds';
 
 /** What can be opened in Azure ML studio, and the page for each. */
 export type StudioTarget =
@@ -13,6 +12,7 @@ export function studioUrl(cloud: CloudEndpoints, target: StudioTarget, tenantId?
   if (!cloud.studioUrl) {
     throw new CloudSettingsError(
       'This cloud has no Azure ML studio address; set azureml.customCloud.studioUrl to open items in studio.',
+      'azureml.customCloud.studioUrl',
     );
   }
   const [path, wsid] = pageOf(target);

@@ -1,19 +1,20 @@
-import type * as ml from '@azure/arm-machinelearning';
-import * as vscode from 'vscode';
 import { NodeContext } from '../../constants';
-import type { Page } from '../../core/azure/armClient';
+import type { DataAssetInfo, DatastoreInfo, DataVersionInfo } from '../../core/azure/resources';
+import { idKey } from '../../core/azure/resourceIds';
+import type { StudioTarget } from '../../core/azure/studio';
+import type { Page } from '../../core/paging';
 import { FolderNode } from '../tree/folderNode';
-import { formatDate } from '../tree/format';
-import { PagedNode } from '../tree/pagedNode';
+import { PagedItemNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
-import { TreeNode } from '../tree/treeNode';
+import { formatDate, joinParts, markdownLines, type TreeItemSpec } from '../tree/treeItem';
+import { ItemNode, type TreeNode } from '../tree/treeNode';
 import { WorkspaceRoot } from '../tree/workspaceRoot';
 
 /** Data view: the active workspace's datastores (one folder), then its data assets. */
-export class DataRoot extends WorkspaceRoot<ml.DataContainer> {
+export class DataRoot extends WorkspaceRoot<DataAssetInfo> {
   protected readonly emptyMessage = 'No data assets in this workspace yet.';
 
-  private datastores: FolderNode<ml.Datastore> | undefined;
+  private datastores: FolderNode<DatastoreInfo> | undefined;
 
   async getChildren(): Promise<TreeNode[]> {
     const assets = await super.getChildren();
@@ -23,123 +24,122 @@ export class DataRoot extends WorkspaceRoot<ml.DataContainer> {
       label: 'Datastores',
       icon: 'database',
       emptyMessage: 'No datastores in this workspace.',
-      fetch: async (token) => (await this.session.getArm()).listDatastores(workspace, token),
-      itemNode: (parent, datastore: ml.Datastore) => new DatastoreNode(parent, datastore),
+      fetch: async (token) => (await this.context.arm()).listDatastores(workspace, token),
+      itemNode: (parent, datastore: DatastoreInfo) => new DatastoreNode(parent, datastore),
     });
     return [this.datastores, ...assets];
   }
 
-  protected async fetchPage(token: string | undefined): Promise<Page<ml.DataContainer>> {
-    return (await this.session.getArm()).listDataAssets(this.ws, token);
+  markStale(): void {
+    super.markStale();
+    this.datastores?.markStale();
   }
 
-  protected toNode(container: ml.DataContainer): TreeNode {
+  protected async fetchPage(token: string | undefined): Promise<Page<DataAssetInfo>> {
+    return (await this.context.arm()).listDataAssets(this.ws, token);
+  }
+
+  protected toNode(asset: DataAssetInfo): TreeNode {
     const ws = this.ws;
-    return new DataAssetNode(this, container, async (token) =>
-      (await this.session.getArm()).listDataVersions(ws, container.name ?? '', token),
+    return new DataAssetNode(this, asset, async (token) =>
+      (await this.context.arm()).listDataVersions(ws, asset.name, token),
     );
   }
 }
 
-export class DataAssetNode extends PagedNode<ml.DataVersionBase> implements ResourceItem {
+export class DataAssetNode extends PagedItemNode<DataAssetInfo, DataVersionInfo> implements ResourceItem {
   protected readonly emptyMessage = 'This data asset has no versions.';
-  readonly resourceId: string;
 
   constructor(
     parent: TreeNode,
-    readonly container: ml.DataContainer,
-    private readonly fetchVersions: (token: string | undefined) => Promise<Page<ml.DataVersionBase>>,
+    asset: DataAssetInfo,
+    private readonly fetchVersions: (token: string | undefined) => Promise<Page<DataVersionInfo>>,
   ) {
-    super(parent);
-    this.resourceId = container.id ?? '';
+    super(parent, asset);
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.container.name ?? '(unnamed)', vscode.TreeItemCollapsibleState.Collapsed);
-    const properties = this.container.properties;
-    item.description = [properties?.dataType, properties?.latestVersion && `latest ${properties.latestVersion}`]
-      .filter(Boolean)
-      .join(' · ');
-    item.iconPath = new vscode.ThemeIcon('table');
-    item.contextValue = NodeContext.dataAsset;
-    return item;
+  get resourceId(): string {
+    return this.item.id;
   }
 
-  protected fetchPage(token: string | undefined): Promise<Page<ml.DataVersionBase>> {
+  get id(): string {
+    return `data:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    return {
+      label: this.item.name,
+      id: this.id,
+      description: joinParts(this.item.dataType, this.item.latestVersion && `latest ${this.item.latestVersion}`),
+      icon: { id: 'table' },
+      contextValue: NodeContext.dataAsset,
+      collapsible: 'collapsed',
+    };
+  }
+
+  protected fetchPage(token: string | undefined): Promise<Page<DataVersionInfo>> {
     return this.fetchVersions(token);
   }
 
-  protected toNode(version: ml.DataVersionBase): TreeNode {
+  protected toNode(version: DataVersionInfo): TreeNode {
     return new DataVersionNode(this, version);
   }
 }
 
-export class DataVersionNode extends TreeNode implements ResourceItem {
-  readonly resourceId: string;
+const DATA_TYPE_ICONS: Record<string, string> = { uri_file: 'file', mltable: 'table' };
 
-  constructor(
-    parent: DataAssetNode,
-    readonly version: ml.DataVersionBase,
-  ) {
-    super(parent);
-    this.resourceId = version.id ?? '';
+export class DataVersionNode extends ItemNode<DataVersionInfo> implements ResourceItem {
+  get resourceId(): string {
+    return this.item.id;
   }
 
-  get studioTarget() {
-    return { kind: 'resource', id: this.resourceId } as const;
+  get studioTarget(): StudioTarget {
+    return { kind: 'resource', id: this.resourceId };
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const properties = this.version.properties;
-    const item = new vscode.TreeItem(`version ${this.version.name ?? '?'}`);
-    const created = this.version.systemData?.createdAt;
-    item.description = [properties?.dataType, created && formatDate(created), properties?.dataUri]
-      .filter(Boolean)
-      .join(' · ');
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${(this.parent as DataAssetNode).container.name}:${this.version.name}** (${properties?.dataType ?? 'data'})`,
-        `Path: \`${properties?.dataUri ?? ''}\``,
-        created ? `Created: ${formatDate(created)}` : '',
-        properties?.description ?? '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
-    item.iconPath = new vscode.ThemeIcon(
-      properties?.dataType === 'uri_file' ? 'file' : properties?.dataType === 'mltable' ? 'table' : 'folder',
-    );
-    item.contextValue = NodeContext.dataVersion;
-    return item;
+  get id(): string {
+    return `dataVersion:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    const version = this.item;
+    return {
+      label: `version ${version.version}`,
+      id: this.id,
+      description: joinParts(version.dataType, version.createdAt && formatDate(version.createdAt), version.path),
+      tooltip: markdownLines(
+        `**${version.assetName}:${version.version}** (${version.dataType ?? 'data'})`,
+        `Path: \`${version.path ?? ''}\``,
+        version.createdAt && `Created: ${formatDate(version.createdAt)}`,
+        version.description,
+      ),
+      icon: { id: DATA_TYPE_ICONS[version.dataType ?? ''] ?? 'folder' },
+      contextValue: NodeContext.dataVersion,
+    };
   }
 }
 
-export class DatastoreNode extends TreeNode implements ResourceItem {
-  readonly resourceId: string;
-
-  constructor(
-    parent: TreeNode,
-    readonly datastore: ml.Datastore,
-  ) {
-    super(parent);
-    this.resourceId = datastore.id ?? '';
+export class DatastoreNode extends ItemNode<DatastoreInfo> implements ResourceItem {
+  get resourceId(): string {
+    return this.item.id;
   }
 
-  getTreeItem(): vscode.TreeItem {
-    // The SDK types datastores as a union; these are the fields the blob, file and lake kinds share.
-    const properties = (this.datastore.properties ?? {}) as unknown as Record<string, string | boolean | undefined>;
-    const item = new vscode.TreeItem(this.datastore.name ?? '(unnamed)');
-    const location = [
-      properties.accountName,
-      properties.containerName ?? properties.fileShareName ?? properties.filesystem,
-    ]
-      .filter(Boolean)
-      .join('/');
-    item.description = [properties.datastoreType, location, properties.isDefault ? 'default' : undefined]
-      .filter(Boolean)
-      .join(' · ');
-    item.iconPath = new vscode.ThemeIcon('database');
-    item.contextValue = NodeContext.datastore;
-    return item;
+  get id(): string {
+    return `datastore:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    const store = this.item;
+    return {
+      label: store.name,
+      id: this.id,
+      description: joinParts(
+        store.datastoreType,
+        [store.accountName, store.container].filter(Boolean).join('/'),
+        store.isDefault && 'default',
+      ),
+      icon: { id: 'database' },
+      contextValue: NodeContext.datastore,
+    };
   }
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { AzureSession } from '../../auth/azureSession';
 import { DETAILS_SCHEME } from '../../constants';
-import { describeResourceId, toAzMlYaml } from '../../core/azure/azMlShape';
-import { classifyAzureError } from '../../core/azure/azureErrors';
+import { toAzMlYaml } from '../../core/azure/azMlShape';
+import { describeResourceId } from '../../core/azure/resourceIds';
+import { classifyError } from '../../core/errors/classify';
+import type { ErrorReporter } from '../../platform/errorReporter';
 
 /**
  * Read-only YAML documents of Azure ML resources in the shape `az ml … show` prints. The URI
@@ -13,7 +15,10 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly session: AzureSession) {}
+  constructor(
+    private readonly session: AzureSession,
+    private readonly errors: ErrorReporter,
+  ) {}
 
   static uriFor(resourceId: string): vscode.Uri {
     const described = describeResourceId(resourceId);
@@ -27,11 +32,12 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     try {
       const resource = await (await this.session.getArm()).getResource(uri.query);
-      return toAzMlYaml(resource);
+      return await toAzMlYaml(resource);
     } catch (error) {
-      // The document says what went wrong rather than opening empty.
-      const { message } = classifyAzureError(error);
-      return `# Could not read ${uri.query}\n# ${message}\n# Run "Azure ML: Refresh" in this editor to try again.\n`;
+      // The document says what went wrong rather than opening empty; the log has it too.
+      const classified = classifyError(error);
+      this.errors.logError(`Details of ${uri.query}`, classified, error);
+      return `# Could not read ${uri.query}\n# ${classified.message}\n# Run "Azure ML: Refresh" in this editor to try again.\n`;
     }
   }
 

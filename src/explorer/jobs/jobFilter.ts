@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ContextKey } from '../../constants';
 import type { RunFilter } from '../../core/azure/runHistory';
+import type { ContextKeys } from '../../platform/contextKeys';
 
 const STATE_KEY = 'azureml.jobFilter';
 
@@ -9,7 +10,10 @@ export class JobFilterState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunFilter>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly contextKeys: ContextKeys,
+  ) {
     this.updateContext();
   }
 
@@ -38,7 +42,7 @@ export class JobFilterState implements vscode.Disposable {
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', ContextKey.jobsFiltered, this.describe() !== undefined);
+    this.contextKeys.set(ContextKey.jobsFiltered, this.describe() !== undefined);
   }
 
   dispose(): void {

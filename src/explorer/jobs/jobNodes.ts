@@ -1,26 +1,21 @@
-import * as vscode from 'vscode';
 import { NodeContext } from '../../constants';
-import type { Page } from '../../core/azure/armClient';
-import { workspaceId, type WorkspaceRef } from '../../core/azure/resourceIds';
-import {
-  formatDuration,
-  isActiveStatus,
-  type ExperimentInfo,
-  type RunFilter,
-  type RunHistory,
-  type RunInfo,
-} from '../../core/azure/runHistory';
+import { formatDuration, isActiveStatus } from '../../core/azure/jobStatus';
+import { idKey, workspaceId, type WorkspaceRef } from '../../core/azure/resourceIds';
+import type { ExperimentInfo, RunFilter, RunHistory, RunInfo } from '../../core/azure/runHistory';
 import type { StudioTarget } from '../../core/azure/studio';
-import { formatDate } from '../tree/format';
-import { PagedNode } from '../tree/pagedNode';
+import type { Page } from '../../core/paging';
+import type { WatchTarget } from '../../core/watch';
+import { PagedItemNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
+import { formatDate, joinParts, markdownLines, type TreeItemSpec } from '../tree/treeItem';
 import type { TreeNode } from '../tree/treeNode';
+import type { ExplorerContext } from '../tree/viewContext';
 import { WorkspaceRoot } from '../tree/workspaceRoot';
 
-export interface JobsContext {
+export interface JobsContext extends ExplorerContext {
   runHistory(workspace: WorkspaceRef): Promise<RunHistory>;
   filter(): RunFilter;
-  /** Every job node shown goes here, so live ones refresh by themselves. */
+  /** Every job row shown goes here, so live ones refresh by themselves. */
   watch(node: JobNode): void;
 }
 
@@ -29,53 +24,68 @@ export class ExperimentsRoot extends WorkspaceRoot<ExperimentInfo> {
   protected readonly emptyMessage = 'No experiments in this workspace yet. Submit a job to start one.';
 
   constructor(
-    session: ConstructorParameters<typeof WorkspaceRoot>[0],
+    protected readonly context: JobsContext,
     workspace: WorkspaceRef | undefined,
-    private readonly jobs: JobsContext,
   ) {
-    super(session, workspace);
+    super(context, workspace);
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<ExperimentInfo>> {
-    return (await this.jobs.runHistory(this.ws)).listExperiments(token);
+    return (await this.context.runHistory(this.ws)).listExperiments(token);
   }
 
   protected toNode(experiment: ExperimentInfo): TreeNode {
-    return new ExperimentNode(this, this.ws, experiment, this.jobs);
+    return new ExperimentNode(this, this.ws, experiment, this.context);
   }
 }
 
-export class ExperimentNode extends PagedNode<RunInfo> {
-  readonly studioTarget: StudioTarget;
+/** Children of an experiment or a pipeline: jobs, which are watched once they are shown. */
+async function watchShownJobs(children: TreeNode[], jobs: JobsContext): Promise<TreeNode[]> {
+  for (const child of children) if (child instanceof JobNode) jobs.watch(child);
+  return children;
+}
 
+export class ExperimentNode extends PagedItemNode<ExperimentInfo, RunInfo> {
   constructor(
     parent: TreeNode,
     readonly workspace: WorkspaceRef,
-    readonly experiment: ExperimentInfo,
+    experiment: ExperimentInfo,
     private readonly jobs: JobsContext,
   ) {
-    super(parent);
-    this.studioTarget = { kind: 'experiment', workspace, experimentId: experiment.experimentId };
+    super(parent, experiment);
+  }
+
+  get studioTarget(): StudioTarget {
+    return { kind: 'experiment', workspace: this.workspace, experimentId: this.item.experimentId };
+  }
+
+  get id(): string {
+    return `experiment:${idKey(workspaceId(this.workspace))}/${this.item.experimentId}`;
   }
 
   protected get emptyMessage(): string {
-    return this.jobs.filter().statuses || this.jobs.filter().text
-      ? 'No jobs in this experiment match the filter.'
-      : 'No jobs in this experiment.';
+    const { statuses, text } = this.jobs.filter();
+    return statuses || text ? 'No jobs in this experiment match the filter.' : 'No jobs in this experiment.';
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.experiment.name, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `experiment:${this.experiment.experimentId}`;
-    const latest = this.experiment.latestCreatedRunCreatedUtc;
-    item.description = latest ? `last run ${formatDate(latest)}` : undefined;
-    item.iconPath = new vscode.ThemeIcon('beaker');
-    item.contextValue = NodeContext.experiment;
-    return item;
+  getTreeItem(): TreeItemSpec {
+    const latest = this.item.latestCreatedRunCreatedUtc;
+    return {
+      label: this.item.name,
+      id: this.id,
+      description: latest ? `last run ${formatDate(latest)}` : undefined,
+      icon: { id: 'beaker' },
+      contextValue: NodeContext.experiment,
+      collapsible: 'collapsed',
+    };
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    return watchShownJobs(await super.getChildren(), this.jobs);
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<RunInfo>> {
-    return (await this.jobs.runHistory(this.workspace)).listRuns(this.experiment.name, this.jobs.filter(), token);
+    return (await this.jobs.runHistory(this.workspace)).listRuns(this.item.name, this.jobs.filter(), token);
   }
 
   protected toNode(run: RunInfo): TreeNode {
@@ -94,73 +104,79 @@ const STATUS_ICONS: Record<string, [icon: string, color?: string]> = {
 };
 
 /** A job (run); pipeline jobs expand to their steps. */
-export class JobNode extends PagedNode<RunInfo> implements ResourceItem {
+export class JobNode extends PagedItemNode<RunInfo, RunInfo> implements ResourceItem, WatchTarget {
   protected readonly emptyMessage = 'This pipeline has no steps yet.';
 
   constructor(
     parent: TreeNode,
     readonly workspace: WorkspaceRef,
-    public run: RunInfo,
+    run: RunInfo,
     private readonly jobs: JobsContext,
   ) {
-    super(parent);
-    jobs.watch(this);
+    super(parent, run);
+  }
+
+  get run(): RunInfo {
+    return this.item;
   }
 
   get resourceId(): string {
-    return `${workspaceId(this.workspace)}/jobs/${this.run.runId}`;
+    return `${workspaceId(this.workspace)}/jobs/${this.item.runId}`;
   }
 
   get studioTarget(): StudioTarget {
-    return { kind: 'run', workspace: this.workspace, runId: this.run.runId };
+    return { kind: 'run', workspace: this.workspace, runId: this.item.runId };
+  }
+
+  get id(): string {
+    return `job:${idKey(this.resourceId)}`;
   }
 
   get isPipeline(): boolean {
-    return this.run.runType === 'azureml.PipelineRun';
+    return this.item.runType === 'azureml.PipelineRun';
   }
 
   get isActive(): boolean {
-    return isActiveStatus(this.run.status);
+    return isActiveStatus(this.item.status);
   }
 
-  /** Reads the run again; true when what the tree shows about it changed. */
-  async reload(): Promise<boolean> {
-    const fresh = await (await this.jobs.runHistory(this.workspace)).getRun(this.run.runId);
-    const changed = fresh.status !== this.run.status || fresh.endTimeUtc !== this.run.endTimeUtc;
-    this.run = fresh;
+  /** Reads the run again; says whether what the row shows changed and whether it can still change. */
+  async poll(): Promise<{ changed: boolean; finished: boolean }> {
+    const fresh = await (await this.jobs.runHistory(this.workspace)).getRun(this.item.runId);
+    const changed = fresh.status !== this.item.status || fresh.endTimeUtc !== this.item.endTimeUtc;
+    this.item = fresh;
     // A pipeline grows steps while it runs; its children are read again on the next expansion.
-    if (changed && this.isPipeline) this.reset();
-    return changed;
+    if (changed && this.isPipeline) this.markStale();
+    return { changed, finished: !this.isActive };
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const run = this.run;
-    const item = new vscode.TreeItem(
-      run.displayName ?? run.runId,
-      this.isPipeline ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = `job:${workspaceId(this.workspace).toLowerCase()}/${run.runId}`;
-    const duration = formatDuration(run);
-    item.description = [run.status, duration, run.target].filter(Boolean).join(' · ');
+  getTreeItem(now = Date.now()): TreeItemSpec {
+    const run = this.item;
+    const duration = formatDuration(run, now);
     const [icon, color] = STATUS_ICONS[run.status] ?? ['clock'];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.tooltip = new vscode.MarkdownString(
-      [
+    return {
+      label: run.displayName ?? run.runId,
+      id: this.id,
+      description: joinParts(run.status, duration, run.target),
+      icon: { id: icon, color },
+      tooltip: markdownLines(
         `**${run.displayName ?? run.runId}** (\`${run.runId}\`)`,
         `Status: ${run.status}${this.isPipeline ? ' · pipeline' : ''}`,
-        run.target ? `Compute: ${run.target}` : '',
-        run.startTimeUtc ? `Started: ${formatDate(run.startTimeUtc)}` : '',
-        duration ? `Duration: ${duration}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
-    item.contextValue = NodeContext.job;
-    return item;
+        run.target && `Compute: ${run.target}`,
+        run.startTimeUtc && `Started: ${formatDate(run.startTimeUtc)}`,
+        duration && `Duration: ${duration}`,
+      ),
+      contextValue: NodeContext.job,
+      collapsible: this.isPipeline ? 'collapsed' : 'none',
+    };
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    return watchShownJobs(await super.getChildren(), this.jobs);
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<RunInfo>> {
-    return (await this.jobs.runHistory(this.workspace)).listChildRuns(this.run.runId, token);
+    return (await this.jobs.runHistory(this.workspace)).listChildRuns(this.item.runId, token);
   }
 
   protected toNode(run: RunInfo): TreeNode {

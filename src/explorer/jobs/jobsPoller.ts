@@ -1,76 +1,67 @@
-import type * as vscode from 'vscode';
+import { Watcher } from '../../core/watch';
 import type { JobNode } from './jobNodes';
 
-/** How much longer to wait after a round in which nothing changed, and the ceiling, in base intervals. */
-const BACKOFF_FACTOR = 1.5;
-const MAX_INTERVALS = 8;
+/** Completion shows within this long, however long nothing changed before. */
+const MAX_POLL_INTERVAL_MS = 15_000;
+/** Running durations are redrawn this often between polls, so they tick like a clock. */
+const TICK_MS = 1000;
 
 /**
- * Keeps live jobs current: while any shown job is still running, their runs are read again, first
- * every base interval, then less often while nothing changes (back to the base after a change),
- * and not at all once none is live.
+ * Keeps live jobs in the Jobs view current: their runs are read again with backoff (core Watcher),
+ * never less often than every 15 s, and their rows are redrawn every second so durations tick.
  */
-export class JobsPoller implements vscode.Disposable {
-  private readonly live = new Map<string, JobNode>();
-  private timer: NodeJS.Timeout | undefined;
-  private delayMs = 0;
-  private polling = false;
+export class JobsPoller {
+  private readonly watcher: Watcher<JobNode>;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly baseIntervalMs: () => number,
-    private readonly onChanged: (node: JobNode) => void,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+    baseIntervalMs: () => number,
+    private readonly on: {
+      /** The job was read again. */
+      polled(node: JobNode): void;
+      /** Only the clock moved: redraw the row. */
+      tick(node: JobNode): void;
+      failed(error: unknown): void;
+    },
+  ) {
+    this.watcher = new Watcher<JobNode>({
+      baseIntervalMs,
+      maxIntervalMs: (base) => Math.max(base, MAX_POLL_INTERVAL_MS),
+      onUpdate: (node) => on.polled(node),
+      onError: (error) => on.failed(error),
+    });
+  }
 
   watch(node: JobNode): void {
     if (!node.isActive) return;
-    this.live.set(node.resourceId.toLowerCase(), node);
-    if (!this.timer && !this.polling) this.schedule(this.baseIntervalMs());
+    this.watcher.watch(node.id, node);
+    this.ticker ??= setInterval(() => this.tick(), TICK_MS);
   }
 
   /** Forget every node, after the tree they were in was rebuilt. */
   clear(): void {
-    this.live.clear();
-    this.stop();
+    this.watcher.clear();
+    this.stopTicker();
   }
 
   get watching(): number {
-    return this.live.size;
+    return this.watcher.size;
   }
 
-  private schedule(delayMs: number): void {
-    this.delayMs = delayMs;
-    this.timer = setTimeout(() => void this.poll(), delayMs);
+  /** The wait before the next poll (0 when idle). */
+  get nextPollInMs(): number {
+    return this.watcher.currentDelayMs;
   }
 
-  private async poll(): Promise<void> {
-    this.timer = undefined;
-    this.polling = true;
-    let changedAny = false;
-    try {
-      await Promise.all(
-        [...this.live.entries()].map(async ([key, node]) => {
-          try {
-            if (await node.reload()) changedAny = true;
-            if (!node.isActive) this.live.delete(key);
-            // Redrawn either way: a running job's duration grows.
-            this.onChanged(node);
-          } catch (error) {
-            this.onError(error);
-          }
-        }),
-      );
-    } finally {
-      this.polling = false;
-    }
-    if (this.live.size === 0) return;
-    const base = this.baseIntervalMs();
-    this.schedule(changedAny ? base : Math.min(this.delayMs * BACKOFF_FACTOR, base * MAX_INTERVALS));
+  private tick(): void {
+    const live = this.watcher.watched();
+    if (live.length === 0) return this.stopTicker();
+    for (const node of live) this.on.tick(node);
   }
 
-  private stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { PagedNode } from './pagedNode';
+import { ErrorNode } from './infoNodes';
+import type { TreeItemSpec } from './treeItem';
 import type { TreeNode } from './treeNode';
 
 /** The TreeDataProvider every Azure ML view uses; the root node decides what the view lists. */
@@ -7,17 +8,30 @@ export class ExplorerTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private root: TreeNode;
+  /** Failures already reported, so a row drawn many times is logged once. */
+  private readonly reportedErrors = new WeakSet<object>();
 
-  constructor(private readonly createRoot: () => TreeNode) {
+  constructor(
+    private readonly createRoot: () => TreeNode,
+    /** Told once about each failure the tree shows as an error row. */
+    private readonly onErrorShown: (node: ErrorNode) => void,
+  ) {
     this.root = createRoot();
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    return toVsCodeTreeItem(node.getTreeItem());
   }
 
-  getChildren(node?: TreeNode): Promise<TreeNode[]> | TreeNode[] {
-    return (node ?? this.root).getChildren();
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const children = await (node ?? this.root).getChildren();
+    for (const child of children) {
+      if (child instanceof ErrorNode && isObject(child.error) && !this.reportedErrors.has(child.error)) {
+        this.reportedErrors.add(child.error);
+        this.onErrorShown(child);
+      }
+    }
+    return children;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -31,20 +45,21 @@ export class ExplorerTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
     return top === this.root;
   }
 
-  /** Top-level children, for tests and pickers. */
-  rootChildren(): Promise<TreeNode[]> | TreeNode[] {
-    return this.root.getChildren();
+  /** Top-level children, as the view gets them. */
+  rootChildren(): Promise<TreeNode[]> {
+    return this.getChildren(undefined);
   }
 
-  /** Reload `node` from its first page, or the whole view when no node is given. */
+  /** Reads `node` (or the whole view) again, keeping what is shown until the new items arrive. */
   refresh(node?: TreeNode): void {
-    if (!node || node === this.root) {
-      this.root = this.createRoot();
-      this.changed.fire(undefined);
-      return;
-    }
-    if (node instanceof PagedNode) node.reset();
-    this.changed.fire(node);
+    (node ?? this.root).markStale();
+    this.changed.fire(node === this.root ? undefined : node);
+  }
+
+  /** Starts the view over from a new root: what it shows depends on something that changed. */
+  rebuild(): void {
+    this.root = this.createRoot();
+    this.changed.fire(undefined);
   }
 
   /** Re-render `node`'s children as they are now (after "Load more…" or a retry). */
@@ -55,4 +70,29 @@ export class ExplorerTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+export function toVsCodeTreeItem(spec: TreeItemSpec): vscode.TreeItem {
+  const collapsible = {
+    none: vscode.TreeItemCollapsibleState.None,
+    collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+    expanded: vscode.TreeItemCollapsibleState.Expanded,
+  }[spec.collapsible ?? 'none'];
+  const item = new vscode.TreeItem(spec.label, collapsible);
+  item.id = spec.id;
+  item.description = spec.description;
+  item.tooltip = typeof spec.tooltip === 'object' ? new vscode.MarkdownString(spec.tooltip.markdown) : spec.tooltip;
+  if (spec.icon) {
+    item.iconPath = new vscode.ThemeIcon(
+      spec.icon.id,
+      spec.icon.color ? new vscode.ThemeColor(spec.icon.color) : undefined,
+    );
+  }
+  item.contextValue = spec.contextValue;
+  item.command = spec.command;
+  return item;
 }

@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
-import type { Page } from '../../core/azure/armClient';
+import type { Page } from '../../core/paging';
 import { PagedNode } from './pagedNode';
+import type { TreeItemSpec } from './treeItem';
 import type { TreeNode } from './treeNode';
 
 export interface FolderSpec<T> {
@@ -9,7 +9,6 @@ export interface FolderSpec<T> {
   emptyMessage: string;
   fetch: (continuationToken: string | undefined) => Promise<Page<T>>;
   itemNode: (parent: TreeNode, item: T) => TreeNode;
-  expanded?: boolean;
 }
 
 /** A labelled group (Compute, Environments, Datastores…) whose items come one page at a time. */
@@ -24,13 +23,12 @@ export class FolderNode<T> extends PagedNode<T> {
     this.emptyMessage = spec.emptyMessage;
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(
-      this.spec.label,
-      this.spec.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-    );
-    item.iconPath = new vscode.ThemeIcon(this.spec.icon);
-    return item;
+  get id(): string {
+    return `${this.parent?.id ?? ''}/folder:${this.spec.label}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    return { label: this.spec.label, id: this.id, icon: { id: this.spec.icon }, collapsible: 'collapsed' };
   }
 
   protected fetchPage(token: string | undefined): Promise<Page<T>> {

@@ -1,9 +1,8 @@
-import * as vscode from 'vscode';
-import type { AzureSession } from '../../auth/azureSession';
 import type { WorkspaceRef } from '../../core/azure/resourceIds';
 import { PagedNode } from './pagedNode';
+import type { TreeItemSpec } from './treeItem';
 import type { TreeNode } from './treeNode';
-import { hideWhenSignedOut } from './viewRoot';
+import { hideWhenSignedOut, type ExplorerContext } from './viewContext';
 
 /**
  * Invisible root of a view that lists the active workspace's items (Data, Jobs, Models). With no
@@ -11,14 +10,14 @@ import { hideWhenSignedOut } from './viewRoot';
  */
 export abstract class WorkspaceRoot<T> extends PagedNode<T> {
   constructor(
-    protected readonly session: AzureSession,
+    protected readonly context: ExplorerContext,
     protected readonly workspace: WorkspaceRef | undefined,
   ) {
     super(undefined);
   }
 
-  getTreeItem(): vscode.TreeItem {
-    return new vscode.TreeItem(this.workspace?.name ?? '');
+  getTreeItem(): TreeItemSpec {
+    return { label: this.workspace?.name ?? '' };
   }
 
   /** The workspace, for fetches, which only run once getChildren has checked there is one. */
@@ -29,6 +28,6 @@ export abstract class WorkspaceRoot<T> extends PagedNode<T> {
 
   async getChildren(): Promise<TreeNode[]> {
     if (!this.workspace) return [];
-    return hideWhenSignedOut(await super.getChildren());
+    return hideWhenSignedOut(this.context, await super.getChildren());
   }
 }

@@ -1,19 +1,17 @@
-import type * as ml from '@azure/arm-machinelearning';
-import * as vscode from 'vscode';
-import type { AzureSession } from '../../auth/azureSession';
 import { ContextKey, NodeContext } from '../../constants';
-import type { Page, SubscriptionInfo } from '../../core/azure/armClient';
-import { parseWorkspaceId, workspaceId, type WorkspaceRef } from '../../core/azure/resourceIds';
+import type { ComputeInfo, EnvironmentInfo, SubscriptionInfo, WorkspaceInfo } from '../../core/azure/resources';
+import { idKey, type WorkspaceRef } from '../../core/azure/resourceIds';
 import type { StudioTarget } from '../../core/azure/studio';
+import { filterPage, type Page } from '../../core/paging';
 import { FolderNode } from '../tree/folderNode';
 import { MessageNode } from '../tree/infoNodes';
-import { PagedNode } from '../tree/pagedNode';
+import { PagedItemNode, PagedNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
-import { TreeNode } from '../tree/treeNode';
-import { hideWhenSignedOut } from '../tree/viewRoot';
+import { joinParts, type TreeItemSpec } from '../tree/treeItem';
+import { ItemNode, TreeNode } from '../tree/treeNode';
+import { hideWhenSignedOut, type ExplorerContext } from '../tree/viewContext';
 
-export interface WorkspaceContext {
-  session: AzureSession;
+export interface WorkspacesContext extends ExplorerContext {
   isActive(ws: WorkspaceRef): boolean;
 }
 
@@ -22,26 +20,26 @@ export class SubscriptionsRoot extends PagedNode<SubscriptionInfo> {
   protected readonly emptyMessage =
     'No subscriptions: this account has access to none, or the azureml.subscriptions filter hides them all.';
 
-  constructor(private readonly context: WorkspaceContext) {
+  constructor(private readonly context: WorkspacesContext) {
     super(undefined);
   }
 
-  getTreeItem(): vscode.TreeItem {
-    return new vscode.TreeItem('Subscriptions');
+  getTreeItem(): TreeItemSpec {
+    return { label: 'Subscriptions' };
   }
 
   /** Signed out and no subscriptions show the view's welcome content, which says what to do next. */
   async getChildren(): Promise<TreeNode[]> {
-    const children = hideWhenSignedOut(await super.getChildren());
+    const children = hideWhenSignedOut(this.context, await super.getChildren());
     const none = children.length === 1 && children[0] instanceof MessageNode;
-    void vscode.commands.executeCommand('setContext', ContextKey.noSubscriptions, none);
+    this.context.contextKeys.set(ContextKey.noSubscriptions, none);
     return none ? [] : children;
   }
 
   protected async fetchPage(continuationToken: string | undefined): Promise<Page<SubscriptionInfo>> {
-    const page = await (await this.context.session.getArm()).listSubscriptions(continuationToken);
-    const filter = this.context.session.subscriptionFilter();
-    return filter.length === 0 ? page : { ...page, items: page.items.filter((s) => filter.includes(s.subscriptionId)) };
+    const page = await (await this.context.arm()).listSubscriptions(continuationToken);
+    const filter = this.context.subscriptionFilter();
+    return filter.length === 0 ? page : filterPage(page, (s) => filter.includes(s.subscriptionId));
   }
 
   protected toNode(subscription: SubscriptionInfo): TreeNode {
@@ -49,124 +47,157 @@ export class SubscriptionsRoot extends PagedNode<SubscriptionInfo> {
   }
 }
 
-export class SubscriptionNode extends PagedNode<ml.Workspace> {
+export class SubscriptionNode extends PagedItemNode<SubscriptionInfo, WorkspaceInfo> {
   protected readonly emptyMessage = 'No Azure ML workspaces in this subscription.';
 
   constructor(
     parent: TreeNode,
-    readonly subscription: SubscriptionInfo,
-    private readonly context: WorkspaceContext,
+    subscription: SubscriptionInfo,
+    private readonly context: WorkspacesContext,
   ) {
-    super(parent);
+    super(parent, subscription);
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.subscription.displayName, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `subscription:${this.subscription.subscriptionId}`;
-    item.description = this.subscription.subscriptionId;
-    item.iconPath = new vscode.ThemeIcon('key');
-    return item;
+  get subscription(): SubscriptionInfo {
+    return this.item;
   }
 
-  protected async fetchPage(continuationToken: string | undefined): Promise<Page<ml.Workspace>> {
-    return (await this.context.session.getArm()).listWorkspaces(this.subscription.subscriptionId, continuationToken);
+  get id(): string {
+    return `subscription:${this.item.subscriptionId}`;
   }
 
-  protected toNode(workspace: ml.Workspace): TreeNode {
+  getTreeItem(): TreeItemSpec {
+    return {
+      label: this.item.displayName,
+      id: this.id,
+      description: this.item.subscriptionId,
+      icon: { id: 'key' },
+      collapsible: 'collapsed',
+    };
+  }
+
+  protected async fetchPage(continuationToken: string | undefined): Promise<Page<WorkspaceInfo>> {
+    return (await this.context.arm()).listWorkspaces(this.item.subscriptionId, continuationToken);
+  }
+
+  protected toNode(workspace: WorkspaceInfo): TreeNode {
     return new WorkspaceNode(this, workspace, this.context);
   }
 }
 
-export class WorkspaceNode extends TreeNode implements ResourceItem {
-  readonly ref: WorkspaceRef;
+export class WorkspaceNode extends ItemNode<WorkspaceInfo> implements ResourceItem {
+  /** Created once, so what they loaded survives a re-render of the workspace. */
+  private folders: TreeNode[] | undefined;
 
   constructor(
     parent: TreeNode,
-    readonly workspace: ml.Workspace,
-    private readonly context: WorkspaceContext,
+    workspace: WorkspaceInfo,
+    private readonly context: WorkspacesContext,
   ) {
-    super(parent);
-    this.ref = parseWorkspaceId(workspace.id ?? '');
+    super(parent, workspace);
+  }
+
+  get ref(): WorkspaceRef {
+    return this.item.ref;
   }
 
   get resourceId(): string {
-    return workspaceId(this.ref);
+    return this.item.id;
   }
 
   get studioTarget(): StudioTarget {
     return { kind: 'resource', id: this.resourceId };
   }
 
-  getTreeItem(): vscode.TreeItem {
+  get id(): string {
+    return `workspace:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
     const active = this.context.isActive(this.ref);
-    const item = new vscode.TreeItem(this.ref.name, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `workspace:${this.resourceId.toLowerCase()}`;
-    item.description = `${this.ref.resourceGroup} · ${this.workspace.location ?? ''}${active ? ' · active' : ''}`;
-    item.tooltip = `${this.workspace.friendlyName ?? this.ref.name}\n${this.resourceId}`;
-    item.iconPath = new vscode.ThemeIcon(active ? 'pass-filled' : 'beaker');
-    item.contextValue = active ? NodeContext.activeWorkspace : NodeContext.workspace;
-    return item;
+    return {
+      label: this.ref.name,
+      id: this.id,
+      description: joinParts(this.ref.resourceGroup, this.item.location, active && 'active'),
+      tooltip: `${this.item.friendlyName ?? this.ref.name}\n${this.resourceId}`,
+      icon: { id: active ? 'pass-filled' : 'beaker' },
+      contextValue: active ? NodeContext.activeWorkspace : NodeContext.workspace,
+      collapsible: 'collapsed',
+    };
   }
 
   getChildren(): TreeNode[] {
-    const arm = () => this.context.session.getArm();
-    return [
+    const arm = () => this.context.arm();
+    this.folders ??= [
       new FolderNode(this, {
         label: 'Compute',
         icon: 'server',
         emptyMessage: 'No compute in this workspace.',
         fetch: async (token) => (await arm()).listComputes(this.ref, token),
-        itemNode: (parent, compute: ml.ComputeResource) => new ComputeNode(parent, compute),
+        itemNode: (parent, compute: ComputeInfo) => new ComputeNode(parent, compute),
       }),
       new FolderNode(this, {
         label: 'Environments',
         icon: 'package',
         emptyMessage: 'No environments in this workspace.',
         fetch: async (token) => (await arm()).listEnvironments(this.ref, token),
-        itemNode: (parent, environment: ml.EnvironmentContainer) => new EnvironmentNode(parent, environment),
+        itemNode: (parent, environment: EnvironmentInfo) => new EnvironmentNode(parent, environment),
       }),
     ];
+    return this.folders;
+  }
+
+  markStale(): void {
+    for (const folder of this.folders ?? []) folder.markStale();
+  }
+
+  adopt(fresh: TreeNode): boolean {
+    const adopted = super.adopt(fresh);
+    if (adopted) this.markStale();
+    return adopted;
   }
 }
 
-export class ComputeNode extends TreeNode implements ResourceItem {
-  readonly resourceId: string;
-
-  constructor(
-    parent: TreeNode,
-    readonly compute: ml.ComputeResource,
-  ) {
-    super(parent);
-    this.resourceId = compute.id ?? '';
+export class ComputeNode extends ItemNode<ComputeInfo> implements ResourceItem {
+  get resourceId(): string {
+    return this.item.id;
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.compute.name ?? '(unnamed)');
-    const properties = this.compute.properties;
-    item.description = [properties?.computeType, properties?.provisioningState].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon('vm');
-    item.contextValue = NodeContext.compute;
-    return item;
+  get studioTarget(): StudioTarget {
+    return { kind: 'resource', id: this.resourceId };
+  }
+
+  get id(): string {
+    return `compute:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    return {
+      label: this.item.name,
+      id: this.id,
+      description: joinParts(this.item.computeType, this.item.provisioningState),
+      icon: { id: 'vm' },
+      contextValue: NodeContext.compute,
+    };
   }
 }
 
-export class EnvironmentNode extends TreeNode implements ResourceItem {
-  readonly resourceId: string;
-
-  constructor(
-    parent: TreeNode,
-    readonly environment: ml.EnvironmentContainer,
-  ) {
-    super(parent);
-    this.resourceId = environment.id ?? '';
+export class EnvironmentNode extends ItemNode<EnvironmentInfo> implements ResourceItem {
+  get resourceId(): string {
+    return this.item.id;
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.environment.name ?? '(unnamed)');
-    const latest = this.environment.properties?.latestVersion;
-    item.description = latest ? `latest ${latest}` : undefined;
-    item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-    item.contextValue = NodeContext.environment;
-    return item;
+  get id(): string {
+    return `environment:${idKey(this.resourceId)}`;
+  }
+
+  getTreeItem(): TreeItemSpec {
+    return {
+      label: this.item.name,
+      id: this.id,
+      description: this.item.latestVersion ? `latest ${this.item.latestVersion}` : undefined,
+      icon: { id: 'symbol-namespace' },
+      contextValue: NodeContext.environment,
+    };
   }
 }

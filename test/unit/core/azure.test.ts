@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { AzureMlArm } from '../../../src/core/azure/armClient';
-import { classifyAzureError, NotSignedInError } from '../../../src/core/azure/azureErrors';
 import { CloudSettingsError, resolveCloud } from '../../../src/core/azure/cloud';
 import { createIdentityCredential, CredentialSettingsError } from '../../../src/core/azure/credentials';
 import { parseWorkspaceId } from '../../../src/core/azure/resourceIds';
+import { NotSignedInError } from '../../../src/core/errors/azure';
+import { classifyError } from '../../../src/core/errors/classify';
+import { ServiceError } from '../../../src/core/errors/kinds';
 import { startHarness, type Harness } from '../emulator/harness';
 import { armAgainst } from './armAgainstEmulator';
 
@@ -36,12 +38,11 @@ describe('core/azure: cloud settings', () => {
 });
 
 describe('core/azure: error classification', () => {
-  const restError = (statusCode: number, message: string) =>
-    Object.assign(new Error(message), { statusCode, name: 'RestError' });
+  const restError = (statusCode: number, message: string) => new ServiceError({ source: 'azure', statusCode, message });
 
   it('offers sign-in for 401 and for a missing session', () => {
     assert.deepEqual(
-      [classifyAzureError(restError(401, 'x')).action, classifyAzureError(new NotSignedInError()).kind],
+      [classifyError(restError(401, 'x')).action, classifyError(new NotSignedInError()).kind],
       ['signIn', 'signedOut'],
     );
   });
@@ -49,19 +50,19 @@ describe('core/azure: error classification', () => {
   it('names the missing permission and scope of a 403', () => {
     const message =
       "The client 'abc' with object id 'abc' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/read' over scope '/subscriptions/s1' or the scope is invalid.";
-    const classified = classifyAzureError(restError(403, message));
+    const classified = classifyError(restError(403, message));
     assert.equal(classified.kind, 'forbidden');
     assert.match(classified.message, /Microsoft\.MachineLearningServices\/workspaces\/read on \/subscriptions\/s1/);
   });
 
   it('sorts throttling, server and network failures into retryable kinds', () => {
-    assert.equal(classifyAzureError(restError(429, 'slow down')).kind, 'throttled');
-    assert.equal(classifyAzureError(restError(503, 'busy')).kind, 'server');
+    assert.equal(classifyError(restError(429, 'slow down')).kind, 'throttled');
+    assert.equal(classifyError(restError(503, 'busy')).kind, 'server');
     assert.equal(
-      classifyAzureError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind,
+      classifyError(new ServiceError({ source: 'azure', message: 'socket hang up', code: 'ECONNRESET' })).kind,
       'network',
     );
-    assert.equal(classifyAzureError(new CredentialSettingsError('set AZURE_CLIENT_ID')).action, 'openSettings');
+    assert.equal(classifyError(new CredentialSettingsError('set AZURE_CLIENT_ID')).action, 'openSettings');
   });
 });
 
@@ -83,7 +84,7 @@ describe('core/azure: ARM client against the emulator', () => {
     let pages = 0;
     do {
       const page = await arm.listWorkspaces(subscriptionIds[0], token);
-      names.push(...page.items.map((w) => w.name ?? ''));
+      names.push(...page.items.map((w) => w.ref.name));
       token = page.continuationToken;
       pages++;
     } while (token);

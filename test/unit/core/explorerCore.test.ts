@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { AzureMlArm } from '../../../src/core/azure/armClient';
-import { assetReference, describeResourceId, toAzMlYaml } from '../../../src/core/azure/azMlShape';
+import { toAzMlYaml } from '../../../src/core/azure/azMlShape';
+import { formatDuration } from '../../../src/core/azure/jobStatus';
 import { CloudSettingsError, resolveCloud } from '../../../src/core/azure/cloud';
-import { parseWorkspaceId, type WorkspaceRef } from '../../../src/core/azure/resourceIds';
-import { formatDuration, runQueryFilter, type RunHistory } from '../../../src/core/azure/runHistory';
+import {
+  assetReference,
+  describeResourceId,
+  parseWorkspaceId,
+  type WorkspaceRef,
+} from '../../../src/core/azure/resourceIds';
+import { runQueryFilter, type RunHistory } from '../../../src/core/azure/runHistory';
 import { studioUrl } from '../../../src/core/azure/studio';
 import { startHarness, type Harness } from '../emulator/harness';
 import { armAgainst } from './armAgainstEmulator';
@@ -26,19 +32,10 @@ describe('core/azure: run-history queries', () => {
 
   it('formats durations, counting a live job up to now', () => {
     const start = '2024-01-01T00:00:00Z';
-    assert.equal(
-      formatDuration({ runId: 'a', status: 'Completed', startTimeUtc: start, endTimeUtc: '2024-01-01T00:00:42Z' }),
-      '42s',
-    );
-    assert.equal(
-      formatDuration({ runId: 'a', status: 'Completed', startTimeUtc: start, endTimeUtc: '2024-01-01T00:03:05Z' }),
-      '3m 05s',
-    );
-    assert.equal(
-      formatDuration({ runId: 'a', status: 'Running', startTimeUtc: start }, Date.parse('2024-01-01T02:07:00Z')),
-      '2h 07m',
-    );
-    assert.equal(formatDuration({ runId: 'a', status: 'Queued' }), undefined);
+    assert.equal(formatDuration({ startTimeUtc: start, endTimeUtc: '2024-01-01T00:00:42Z' }), '42s');
+    assert.equal(formatDuration({ startTimeUtc: start, endTimeUtc: '2024-01-01T00:03:05Z' }), '3m 05s');
+    assert.equal(formatDuration({ startTimeUtc: start }, Date.parse('2024-01-01T02:07:00Z')), '2h 07m');
+    assert.equal(formatDuration({}), undefined);
   });
 });
 
@@ -78,8 +75,8 @@ describe('core/azure: resource ids, references and studio pages', () => {
 });
 
 describe('core/azure: az ml show documents', () => {
-  it('shows a job in the CLI shape: snake_case keys, short references, empty values left out', () => {
-    const document = toAzMlYaml({
+  it('shows a job in the CLI shape: snake_case keys, short references, empty values left out', async () => {
+    const document = await toAzMlYaml({
       id: `${WS}/jobs/job_1`,
       name: 'job_1',
       properties: {
@@ -107,9 +104,9 @@ describe('core/azure: az ml show documents', () => {
     assert.ok(!('tags' in shown) && !('description' in shown), 'empty fields are left out');
   });
 
-  it('shows a data version with its asset name, version, type and path', () => {
+  it('shows a data version with its asset name, version, type and path', async () => {
     const shown = parse(
-      toAzMlYaml({
+      await toAzMlYaml({
         id: `${WS}/data/iris/versions/3`,
         name: '3',
         properties: { dataType: 'uri_file', dataUri: 'https://x/a.csv' },
@@ -132,9 +129,9 @@ describe('core/azure: run history against the emulator', () => {
     arm = await armAgainst(harness);
     const c = harness.emulator.connection;
     const [workspace] = (await arm.listWorkspaces(c.subscriptionIds[0])).items.filter(
-      (w) => w.name === 'mlw-vision-dev',
+      (w) => w.ref.name === 'mlw-vision-dev',
     );
-    history = arm.runHistory(parseWorkspaceId(workspace.id ?? ''));
+    history = arm.runHistory(workspace.ref);
   });
 
   after(() => harness?.stop());

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from '../constants';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
+import type { ContextKeys } from '../platform/contextKeys';
 
 const STATE_KEY = 'azureml.activeWorkspace';
 
@@ -17,7 +18,10 @@ export class ActiveWorkspace implements vscode.Disposable {
     50,
   );
 
-  constructor(private readonly state: vscode.Memento) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly contextKeys: ContextKeys,
+  ) {
     this.statusBar.name = 'Azure ML Workspace';
     this.statusBar.command = CommandId.pickActiveWorkspace;
     this.render();
@@ -40,7 +44,7 @@ export class ActiveWorkspace implements vscode.Disposable {
 
   private render(): void {
     const current = this.current;
-    void vscode.commands.executeCommand('setContext', ContextKey.hasActiveWorkspace, !!current);
+    this.contextKeys.set(ContextKey.hasActiveWorkspace, !!current);
     this.statusBar.text = `$(beaker) ${current ? current.name : 'No Azure ML workspace'}`;
     this.statusBar.tooltip = current
       ? `Active Azure ML workspace: ${current.name} (${current.resourceGroup})\nClick to change`

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { CommandId } from '../constants';
+import type { Platform } from '../platform/platform';
+import type { Services } from '../services';
+import { ActiveWorkspace } from './activeWorkspace';
+import { AzureSession } from './azureSession';
+
+/** The shared Azure services every feature receives. */
+export function createAzureServices(platform: Platform): Pick<Services, 'session' | 'activeWorkspace'> {
+  return {
+    session: platform.track(new AzureSession(platform.settings)),
+    activeWorkspace: platform.track(
+      new ActiveWorkspace(platform.extensionContext.workspaceState, platform.contextKeys),
+    ),
+  };
+}
+
+export interface SignInResult {
+  account: string;
+  /** True when someone was signed in already and the command only said who. */
+  alreadySignedIn: boolean;
+}
+
+/** Sign In: signs in, or says who is signed in and offers another account or sign-in method. */
+export function registerAuth({ commands, session, settings, errors }: Services): void {
+  commands.register(CommandId.signIn, async (): Promise<SignInResult> => {
+    const current = await session.currentAccount();
+    const kind = session.authenticationKind();
+    if (current) {
+      const method = {
+        vscode: "VS Code's Microsoft account",
+        azureCli: 'the Azure CLI',
+        environment: 'a service principal',
+      }[kind];
+      const switchAccount = 'Switch Account';
+      const changeMethod = 'Change Sign-in Method';
+      const hint = kind === 'azureCli' ? ' To use another account, run "az login" in a terminal.' : '';
+      // Not awaited: the command returns while the message stays up.
+      void vscode.window
+        .showInformationMessage(
+          `Signed in to Azure as ${current}, through ${method}.${hint}`,
+          ...(kind === 'vscode' ? [switchAccount] : []),
+          changeMethod,
+        )
+        .then(async (choice) => {
+          if (choice === switchAccount) {
+            const account = await session.switchAccount();
+            void vscode.window.showInformationMessage(`Signed in to Azure as ${account}.`);
+          } else if (choice === changeMethod) {
+            await settings.open('azureml.authentication');
+          }
+        })
+        .then(undefined, (error: unknown) => errors.report(error, 'Azure ML: Switch Account'));
+      return { account: current, alreadySignedIn: true };
+    }
+    const account = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Signing in to Azure…' },
+      () => session.signIn(),
+    );
+    void vscode.window.showInformationMessage(`Signed in to Azure as ${account}.`);
+    return { account, alreadySignedIn: false };
+  });
+}

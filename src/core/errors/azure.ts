@@ -1,0 +1,84 @@
+import { firstLine, isNetworkFailure, type ClassifiedError, type ErrorFields } from './kinds';
+
+/** No Azure account is signed in yet: views show their welcome content with a Sign In button. */
+export class NotSignedInError extends Error {
+  readonly source = 'azure';
+  constructor() {
+    super('You are not signed in to Azure. Run "Azure ML: Sign In".');
+    this.name = 'NotSignedInError';
+  }
+}
+
+/** Names @azure/identity gives its sign-in failures. */
+export const AZURE_CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+]);
+
+/** Azure Resource Manager and the Azure ML data plane (run history, MLflow, storage). */
+export function classifyAzureError(fields: ErrorFields, error: unknown): ClassifiedError {
+  const source = 'azure';
+  if (error instanceof NotSignedInError) {
+    return { kind: 'signedOut', source, message: error.message, action: 'signIn' };
+  }
+  if (fields.name && AZURE_CREDENTIAL_ERRORS.has(fields.name)) {
+    return {
+      kind: 'unauthorized',
+      source,
+      message: `Azure sign-in failed: ${firstLine(fields.message)}`,
+      action: 'signIn',
+    };
+  }
+  switch (fields.statusCode) {
+    case 401:
+      return {
+        kind: 'unauthorized',
+        source,
+        message: 'Azure no longer accepts your sign-in (HTTP 401).',
+        action: 'signIn',
+      };
+    case 403:
+      return { kind: 'forbidden', source, message: describeForbidden(fields.message), action: 'none' };
+    case 404:
+      return { kind: 'notFound', source, message: `Not found in Azure: ${firstLine(fields.message)}`, action: 'retry' };
+    case 429:
+      return {
+        kind: 'throttled',
+        source,
+        message: 'Azure is throttling requests (HTTP 429) and retries ran out. Try again shortly.',
+        action: 'retry',
+      };
+  }
+  if (fields.statusCode !== undefined && fields.statusCode >= 500) {
+    return {
+      kind: 'server',
+      source,
+      message: `Azure answered with HTTP ${fields.statusCode}: ${firstLine(fields.message)}`,
+      action: 'retry',
+    };
+  }
+  if (isNetworkFailure(fields)) {
+    return { kind: 'network', source, message: `Could not reach Azure: ${firstLine(fields.message)}`, action: 'retry' };
+  }
+  if (fields.statusCode !== undefined && fields.statusCode >= 400) {
+    return {
+      kind: 'invalidInput',
+      source,
+      message: `Azure refused the request (HTTP ${fields.statusCode}): ${firstLine(fields.message)}`,
+      action: 'none',
+    };
+  }
+  return { kind: 'other', source, message: firstLine(fields.message), action: 'retry' };
+}
+
+/** ARM's AuthorizationFailed message names the action and scope; say them plainly. */
+function describeForbidden(detail: string): string {
+  const action = /perform action '([^']+)'/.exec(detail)?.[1];
+  const scope = /over scope '([^']+)'/.exec(detail)?.[1];
+  if (action) {
+    return `You lack the permission ${action}${scope ? ` on ${scope}` : ''}. Ask an owner for a role that grants it (for example Reader or AzureML Data Scientist).`;
+  }
+  return `Azure denied access (HTTP 403): ${firstLine(detail)}`;
+}

@@ -1,0 +1,70 @@
+import { AZURE_CREDENTIAL_ERRORS, classifyAzureError, NotSignedInError } from './azure';
+import { classifyAzureDevOpsError } from './azureDevOps';
+import { classifyFileSystemError, isFileSystemError } from './fileSystem';
+import { classifyGitHubError } from './github';
+import {
+  fieldsOf,
+  firstLine,
+  isCancellation,
+  isNetworkFailure,
+  SettingsError,
+  type ClassifiedError,
+  type ErrorFields,
+} from './kinds';
+import { classifyYamlError, isYamlError } from './yaml';
+
+/**
+ * Any error, sorted into a kind with a way forward, worded for the service it came from. Errors of
+ * our own clients carry their source (ServiceError); errors without one are worded neutrally, so a
+ * 401 from some other service is never mistaken for an Azure sign-in problem.
+ */
+export function classifyError(error: unknown): ClassifiedError {
+  if (isCancellation(error)) return { kind: 'cancelled', source: 'unknown', message: 'Cancelled.', action: 'none' };
+  if (error instanceof SettingsError) {
+    return {
+      kind: 'settings',
+      source: 'unknown',
+      message: error.message,
+      action: 'openSettings',
+      setting: error.setting,
+    };
+  }
+  if (isFileSystemError(error)) return classifyFileSystemError(error);
+  if (isYamlError(error)) return classifyYamlError(error);
+  const fields = fieldsOf(error);
+  if (error instanceof NotSignedInError || (fields.name && AZURE_CREDENTIAL_ERRORS.has(fields.name))) {
+    return classifyAzureError(fields, error);
+  }
+  switch (fields.source) {
+    case 'azure':
+      return classifyAzureError(fields, error);
+    case 'github':
+      return classifyGitHubError(fields);
+    case 'azureDevOps':
+      return classifyAzureDevOpsError(fields);
+  }
+  return classifyUnknownSource(fields);
+}
+
+/** Neutral wording for an error whose service is not known. */
+function classifyUnknownSource(fields: ErrorFields): ClassifiedError {
+  const source = 'unknown';
+  const detail = firstLine(fields.message);
+  const status = fields.statusCode;
+  if (status === 401 || status === 403) {
+    return {
+      kind: status === 401 ? 'unauthorized' : 'forbidden',
+      source,
+      message: `The service refused the request (HTTP ${status}): ${detail}`,
+      action: 'none',
+    };
+  }
+  if (status === 429)
+    return { kind: 'throttled', source, message: `Too many requests (HTTP 429): ${detail}`, action: 'retry' };
+  if (status !== undefined && status >= 500) {
+    return { kind: 'server', source, message: `The service answered with HTTP ${status}: ${detail}`, action: 'retry' };
+  }
+  if (isNetworkFailure(fields))
+    return { kind: 'network', source, message: `Network failure: ${detail}`, action: 'retry' };
+  return { kind: 'other', source, message: detail, action: 'none' };
+}

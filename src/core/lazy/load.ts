@@ -1,0 +1,22 @@
+/**
+ * Heavy libraries load on first use. In the extension each entry below is a bundle of its own
+ * (dist/azure-sdk.js, dist/yaml.js; see scripts/build.mjs, which maps these requires to them), so
+ * activation loads neither; under plain mocha they resolve to the TypeScript entries.
+ */
+export type AzureSdk = typeof import('./azureSdk');
+export type YamlLibrary = typeof import('./yaml');
+
+let azureSdk: AzureSdk | undefined;
+let yamlLibrary: YamlLibrary | undefined;
+
+export function loadAzureSdk(): Promise<AzureSdk> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
+  azureSdk ??= require('./azureSdk') as AzureSdk;
+  return Promise.resolve(azureSdk);
+}
+
+export function loadYaml(): Promise<YamlLibrary> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
+  yamlLibrary ??= require('./yaml') as YamlLibrary;
+  return Promise.resolve(yamlLibrary);
+}

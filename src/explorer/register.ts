@@ -1,0 +1,144 @@
+import * as vscode from 'vscode';
+import { CommandId, ContextKey, DETAILS_SCHEME, ViewId } from '../constants';
+import type { Services } from '../services';
+import { registerItemActions } from './itemActions';
+import { DataRoot } from './data/dataNodes';
+import { DetailsDocuments } from './details/detailsDocuments';
+import { JobFilterState } from './jobs/jobFilter';
+import { registerJobFilterCommands } from './jobs/jobFilterCommands';
+import { ExperimentsRoot, type JobsContext } from './jobs/jobNodes';
+import { JobsPoller } from './jobs/jobsPoller';
+import { ModelsRoot } from './models/modelNodes';
+import { pickWorkspace, workspacePicks } from './pickWorkspace';
+import { ExplorerTree } from './tree/explorerTree';
+import { ErrorNode, LoadMoreNode } from './tree/infoNodes';
+import { PagedNode } from './tree/pagedNode';
+import { TreeNode } from './tree/treeNode';
+import type { ExplorerContext } from './tree/viewContext';
+import { SubscriptionsRoot, WorkspaceNode } from './workspaces/workspaceNodes';
+
+/** What integration tests and benchmarks reach of the explorer. */
+export interface ExplorerTestHandle {
+  readonly workspacesTree: ExplorerTree;
+  readonly dataTree: ExplorerTree;
+  readonly jobsTree: ExplorerTree;
+  readonly modelsTree: ExplorerTree;
+  readonly jobsPoller: JobsPoller;
+}
+
+/** The four Azure ML views, their item actions and the read-only details documents. */
+export function registerExplorer(services: Services): ExplorerTestHandle {
+  const { track, commands, session, activeWorkspace, contextKeys, errors, settings, userInput } = services;
+  const state = services.extensionContext.workspaceState;
+  const jobFilter = track(new JobFilterState(state, contextKeys));
+  const details = track(new DetailsDocuments(session, errors));
+  track(vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
+
+  const context: ExplorerContext = {
+    arm: () => session.getArm(),
+    subscriptionFilter: () => session.subscriptionFilter(),
+    contextKeys,
+  };
+  // An error row is logged once, without a toast: the row itself shows it.
+  const logShown = (node: ErrorNode) => errors.logError('Azure ML views', node.classified, node.error);
+  const tree = (createRoot: () => TreeNode) => track(new ExplorerTree(createRoot, logShown));
+
+  const workspacesTree = tree(
+    () => new SubscriptionsRoot({ ...context, isActive: (ws) => activeWorkspace.isActive(ws) }),
+  );
+  const dataTree = tree(() => new DataRoot(context, activeWorkspace.current));
+  const modelsTree = tree(() => new ModelsRoot(context, activeWorkspace.current));
+  const jobsPoller = track(
+    new JobsPoller(() => 1000 * Math.max(1, settings.get('jobs.refreshIntervalSeconds')), {
+      polled: (node) => {
+        jobsTree.rerender(node);
+        details.refreshResource(node.resourceId);
+      },
+      tick: (node) => jobsTree.rerender(node),
+      failed: (error) => errors.report(error, 'Refreshing a running job', { suppressDisplay: true }),
+    }),
+  );
+  const jobsContext: JobsContext = {
+    ...context,
+    runHistory: async (ws) => (await session.getArm()).runHistory(ws),
+    filter: () => jobFilter.current,
+    watch: (node) => jobsPoller.watch(node),
+  };
+  const jobsTree = tree(() => {
+    jobsPoller.clear();
+    return new ExperimentsRoot(jobsContext, activeWorkspace.current);
+  });
+
+  const treesByView = new Map<ViewId, ExplorerTree>([
+    [ViewId.workspaces, workspacesTree],
+    [ViewId.data, dataTree],
+    [ViewId.jobs, jobsTree],
+    [ViewId.models, modelsTree],
+  ]);
+  const trees = [...treesByView.values()];
+  for (const [id, provider] of treesByView) {
+    const view = track(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
+    if (id === ViewId.jobs) {
+      view.description = jobFilter.describe();
+      track(jobFilter.onDidChange(() => (view.description = jobFilter.describe())));
+    }
+  }
+  const treeOf = (node: TreeNode) => trees.find((candidate) => candidate.contains(node));
+  const viewOf = (node: TreeNode) => [...treesByView].find(([, candidate]) => candidate.contains(node))?.[0];
+
+  const updateStudioAvailable = () => {
+    let available = false;
+    try {
+      available = session.cloud().studioUrl !== undefined;
+    } catch {
+      // A broken cloud setting shows as an error row with Open Settings; studio is simply unavailable.
+    }
+    contextKeys.set(ContextKey.studioAvailable, available);
+  };
+  updateStudioAvailable();
+  commands.registerEvent('Sign-in change', session.onDidChange, () => {
+    updateStudioAvailable();
+    trees.forEach((candidate) => candidate.rebuild());
+  });
+  commands.registerEvent('Active workspace change', activeWorkspace.onDidChange, () => {
+    workspacesTree.rerender(undefined);
+    [dataTree, jobsTree, modelsTree].forEach((candidate) => candidate.rebuild());
+  });
+  commands.registerEvent('Job filter change', jobFilter.onDidChange, () => jobsTree.rebuild());
+
+  commands.register(CommandId.refresh, (_call, target?: TreeNode | vscode.Uri) => {
+    if (target instanceof vscode.Uri) details.refresh(target);
+    else if (target instanceof TreeNode) treeOf(target)?.refresh(target);
+    else trees.forEach((candidate) => candidate.refresh());
+  });
+  commands.register(CommandId.loadMore, async (_call, node: LoadMoreNode) => {
+    const parent = node.parent;
+    if (!(parent instanceof PagedNode)) return;
+    await vscode.window.withProgress({ location: { viewId: viewOf(parent) ?? ViewId.workspaces } }, () =>
+      parent.loadNextPage(),
+    );
+    treeOf(parent)?.rerender(parent);
+  });
+  commands.register(CommandId.retry, async (_call, node: ErrorNode) => {
+    await vscode.window.withProgress({ location: { viewId: viewOf(node) ?? ViewId.workspaces } }, () => node.retry());
+    if (node.parent) treeOf(node.parent)?.rerender(node.parent);
+  });
+  commands.register(CommandId.setActiveWorkspace, (_call, node: WorkspaceNode) => activeWorkspace.set(node.ref));
+  commands.register(CommandId.pickActiveWorkspace, async () => {
+    const items = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Listing Azure ML workspaces…', cancellable: true },
+      (_progress, cancellation) => workspacePicks(session, activeWorkspace, cancellation),
+    );
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('No Azure ML workspaces were found in your subscriptions.');
+      return undefined;
+    }
+    const picked = await pickWorkspace(userInput, items);
+    await activeWorkspace.set(picked);
+    return picked;
+  });
+
+  registerItemActions(services);
+  registerJobFilterCommands(services, jobFilter);
+  return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
+}

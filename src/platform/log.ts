@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { OUTPUT_CHANNEL_NAME } from '../constants';
+
+export interface LogEntry {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** The "Azure ML" output channel. Every line also goes out as an event, which tests read. */
+export class Log implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  private readonly written = new vscode.EventEmitter<LogEntry>();
+  readonly onDidWrite = this.written.event;
+
+  get name(): string {
+    return this.channel.name;
+  }
+
+  info(text: string): void {
+    this.write({ level: 'info', text });
+  }
+
+  warn(text: string): void {
+    this.write({ level: 'warning', text });
+  }
+
+  error(text: string): void {
+    this.write({ level: 'error', text });
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  private write(entry: LogEntry): void {
+    const time = new Date().toISOString().slice(11, 19);
+    this.channel.appendLine(`${time} [${entry.level}] ${entry.text}`);
+    this.written.fire(entry);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+    this.written.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import type * as vscode from 'vscode';
+import { CommandId } from '../constants';
+import { CommandRegistry } from './commands';
+import { ContextKeys } from './contextKeys';
+import { ErrorReporter } from './errorReporter';
+import { Log } from './log';
+import type { RootDisposable } from './rootDisposable';
+import { Settings } from './settings';
+import { SwitchableUserInput, type UserInput } from './userInput';
+import { VsCodeUserInput } from './vscodeUserInput';
+
+/** The VS Code plumbing every feature uses; domain-neutral. */
+export interface Platform {
+  readonly extensionContext: vscode.ExtensionContext;
+  /** Hands a registration to the root disposable, which releases it on deactivate. */
+  track<T extends vscode.Disposable>(disposable: T): T;
+  readonly log: Log;
+  readonly errors: ErrorReporter;
+  readonly commands: CommandRegistry;
+  readonly settings: Settings;
+  readonly contextKeys: ContextKeys;
+  readonly userInput: UserInput;
+}
+
+/** What integration tests reach of the platform. */
+export interface PlatformTestHandle {
+  readonly log: Log;
+  readonly errors: ErrorReporter;
+  readonly contextKeys: ContextKeys;
+  /** Answers prompts with `input` until the returned function is called. */
+  useUserInput(input: UserInput): () => void;
+}
+
+export function createPlatform(
+  extensionContext: vscode.ExtensionContext,
+  root: RootDisposable,
+): { platform: Platform; testHandle: PlatformTestHandle } {
+  const track = root.track.bind(root);
+  const log = track(new Log());
+  const errors = track(new ErrorReporter(log, { azure: CommandId.signIn }));
+  const manifestCommands = (
+    extensionContext.extension.packageJSON as { contributes?: { commands?: ManifestCommand[] } }
+  ).contributes?.commands;
+  const titles = new Map((manifestCommands ?? []).map((c) => [c.command, `${c.category}: ${c.title}`]));
+  const userInput = new SwitchableUserInput(new VsCodeUserInput());
+  const platform: Platform = {
+    extensionContext,
+    track,
+    log,
+    errors,
+    commands: new CommandRegistry(errors, track, titles),
+    settings: new Settings(),
+    contextKeys: new ContextKeys(),
+    userInput,
+  };
+  platform.commands.register(CommandId.showOutput, () => log.show());
+  return {
+    platform,
+    testHandle: { log, errors, contextKeys: platform.contextKeys, useUserInput: (input) => userInput.use(input) },
+  };
+}
+
+interface ManifestCommand {
+  command: string;
+  title: string;
+  category: string;
+}

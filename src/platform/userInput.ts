@@ -1,0 +1,84 @@
+/**
+ * What the extension asks the user through quick picks and input boxes. Features prompt through this
+ * interface, never through `vscode.window` directly, so integration tests can script the answers
+ * (including "Back") and see what was offered. No vscode import: unit tests use it too.
+ */
+export interface PickItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value: T;
+  /** Pre-selected in a multi-select pick; marks the current choice in a single pick. */
+  picked?: boolean;
+}
+
+export interface StepPosition {
+  index: number;
+  count: number;
+}
+
+export interface PickOptions<T> {
+  title?: string;
+  placeholder?: string;
+  items: PickItem<T>[] | Promise<PickItem<T>[]>;
+  step?: StepPosition;
+  /** Shows a Back button; choosing it answers BACK. */
+  canGoBack?: boolean;
+  matchOnDescription?: boolean;
+  matchOnDetail?: boolean;
+}
+
+export interface InputOptions {
+  title?: string;
+  prompt?: string;
+  placeholder?: string;
+  value?: string;
+  step?: StepPosition;
+  canGoBack?: boolean;
+  /** A message when the text cannot be accepted, undefined when it can. */
+  validate?(value: string): string | undefined;
+}
+
+/** The answer "go back one step" (the quick input's Back button). */
+export interface Back {
+  readonly back: true;
+}
+export const BACK: Back = Object.freeze({ back: true as const });
+
+// Compared by shape, not identity: test bundles carry their own copy of this module.
+export function isBack(value: unknown): value is Back {
+  return typeof value === 'object' && value !== null && (value as Partial<Back>).back === true;
+}
+
+/** Dismissing a prompt (Escape) throws a CancelledError, which the command wrapper treats as quiet. */
+export interface UserInput {
+  pick<T>(options: PickOptions<T>): Promise<T | Back>;
+  pickMany<T>(options: PickOptions<T>): Promise<T[] | Back>;
+  input(options: InputOptions): Promise<string | Back>;
+}
+
+/** A UserInput whose implementation can be swapped, for tests; the extension uses VS Code's. */
+export class SwitchableUserInput implements UserInput {
+  constructor(private current: UserInput) {}
+
+  /** Uses `input` until the returned function is called. */
+  use(input: UserInput): () => void {
+    const previous = this.current;
+    this.current = input;
+    return () => {
+      this.current = previous;
+    };
+  }
+
+  pick<T>(options: PickOptions<T>): Promise<T | Back> {
+    return this.current.pick(options);
+  }
+
+  pickMany<T>(options: PickOptions<T>): Promise<T[] | Back> {
+    return this.current.pickMany(options);
+  }
+
+  input(options: InputOptions): Promise<string | Back> {
+    return this.current.input(options);
+  }
+}

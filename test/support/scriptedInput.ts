@@ -1,0 +1,106 @@
+// A UserInput that answers prompts from a script, for tests of multi-step commands: it records what
+// each prompt offered, and fails loudly when a prompt comes that the script did not expect.
+import { CancelledError } from '../../src/core/errors/kinds';
+import {
+  BACK,
+  type Back,
+  type InputOptions,
+  type PickItem,
+  type PickOptions,
+  type UserInput,
+} from '../../src/platform/userInput';
+
+export type ScriptedAnswer =
+  | { pick: string }
+  | { pickMany: string[] }
+  | { input: string }
+  /** The Back button. */
+  | 'back'
+  /** Escape. */
+  | 'cancel';
+
+export interface RecordedPrompt {
+  kind: 'pick' | 'pickMany' | 'input';
+  title?: string;
+  step?: { index: number; count: number };
+  canGoBack?: boolean;
+  items?: PickItem<unknown>[];
+  value?: string;
+}
+
+export interface ScriptedInput extends UserInput {
+  readonly prompts: RecordedPrompt[];
+  /** Answers not used yet. */
+  readonly remaining: ScriptedAnswer[];
+}
+
+/** Labels as the user reads them: without a leading $(icon). */
+const plainLabel = (label: string) => label.replace(/^\$\([^)]*\)\s*/, '');
+
+export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
+  const remaining = [...answers];
+  const prompts: RecordedPrompt[] = [];
+
+  function next(prompt: RecordedPrompt): Exclude<ScriptedAnswer, 'cancel'> {
+    prompts.push(prompt);
+    const answer = remaining.shift();
+    if (answer === undefined) throw new Error(`No scripted answer left for the ${prompt.kind} "${prompt.title}"`);
+    if (answer === 'cancel') throw new CancelledError();
+    return answer;
+  }
+
+  function chosen<T>(items: PickItem<T>[], label: string): PickItem<T> {
+    const found = items.find((item) => plainLabel(item.label) === label);
+    if (!found) throw new Error(`No item "${label}" among ${items.map((item) => item.label).join(', ')}`);
+    return found;
+  }
+
+  return {
+    prompts,
+    remaining,
+    async pick<T>(options: PickOptions<T>): Promise<T | Back> {
+      const items = await options.items;
+      const answer = next({
+        kind: 'pick',
+        title: options.title,
+        step: options.step,
+        canGoBack: options.canGoBack,
+        items,
+      });
+      if (answer === 'back') return BACK;
+      if (!('pick' in answer))
+        throw new Error(`Expected a pick answer for "${options.title}", got ${JSON.stringify(answer)}`);
+      return chosen(items, answer.pick).value;
+    },
+    async pickMany<T>(options: PickOptions<T>): Promise<T[] | Back> {
+      const items = await options.items;
+      const answer = next({
+        kind: 'pickMany',
+        title: options.title,
+        step: options.step,
+        canGoBack: options.canGoBack,
+        items,
+      });
+      if (answer === 'back') return BACK;
+      if (!('pickMany' in answer)) {
+        throw new Error(`Expected a pickMany answer for "${options.title}", got ${JSON.stringify(answer)}`);
+      }
+      return answer.pickMany.map((label) => chosen(items, label).value);
+    },
+    async input(options: InputOptions): Promise<string | Back> {
+      const answer = next({
+        kind: 'input',
+        title: options.title,
+        step: options.step,
+        canGoBack: options.canGoBack,
+        value: options.value,
+      });
+      if (answer === 'back') return BACK;
+      if (!('input' in answer))
+        throw new Error(`Expected an input answer for "${options.title}", got ${JSON.stringify(answer)}`);
+      const problem = options.validate?.(answer.input);
+      if (problem) throw new Error(`The scripted input "${answer.input}" was refused: ${problem}`);
+      return answer.input;
+    },
+  };
+}
