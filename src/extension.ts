@@ -10,7 +10,7 @@ let root: RootDisposable | undefined;
 /** What activate returns: one handle per feature, for integration tests and benchmarks. */
 export interface ExtensionApi {
   readonly platform: PlatformTestHandle;
-  readonly services: Pick<Services, 'session' | 'activeWorkspace'>;
+  readonly auth: Pick<Services, 'session' | 'activeWorkspace'>;
   readonly explorer: ExplorerTestHandle;
 }
 
@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerAuth(services);
   return {
     platform: testHandle,
-    services: azure,
+    auth: azure,
     explorer: registerExplorer(services),
   };
 }

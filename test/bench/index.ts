@@ -63,7 +63,7 @@ async function measure(): Promise<ExplorerBenchResults> {
     SCALE_WORKSPACE,
   );
   await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspaceNode);
-  const workspace = api.services.activeWorkspace.current!;
+  const workspace = api.auth.activeWorkspace.current!;
   api.explorer.jobsTree.refresh();
   const experiments = await api.explorer.jobsTree.rootChildren();
   // Most recently used first, as the view lists them; each scale experiment holds 2,500 jobs.

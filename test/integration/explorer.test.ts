@@ -18,7 +18,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
     const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
     const workspace = await childNamed(dev, 'mlw-vision-dev');
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspace);
-    vision = api.services.activeWorkspace.current!;
+    vision = api.auth.activeWorkspace.current!;
   });
 
   afterEach(async () => {
@@ -314,14 +314,14 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
   describe('empty states', () => {
     it('lists nothing without an active workspace, so the views show their "Select Workspace" welcome', async () => {
-      const active = api.services.activeWorkspace.current;
-      await api.services.activeWorkspace.set(undefined);
+      const active = api.auth.activeWorkspace.current;
+      await api.auth.activeWorkspace.set(undefined);
       try {
         assert.deepEqual(await api.explorer.dataTree.rootChildren(), []);
         assert.deepEqual(await api.explorer.jobsTree.rootChildren(), []);
         assert.deepEqual(await api.explorer.modelsTree.rootChildren(), []);
       } finally {
-        await api.services.activeWorkspace.set(active);
+        await api.auth.activeWorkspace.set(active);
       }
       assert.ok((await api.explorer.modelsTree.rootChildren()).length > 0);
     });

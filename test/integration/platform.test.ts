@@ -35,7 +35,7 @@ describe('platform: sign-in, prompts, settings and context keys', () => {
     assert.equal(first.picked, true);
     assert.match(first.description ?? '', /active$/);
     assert.ok(others.every((item) => !item.picked && !/active/.test(item.description ?? '')));
-    assert.equal(api.services.activeWorkspace.current?.name, 'mlw-nlp-dev');
+    assert.equal(api.auth.activeWorkspace.current?.name, 'mlw-nlp-dev');
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
   });
 

@@ -90,7 +90,7 @@ describe('Workspaces view against the emulator', () => {
   it('sets the active workspace from the tree, marks it and remembers it', async () => {
     const [workspace] = await (await devSubscription()).getChildren();
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, workspace);
-    assert.equal(api.services.activeWorkspace.current?.name, labelOf(workspace));
+    assert.equal(api.auth.activeWorkspace.current?.name, labelOf(workspace));
     assert.match(descriptionOf(workspace), /active$/);
     assert.equal(contextOf(workspace), NodeContext.activeWorkspace);
   });

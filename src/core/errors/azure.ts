@@ -1,4 +1,5 @@
-import { firstLine, isNetworkFailure, type ClassifiedError, type ErrorFields } from './kinds';
+import { classifyCommonHttp } from './http';
+import { firstLine, type ClassifiedError, type ErrorFields } from './kinds';
 
 /** No Azure account is signed in yet: views show their welcome content with a Sign In button. */
 export class NotSignedInError extends Error {
@@ -43,34 +44,8 @@ export function classifyAzureError(fields: ErrorFields, error: unknown): Classif
       return { kind: 'forbidden', source, message: describeForbidden(fields.message), action: 'none' };
     case 404:
       return { kind: 'notFound', source, message: `Not found in Azure: ${firstLine(fields.message)}`, action: 'retry' };
-    case 429:
-      return {
-        kind: 'throttled',
-        source,
-        message: 'Azure is throttling requests (HTTP 429) and retries ran out. Try again shortly.',
-        action: 'retry',
-      };
   }
-  if (fields.statusCode !== undefined && fields.statusCode >= 500) {
-    return {
-      kind: 'server',
-      source,
-      message: `Azure answered with HTTP ${fields.statusCode}: ${firstLine(fields.message)}`,
-      action: 'retry',
-    };
-  }
-  if (isNetworkFailure(fields)) {
-    return { kind: 'network', source, message: `Could not reach Azure: ${firstLine(fields.message)}`, action: 'retry' };
-  }
-  if (fields.statusCode !== undefined && fields.statusCode >= 400) {
-    return {
-      kind: 'invalidInput',
-      source,
-      message: `Azure refused the request (HTTP ${fields.statusCode}): ${firstLine(fields.message)}`,
-      action: 'none',
-    };
-  }
-  return { kind: 'other', source, message: firstLine(fields.message), action: 'retry' };
+  return classifyCommonHttp(fields, source, 'Azure');
 }
 
 /** ARM's AuthorizationFailed message names the action and scope; say them plainly. */

@@ -1,4 +1,5 @@
-import { firstLine, isNetworkFailure, type ClassifiedError, type ErrorFields } from './kinds';
+import { classifyCommonHttp } from './http';
+import { firstLine, type ClassifiedError, type ErrorFields } from './kinds';
 
 /** Azure DevOps Services or Server (pipelines, repositories). */
 export function classifyAzureDevOpsError(fields: ErrorFields): ClassifiedError {
@@ -26,27 +27,6 @@ export function classifyAzureDevOpsError(fields: ErrorFields): ClassifiedError {
         message: `Azure DevOps found no such organization, project or pipeline (HTTP 404): ${detail}`,
         action: 'none',
       };
-    case 429:
-      return { kind: 'throttled', source, message: 'Azure DevOps is throttling requests (HTTP 429).', action: 'retry' };
   }
-  if (fields.statusCode !== undefined && fields.statusCode >= 500) {
-    return {
-      kind: 'server',
-      source,
-      message: `Azure DevOps answered with HTTP ${fields.statusCode}: ${detail}`,
-      action: 'retry',
-    };
-  }
-  if (fields.statusCode !== undefined && fields.statusCode >= 400) {
-    return {
-      kind: 'invalidInput',
-      source,
-      message: `Azure DevOps rejected the request (HTTP ${fields.statusCode}): ${detail}`,
-      action: 'none',
-    };
-  }
-  if (isNetworkFailure(fields)) {
-    return { kind: 'network', source, message: `Could not reach Azure DevOps: ${detail}`, action: 'retry' };
-  }
-  return { kind: 'other', source, message: detail, action: 'retry' };
+  return classifyCommonHttp(fields, source, 'Azure DevOps');
 }

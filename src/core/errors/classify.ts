@@ -2,15 +2,8 @@ import { AZURE_CREDENTIAL_ERRORS, classifyAzureError, NotSignedInError } from '.
 import { classifyAzureDevOpsError } from './azureDevOps';
 import { classifyFileSystemError, isFileSystemError } from './fileSystem';
 import { classifyGitHubError } from './github';
-import {
-  fieldsOf,
-  firstLine,
-  isCancellation,
-  isNetworkFailure,
-  SettingsError,
-  type ClassifiedError,
-  type ErrorFields,
-} from './kinds';
+import { classifyCommonHttp } from './http';
+import { fieldsOf, firstLine, isCancellation, SettingsError, type ClassifiedError, type ErrorFields } from './kinds';
 import { classifyYamlError, isYamlError } from './yaml';
 
 /**
@@ -46,25 +39,16 @@ export function classifyError(error: unknown): ClassifiedError {
   return classifyUnknownSource(fields);
 }
 
-/** Neutral wording for an error whose service is not known. */
+/** Neutral wording for an error whose service is not known: no sign-in to offer, no service to name. */
 function classifyUnknownSource(fields: ErrorFields): ClassifiedError {
-  const source = 'unknown';
-  const detail = firstLine(fields.message);
   const status = fields.statusCode;
   if (status === 401 || status === 403) {
     return {
       kind: status === 401 ? 'unauthorized' : 'forbidden',
-      source,
-      message: `The service refused the request (HTTP ${status}): ${detail}`,
+      source: 'unknown',
+      message: `The service refused the request (HTTP ${status}): ${firstLine(fields.message)}`,
       action: 'none',
     };
   }
-  if (status === 429)
-    return { kind: 'throttled', source, message: `Too many requests (HTTP 429): ${detail}`, action: 'retry' };
-  if (status !== undefined && status >= 500) {
-    return { kind: 'server', source, message: `The service answered with HTTP ${status}: ${detail}`, action: 'retry' };
-  }
-  if (isNetworkFailure(fields))
-    return { kind: 'network', source, message: `Network failure: ${detail}`, action: 'retry' };
-  return { kind: 'other', source, message: detail, action: 'none' };
+  return classifyCommonHttp(fields, 'unknown', 'The service');
 }

@@ -1,4 +1,5 @@
-import { firstLine, isNetworkFailure, type ClassifiedError, type ErrorFields } from './kinds';
+import { classifyCommonHttp } from './http';
+import { firstLine, type ClassifiedError, type ErrorFields } from './kinds';
 
 /** GitHub's REST API (github.com or a GitHub Enterprise Server). */
 export function classifyGitHubError(fields: ErrorFields): ClassifiedError {
@@ -37,19 +38,6 @@ export function classifyGitHubError(fields: ErrorFields): ClassifiedError {
         message: `GitHub rejected the request (HTTP 422): ${detail}`,
         action: 'none',
       };
-    case 429:
-      return { kind: 'throttled', source, message: 'GitHub is throttling requests (HTTP 429).', action: 'retry' };
   }
-  if (fields.statusCode !== undefined && fields.statusCode >= 500) {
-    return {
-      kind: 'server',
-      source,
-      message: `GitHub answered with HTTP ${fields.statusCode}: ${detail}`,
-      action: 'retry',
-    };
-  }
-  if (isNetworkFailure(fields)) {
-    return { kind: 'network', source, message: `Could not reach GitHub: ${detail}`, action: 'retry' };
-  }
-  return { kind: 'other', source, message: detail, action: 'retry' };
+  return classifyCommonHttp(fields, source, 'GitHub');
 }
