@@ -1,4 +1,4 @@
-import { Watcher } from '../../core/watch';
+import { Watcher, type WatcherOptions } from '../../core/watch';
 import type { JobNode } from './jobNodes';
 
 /** Completion shows within this long, however long nothing changed before. */
@@ -23,12 +23,14 @@ export class JobsPoller {
       tick(node: JobNode): void;
       failed(error: unknown): void;
     },
+    timers?: WatcherOptions<JobNode>['timers'],
   ) {
     this.watcher = new Watcher<JobNode>({
       baseIntervalMs,
       maxIntervalMs: (base) => Math.max(base, MAX_POLL_INTERVAL_MS),
       onUpdate: (node) => on.polled(node),
       onError: (error) => on.failed(error),
+      timers,
     });
   }
 
