@@ -2,8 +2,8 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { parseBlobUrl } from '../../../src/core/azure/blobUrl';
 import type { StorageRuntime } from '../contracts';
+import { parseBlobAddress } from './blobAddress';
 
 /**
  * A client for a container URL. Loopback (path-style) URLs are used as they are; an Azure
@@ -11,7 +11,7 @@ import type { StorageRuntime } from '../contracts';
  */
 export function containerClientFor(containerUrl: string, storage: StorageRuntime): ContainerClient {
   const credential = new StorageSharedKeyCredential(storage.accountName, storage.accountKey);
-  const location = parseBlobUrl(containerUrl);
+  const location = parseBlobAddress(containerUrl);
   if (!location) throw new Error(`Not a blob container URL: ${containerUrl}`);
   const sameHost = new URL(location.containerUrl).host === new URL(storage.blobEndpoint).host;
   const url = sameHost

@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, appendFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { parseBlobUrl } from '../../../src/core/azure/blobUrl';
 import { assetReferenceToId, workspaceId, type WorkspaceRef } from './armIds';
+import { parseBlobAddress } from './blobAddress';
 import { containerClientFor, downloadPrefix, uploadFolder } from './blobTransfer';
 import { datastoreUri, resolveDataUri } from './dataLocations';
 import {
@@ -123,7 +123,7 @@ async function downloadCode(
   const codeVersion = ref?.id ? env.ctx.store.get(ref.id) : undefined;
   if (!codeVersion) throw new Error(`Code version '${codeId}' was not found.`);
   const codeUri = asString(codeVersion.properties.codeUri);
-  const location = codeUri ? parseBlobUrl(codeUri) : undefined;
+  const location = codeUri ? parseBlobAddress(codeUri) : undefined;
   if (!location) throw new Error(`Code version '${codeId}' has no blob codeUri.`);
   const container = containerClientFor(location.containerUrl, env.ctx.storage);
   const files = await downloadPrefix(container, location.blobPath, snapshot);

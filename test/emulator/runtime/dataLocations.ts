@@ -2,9 +2,9 @@
  * Resolves the URIs Azure ML jobs use (datastore URIs, blob URLs, data asset references)
  * to a blob container and path, through the datastore resources in the ARM store.
  */
-import { datastoreContainerUrl, parseBlobUrl } from '../../../src/core/azure/blobUrl';
 import type { ResourceStore } from '../contracts';
 import { assetReferenceToId, workspaceId, type WorkspaceRef } from './armIds';
+import { blobContainerUrl, parseBlobAddress } from './blobAddress';
 
 export interface BlobPathRef {
   containerUrl: string;
@@ -27,7 +27,7 @@ export function resolveDatastore(store: ResourceStore, ws: WorkspaceRef, datasto
   if (typeof props.accountName !== 'string' || typeof props.containerName !== 'string') {
     throw new Error(`Datastore '${datastoreName}' is not an AzureBlob datastore with accountName and containerName.`);
   }
-  return datastoreContainerUrl({
+  return blobContainerUrl({
     accountName: props.accountName,
     containerName: props.containerName,
     endpoint: typeof props.endpoint === 'string' ? props.endpoint : undefined,
@@ -46,7 +46,7 @@ export function resolveDataUri(store: ResourceStore, ws: WorkspaceRef, uri: stri
     };
   }
   if (/^https?:\/\//i.test(uri)) {
-    const location = parseBlobUrl(uri);
+    const location = parseBlobAddress(uri);
     if (!location) throw new Error(`Not a blob URL: ${uri}`);
     return { containerUrl: location.containerUrl, blobPath: location.blobPath };
   }

@@ -8,5 +8,6 @@ export {
   WORKSPACE_ARTIFACTSTORE_CONTAINER,
   DEFAULT_DATASTORE_NAME,
 } from './storage';
+export { blobContainerUrl, isLoopbackStorageEndpoint, parseBlobAddress, type BlobAddress } from './blobAddress';
 export { createJobRuntime, type SeedableJobRuntime, type SeededRunHistory } from './jobRuntime';
 export { mlflowTrackingUri, STD_LOG_NAME } from './commandJob';

@@ -23,7 +23,7 @@ export const DEFAULT_DATASTORE_NAME = 'workspaceblobstore';
 const STARTUP_TIMEOUT_MS = 20_000;
 const LISTENING_PATTERN = /listens on (http:\/\/[^\s]+)/;
 
-/** The datastore `properties` the ARM seed must use so that datastoreContainerUrl() resolves to Azurite. */
+/** The datastore `properties` the ARM seed must use so that blobContainerUrl() resolves to Azurite. */
 export function emulatorDatastoreProperties(
   storage: StorageRuntime,
   containerName: string = WORKSPACE_BLOBSTORE_CONTAINER,

@@ -11,8 +11,8 @@ import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { datastoreContainerUrl } from '../../../src/core/azure/blobUrl';
 import { startEmulator } from '../../emulator';
+import { blobContainerUrl } from '../../emulator/runtime';
 import type { RunningEmulator } from '../../emulator/contracts';
 
 const JOB_SCRIPT = `
@@ -91,7 +91,7 @@ describe('emulator runtime end to end (startEmulator + real SDKs)', function () 
       key?: string;
     };
     assert.ok(secrets.key, 'listSecrets returns the account key');
-    const containerUrl = datastoreContainerUrl(blobProps);
+    const containerUrl = blobContainerUrl(blobProps);
     const container = new ContainerClient(
       containerUrl,
       new StorageSharedKeyCredential(blobProps.accountName, secrets.key),

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { ArmResource, ResourceStore, StorageRuntime } from '../../emulator/contracts';
 import {
+  blobContainerUrl,
   createJobRuntime,
   emulatorDatastoreProperties,
   startStorage,
   type SeedableJobRuntime,
 } from '../../emulator/runtime';
-import { datastoreContainerUrl } from '../../../src/core/azure/blobUrl';
 
 export const WS = {
   subscriptionId: '11111111-2222-3333-4444-555555555555',
@@ -146,7 +146,7 @@ export class RuntimeHarness {
       properties: { ...datastore, isDefault: true, credentials: { credentialsType: 'AccountKey' } },
     });
     this.container = new ContainerClient(
-      datastoreContainerUrl(datastore),
+      blobContainerUrl(datastore),
       new StorageSharedKeyCredential(this.storage.accountName, this.storage.accountKey),
     );
   }

@@ -3,23 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { datastoreContainerUrl, isLoopbackEndpoint, parseBlobUrl } from '../../../src/core/azure/blobUrl';
 import type { StorageRuntime } from '../../emulator/contracts';
-import { emulatorDatastoreProperties, startStorage, WORKSPACE_BLOBSTORE_CONTAINER } from '../../emulator/runtime';
+import {
+  blobContainerUrl,
+  emulatorDatastoreProperties,
+  isLoopbackStorageEndpoint,
+  parseBlobAddress,
+  startStorage,
+  WORKSPACE_BLOBSTORE_CONTAINER,
+} from '../../emulator/runtime';
 
-describe('blob datastore URLs', () => {
-  it('builds host-style URLs for Azure endpoints', () => {
+describe("emulator: blob addresses (Azure's host style, Azurite's path style)", () => {
+  it('builds host-style container URLs for Azure endpoints, https and core.windows.net by default', () => {
     assert.equal(
-      datastoreContainerUrl({
-        accountName: 'acct',
-        containerName: 'data',
-        endpoint: 'core.windows.net',
-        protocol: 'https',
-      }),
+      blobContainerUrl({ accountName: 'acct', containerName: 'data', endpoint: 'core.windows.net', protocol: 'https' }),
       'https://acct.blob.core.windows.net/data',
     );
     assert.equal(
-      datastoreContainerUrl({
+      blobContainerUrl({
         accountName: 'acct',
         containerName: 'data',
         endpoint: 'core.chinacloudapi.cn',
@@ -28,14 +29,19 @@ describe('blob datastore URLs', () => {
       'https://acct.blob.core.chinacloudapi.cn/data',
     );
     assert.equal(
-      datastoreContainerUrl({ accountName: 'acct', containerName: 'data' }),
+      blobContainerUrl({ accountName: 'acct', containerName: 'data' }),
       'https://acct.blob.core.windows.net/data',
+    );
+    assert.equal(
+      blobContainerUrl({ accountName: 'acct', containerName: 'data', endpoint: ' ', protocol: '' }),
+      'https://acct.blob.core.windows.net/data',
+      'blank fields mean the defaults too',
     );
   });
 
-  it('builds path-style URLs for loopback emulator endpoints', () => {
+  it('builds path-style container URLs for loopback host:port endpoints', () => {
     assert.equal(
-      datastoreContainerUrl({
+      blobContainerUrl({
         accountName: 'devstoreaccount1',
         containerName: 'c1',
         endpoint: '127.0.0.1:10000',
@@ -43,25 +49,43 @@ describe('blob datastore URLs', () => {
       }),
       'http://127.0.0.1:10000/devstoreaccount1/c1',
     );
-    assert.ok(isLoopbackEndpoint('localhost:10000'));
-    assert.ok(!isLoopbackEndpoint('core.windows.net'));
-    assert.ok(!isLoopbackEndpoint('127.0.0.1'));
+    assert.ok(isLoopbackStorageEndpoint('localhost:10000'));
+    assert.ok(isLoopbackStorageEndpoint('[::1]:10000'));
+    assert.ok(!isLoopbackStorageEndpoint('core.windows.net'));
+    assert.ok(!isLoopbackStorageEndpoint('127.0.0.1'), 'Azurite always has a port');
+    assert.ok(!isLoopbackStorageEndpoint('127.0.0.2:10000'));
+    assert.ok(!isLoopbackStorageEndpoint('127.0.0.1:http'));
   });
 
-  it('parses both URL styles back into account, container and path', () => {
-    assert.deepEqual(parseBlobUrl('https://acct.blob.core.windows.net/c/LocalUpload/abc/src'), {
+  it('takes both URL styles apart into account, container and path', () => {
+    assert.deepEqual(parseBlobAddress('https://acct.blob.core.windows.net/c/LocalUpload/abc/src'), {
       accountName: 'acct',
       containerName: 'c',
       blobPath: 'LocalUpload/abc/src',
       containerUrl: 'https://acct.blob.core.windows.net/c',
     });
-    assert.deepEqual(parseBlobUrl('http://127.0.0.1:10000/devstoreaccount1/c/a/b.txt'), {
+    assert.deepEqual(parseBlobAddress('http://127.0.0.1:10000/devstoreaccount1/c/a/b%20c.txt?sv=x'), {
       accountName: 'devstoreaccount1',
       containerName: 'c',
-      blobPath: 'a/b.txt',
+      blobPath: 'a/b c.txt',
       containerUrl: 'http://127.0.0.1:10000/devstoreaccount1/c',
     });
-    assert.equal(parseBlobUrl('http://127.0.0.1:10000/devstoreaccount1'), undefined);
+    assert.deepEqual(parseBlobAddress('https://acct.blob.core.windows.net/c/'), {
+      accountName: 'acct',
+      containerName: 'c',
+      blobPath: '',
+      containerUrl: 'https://acct.blob.core.windows.net/c',
+    });
+  });
+
+  it('refuses URLs that name no container or are not blob addresses', () => {
+    assert.equal(parseBlobAddress('http://127.0.0.1:10000/devstoreaccount1'), undefined);
+    assert.equal(parseBlobAddress('https://acct.blob.core.windows.net/'), undefined);
+    assert.equal(parseBlobAddress('https://example.com/c/file.csv'), undefined);
+    assert.equal(parseBlobAddress('https://acct.file.core.windows.net/share/file.csv'), undefined);
+    assert.equal(parseBlobAddress('azureml://datastores/workspaceblobstore/paths/a.csv'), undefined);
+    assert.equal(parseBlobAddress('https://acct.blob.core.windows.net/c/%E0%A4%A'), undefined);
+    assert.equal(parseBlobAddress('not a url'), undefined);
   });
 });
 
@@ -80,11 +104,11 @@ describe('emulator storage (real Azurite)', function () {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('accepts uploads with the account key at the datastore URL the extension computes', async () => {
+  it("accepts uploads with the account key at its datastore's container URL", async () => {
     const props = emulatorDatastoreProperties(storage);
     assert.equal(props.protocol, 'http');
     assert.match(props.endpoint, /^127\.0\.0\.1:\d+$/);
-    const containerUrl = datastoreContainerUrl(props);
+    const containerUrl = blobContainerUrl(props);
     assert.equal(containerUrl, `${storage.blobEndpoint}/${WORKSPACE_BLOBSTORE_CONTAINER}`);
 
     const service = new BlobServiceClient(
