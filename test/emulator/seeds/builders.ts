@@ -235,3 +235,8 @@ export function datastorePath(datastore: string, path: string): string {
 export function addMinutes(date: Date, minutes: number): Date {
   return new Date(date.getTime() + minutes * 60_000);
 }
+
+/** Seeded metrics carry four decimals, as training scripts usually log them (no 0.8600000000000001). */
+export function roundMetric(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

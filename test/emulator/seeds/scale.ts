@@ -11,6 +11,7 @@ import {
   datastorePath,
   defaultDatastores,
   jobResource,
+  roundMetric,
   workspaceResource,
 } from './builders';
 import type { SeedContext, SeedData, SeededJobInfo } from './types';
@@ -69,7 +70,7 @@ export function scaleSeed(ctx: SeedContext): SeedData {
       jobId: job.id,
       startTimeUtc: addMinutes(created, 1).toISOString(),
       endTimeUtc: addMinutes(created, 5).toISOString(),
-      metrics: { loss: [1 / (1 + (i % 50))] },
+      metrics: { loss: [roundMetric(1 / (1 + (i % 50)))] },
       params: {},
       ...(status === 'Failed' ? { error: { code: 'UserError', message: 'Synthetic failure' } } : {}),
     });
