@@ -1,13 +1,15 @@
 // `npm start`: builds and packages the extension, starts the Azure ML emulator with its demo seed and
 // a VS Code server with the VSIX installed on a sample project, prints the URL, stops all on Ctrl+C.
 // PORT picks the workbench port (default 8080), HOST the interface (default 127.0.0.1).
-import { cpSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { ensureHost, freePort, installVsix, prepareProfile, repoRoot, startServer } from './lib/vscodeHost.mjs';
 import { packageExtension } from './package.mjs';
 
 const demoDir = join(repoRoot, '.vscode-test', 'demo');
+// Next to `npm run emulator`'s own state in .emulator/, where people look for connection.json.
+const emulatorStateDir = join(repoRoot, '.emulator', 'demo');
 const running = [];
 let stopping = false;
 
@@ -20,6 +22,12 @@ async function stopAll(code) {
 }
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
+
+/** A path as the user can type it from where they ran npm start. */
+function shown(path) {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere.startsWith('..') ? path : fromHere;
+}
 
 async function portToUse() {
   const wanted = Number(process.env.PORT ?? 8080);
@@ -39,7 +47,9 @@ try {
   installVsix(vsix, extensionsDir);
 
   console.log('Starting the Azure ML emulator (demo seed)...');
-  const emulator = await startEmulatorProcess({ seed: 'demo', stateDir: join(demoDir, 'emulator') });
+  // Earlier versions kept the emulator's state here; its stale connection.json would only mislead.
+  rmSync(join(demoDir, 'emulator'), { recursive: true, force: true });
+  const emulator = await startEmulatorProcess({ seed: 'demo', stateDir: emulatorStateDir });
   running.push(emulator.stop);
   const { connection } = emulator;
 
@@ -60,7 +70,10 @@ try {
   running.push(server.stop);
   const url = `${server.url}/?folder=${encodeURIComponent(project)}`;
   console.log(
-    `\nAzure ML Inner Loop demo is running.\n\n  Open ${url}\n\nEmulated Azure: ${connection.armEndpoint}\nPress Ctrl+C to stop.`,
+    `\nAzure ML Inner Loop demo is running.\n\n  Open ${url}\n\n` +
+      `Emulated Azure: ${connection.armEndpoint}\n` +
+      `Emulator connection (endpoints, service principal, CA certificate): ${shown(join(emulatorStateDir, 'connection.json'))}\n` +
+      'Press Ctrl+C to stop.',
   );
 } catch (error) {
   console.error(`\nThe demo could not start: ${error instanceof Error ? error.message : error}`);
