@@ -214,13 +214,28 @@ const quietSettings = {
 };
 
 /**
- * Creates a profile folder with the quiet settings plus `settings`. They go to both the user and the
- * server's machine settings, because machine-scoped ones (http.*) are read only from the latter.
+ * Network settings (http.*) are the one thing written to both files: this server's extension host
+ * registers them application-scoped and reads them from User (a copy in Machine alone leaves the
+ * emulator's certificate untrusted), while the server process, and hosts that register them
+ * machine-scoped, read them from Machine.
+ */
+function isMachineSetting(key) {
+  return key.startsWith('http.');
+}
+
+/**
+ * Creates a profile folder with the quiet settings plus `settings`. Everything goes to the User file;
+ * the Machine file, which the browser workbench shows as the "Remote" tab and which overrides User,
+ * gets only the machine's network settings, so a user's own change to any other setting takes effect.
  */
 export function prepareProfile(userDataDir, settings = {}) {
-  const text = JSON.stringify({ ...quietSettings, ...settings }, null, 2);
-  for (const scope of ['User', 'Machine']) {
+  const user = { ...quietSettings, ...settings };
+  const machine = Object.fromEntries(Object.entries(user).filter(([key]) => isMachineSetting(key)));
+  for (const [scope, values] of [
+    ['User', user],
+    ['Machine', machine],
+  ]) {
     mkdirSync(join(userDataDir, scope), { recursive: true });
-    writeFileSync(join(userDataDir, scope, 'settings.json'), text);
+    writeFileSync(join(userDataDir, scope, 'settings.json'), `${JSON.stringify(values, null, 2)}\n`);
   }
 }

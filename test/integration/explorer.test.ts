@@ -328,12 +328,14 @@ describe('Data, Jobs and Models views against the emulator', () => {
 
     it('lists nothing when signed out, so every view shows its Sign In welcome', async () => {
       const settings = vscode.workspace.getConfiguration(SettingSection);
+      // The profile signs in through the User settings, so put back what was there rather than clear it.
+      const signedIn = settings.inspect<string>('authentication')?.globalValue;
       await settings.update('authentication', 'vscode', true);
       try {
         assert.deepEqual(await api.explorer.workspacesTree.rootChildren(), []);
         assert.deepEqual(await api.explorer.jobsTree.rootChildren(), []);
       } finally {
-        await settings.update('authentication', undefined, true);
+        await settings.update('authentication', signedIn, true);
       }
       assert.ok((await api.explorer.jobsTree.rootChildren()).length > 0);
     });
