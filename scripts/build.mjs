@@ -7,16 +7,33 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Webview front ends live in src/webviews/<name>/app/main.ts and become dist/webviews/<name>.js. */
-function webviewEntries() {
-  const folder = join(root, 'src', 'webviews');
-  if (!existsSync(folder)) return {};
+/**
+ * Webview front ends live in <folder>/<name>/app/main.ts and become <outPrefix>/<name>.js: the
+ * extension's from src/webviews into dist/webviews, the tests' own from test/integration/webviews
+ * into out/test/webviews, so the VSIX never carries a test page.
+ */
+function webviewEntries(folder, outPrefix) {
+  const absolute = join(root, folder);
+  if (!existsSync(absolute)) return {};
   const entries = {};
-  for (const name of readdirSync(folder)) {
-    const main = join(folder, name, 'app', 'main.ts');
-    if (existsSync(main)) entries[`webviews/${name}`] = main;
+  for (const name of readdirSync(absolute)) {
+    const main = join(absolute, name, 'app', 'main.ts');
+    if (existsSync(main)) entries[`${outPrefix}/${name}`] = main;
   }
   return entries;
+}
+
+/** Browser bundles: one self-contained script per page, as the page's policy loads nothing else. */
+function buildWebviews(common, entryPoints, outdir) {
+  return build({
+    ...common,
+    entryPoints,
+    outdir,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    tsconfig: 'tsconfig.webview.json',
+  });
 }
 
 /** In-host test modules: bundled with the code under test, libraries left in node_modules. */
@@ -82,19 +99,8 @@ export async function buildAll({ production = false, includeTests = !production 
       target: 'node20',
     }),
   ];
-  const webviews = webviewEntries();
-  if (Object.keys(webviews).length > 0) {
-    tasks.push(
-      build({
-        ...common,
-        entryPoints: webviews,
-        outdir: 'dist',
-        platform: 'browser',
-        format: 'iife',
-        target: 'es2022',
-      }),
-    );
-  }
+  const webviews = webviewEntries('src/webviews', 'webviews');
+  if (Object.keys(webviews).length > 0) tasks.push(buildWebviews(common, webviews, 'dist'));
   if (includeTests) {
     rmSync(join(root, 'out'), { recursive: true, force: true });
     tasks.push(
@@ -111,6 +117,10 @@ export async function buildAll({ production = false, includeTests = !production 
         packages: 'external',
       }),
     );
+    const testWebviews = webviewEntries('test/integration/webviews', 'webviews');
+    if (Object.keys(testWebviews).length > 0) {
+      tasks.push(buildWebviews({ ...common, minify: false }, testWebviews, 'out/test'));
+    }
   }
   await Promise.all(tasks);
 }
