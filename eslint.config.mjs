@@ -28,6 +28,11 @@ const zones = [
     why: 'a feature imports core, the platform, the shared services and webview contracts, never another feature',
   })),
   {
+    root: 'src/webviews/app',
+    allowed: ['webviews/messaging'],
+    why: 'the shared front-end helper imports only the messaging it implements',
+  },
+  {
     root: 'src/webviews/*/app',
     allowed: ['webviews/NAME/contract', 'webviews/messaging', 'webviews/app'],
     why: 'a webview front end imports only its contract and the shared messaging',
@@ -112,6 +117,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns: bundlePatterns }] },
   },
   ...zones.flatMap(zoneConfigs),
+  {
+    // Contracts are imported by both sides: types and the shared messaging only, nothing that runs in one side alone.
+    files: ['src/webviews/messaging.ts', 'src/webviews/*/contract.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...browserOnly,
+            { regex: '^(?!\\.\\./messaging$)\\.', message: 'A contract imports only ../messaging.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // The bundle entries of the lazily loaded libraries: the one place their values are imported.
     files: ['src/core/lazy/azureSdk.ts', 'src/core/lazy/yaml.ts'],

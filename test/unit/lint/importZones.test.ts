@@ -48,6 +48,11 @@ describe('lint enforces the import zones', function () {
     assert.equal((await zoneErrors(app, "import * as vscode from 'vscode';")).length, 1);
     assert.equal((await zoneErrors(app, "import { x } from '../../../core/paging';")).length, 1);
     assert.deepEqual(await zoneErrors(app, "import type { ToWebview } from '../contract';"), []);
+    const contract = 'src/webviews/jobDetails/contract.ts';
+    assert.equal((await zoneErrors(contract, "import { join } from 'node:path';")).length, 1);
+    assert.equal((await zoneErrors(contract, "import type { Page } from '../../core/paging';")).length, 1);
+    assert.deepEqual(await zoneErrors(contract, "import type { MessageMap } from '../messaging';"), []);
+    assert.equal((await zoneErrors('src/webviews/app/probe.ts', "import * as vscode from 'vscode';")).length, 1);
   });
 
   it('keeps the CLI to core', async () => {
