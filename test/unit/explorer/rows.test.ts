@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { NodeContext } from '../../../src/constants';
-import type { JobNode } from '../../../src/explorer/jobs/jobNodes';
+import { DataAssetNode, DatastoreNode, DataVersionNode } from '../../../src/explorer/data/dataNodes';
+import { ExperimentNode, JobNode } from '../../../src/explorer/jobs/jobNodes';
 import { JobsPoller } from '../../../src/explorer/jobs/jobsPoller';
-import { ModelVersionNode } from '../../../src/explorer/models/modelNodes';
+import { ModelNode, ModelVersionNode } from '../../../src/explorer/models/modelNodes';
+import {
+  ComputeNode,
+  EnvironmentNode,
+  SubscriptionNode,
+  WorkspaceNode,
+} from '../../../src/explorer/workspaces/workspaceNodes';
 import { manualTimers } from '../support/manualTimers';
 
 const WS = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
@@ -53,5 +60,43 @@ describe('explorer: the Jobs view poller', () => {
     poller.dispose();
     assert.deepEqual(delays, [10_000, 15_000, 15_000, 15_000, 15_000, 15_000]);
     assert.equal(polled.length, 6);
+  });
+});
+
+describe('explorer: every row with an identity has a stable id', () => {
+  it('gives each node kind an id from what it shows, the same on every render', () => {
+    const ws = { subscriptionId: 's1', resourceGroup: 'rg', name: 'ws' };
+    const context = {
+      arm: () => Promise.reject(new Error('not used')),
+      subscriptionFilter: () => [],
+      contextKeys: { set: () => undefined },
+      isActive: () => false,
+      runHistory: () => Promise.reject(new Error('not used')),
+      filter: () => ({}),
+      watch: () => undefined,
+    };
+    const workspace = new WorkspaceNode(undefined as never, { id: WS, ref: ws }, context);
+    const [compute, environments] = workspace.getChildren();
+    const nodes = [
+      new SubscriptionNode(undefined as never, { subscriptionId: 's1', displayName: 'Dev' }, context),
+      workspace,
+      compute,
+      environments,
+      new ComputeNode(undefined, { id: `${WS}/computes/cpu`, name: 'cpu' }),
+      new EnvironmentNode(undefined, { id: `${WS}/environments/sk`, name: 'sk' }),
+      new DataAssetNode(undefined as never, { id: `${WS}/data/iris`, name: 'iris' }, () => Promise.reject()),
+      new DataVersionNode(undefined, { id: `${WS}/data/iris/versions/1`, assetName: 'iris', version: '1' }),
+      new DatastoreNode(undefined, { id: `${WS}/datastores/blob`, name: 'blob', isDefault: true }),
+      new ModelNode(undefined as never, { id: `${WS}/models/m`, name: 'm' }, () => Promise.reject()),
+      new ModelVersionNode(undefined, { id: `${WS}/models/m/versions/1`, modelName: 'm', version: '1', tags: {} }),
+      new ExperimentNode(undefined as never, ws, { experimentId: 'e1', name: 'iris' }, context),
+      new JobNode(undefined as never, ws, { runId: 'r1', status: 'Completed' }, context),
+    ];
+    const ids = nodes.map((node) => node.getTreeItem().id);
+    assert.ok(
+      ids.every((id, index) => id && id === nodes[index].id && id === nodes[index].getTreeItem().id),
+      JSON.stringify(ids),
+    );
+    assert.equal(new Set(ids).size, ids.length, 'no two kinds share an id');
   });
 });
