@@ -114,7 +114,19 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns: bundlePatterns }] },
+    rules: {
+      // esbuild turns `import * as vscode` into a copy of the whole API object in every module that imports it,
+      // about a millisecond each at activation; `import vscode = require('vscode')` is the API object itself.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$'] }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='vscode'][importKind!='type']",
+          message: "Import the VS Code API as `import vscode = require('vscode')`, not as an ES import.",
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns: bundlePatterns }],
+    },
   },
   ...zones.flatMap(zoneConfigs),
   {

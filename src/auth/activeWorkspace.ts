@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandId, ContextKey } from '../constants';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import type { ContextKeys } from '../platform/contextKeys';

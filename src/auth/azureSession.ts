@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeTokenAccount } from '../core/azure/account';
 import { AzureMlArm } from '../core/azure/armClient';
 import { resolveCloud, type CloudEndpoints } from '../core/azure/cloud';

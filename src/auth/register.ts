@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandId } from '../constants';
 import type { Platform } from '../platform/platform';
 import type { Services } from '../services';

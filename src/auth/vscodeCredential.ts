@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { NotSignedInError } from '../core/errors/azure';
 import { CancelledError, isCancellation } from '../core/errors/kinds';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandId } from '../constants';
 import { assetReference } from '../core/azure/resourceIds';
 import { studioUrl } from '../core/azure/studio';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandId, ContextKey, DETAILS_SCHEME, ViewId } from '../constants';
 import type { Services } from '../services';
 import { registerItemActions } from './itemActions';
@@ -80,7 +80,10 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     const view = track(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
     if (id === ViewId.jobs) {
       view.description = jobFilter.describe();
-      track(jobFilter.onDidChange(() => (view.description = jobFilter.describe())));
+      commands.registerEvent('Job filter change', jobFilter.onDidChange, () => {
+        view.description = jobFilter.describe();
+        jobsTree.rebuild();
+      });
     }
   }
   const treeOf = (node: TreeNode) => trees.find((candidate) => candidate.contains(node));
@@ -104,7 +107,6 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     workspacesTree.rerender(undefined);
     [dataTree, jobsTree, modelsTree].forEach((candidate) => candidate.rebuild());
   });
-  commands.registerEvent('Job filter change', jobFilter.onDidChange, () => jobsTree.rebuild());
 
   commands.register(CommandId.refresh, (_call, target?: TreeNode | vscode.Uri) => {
     if (target instanceof vscode.Uri) details.refresh(target);

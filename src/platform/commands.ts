@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CommandId } from '../constants';
 import type { ErrorHandling, ErrorReporter } from './errorReporter';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ContextKey } from '../constants';
 
 /** The context keys `when` clauses read. Set only on change; the last value can be read back. */

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { errorDetail } from '../core/errors/describe';
 import { classifyError } from '../core/errors/classify';
 import type { ClassifiedError, ErrorSource } from '../core/errors/kinds';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { OUTPUT_CHANNEL_NAME } from '../constants';
 
 export interface LogEntry {

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * Owns every registration the extension makes. Disposing it (on deactivate, or in tests)

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { SETTING_DEFAULTS, SettingSection, type SettingName, type SettingTypes } from '../constants';
 import { SettingsError } from '../core/errors/kinds';
 

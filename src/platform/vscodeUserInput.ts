@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CancelledError } from '../core/errors/kinds';
 import { BACK, type Back, type InputOptions, type PickItem, type PickOptions, type UserInput } from './userInput';
 
@@ -28,13 +28,7 @@ export class VsCodeUserInput implements UserInput {
     quickPick.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
     quickPick.busy = true;
     return new Promise<PickItem<T>[] | Back>((resolve, reject) => {
-      let settled = false;
-      const settle = (finish: () => void) => {
-        if (settled) return;
-        settled = true;
-        finish();
-        quickPick.dispose();
-      };
+      const settle = settleOnce(quickPick);
       quickPick.onDidTriggerButton(() => settle(() => resolve(BACK)));
       quickPick.onDidAccept(() => {
         const chosen = canPickMany ? quickPick.selectedItems : quickPick.activeItems.slice(0, 1);
@@ -73,13 +67,7 @@ export class VsCodeUserInput implements UserInput {
     box.totalSteps = options.step?.count;
     box.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];
     return new Promise<string | Back>((resolve, reject) => {
-      let settled = false;
-      const settle = (finish: () => void) => {
-        if (settled) return;
-        settled = true;
-        finish();
-        box.dispose();
-      };
+      const settle = settleOnce(box);
       box.onDidChangeValue((value) => (box.validationMessage = options.validate?.(value)));
       box.onDidTriggerButton(() => settle(() => resolve(BACK)));
       box.onDidAccept(() => {
@@ -91,4 +79,15 @@ export class VsCodeUserInput implements UserInput {
       box.show();
     });
   }
+}
+
+/** The first of accept, Back and hide answers the prompt and closes it; later events are ignored. */
+function settleOnce(input: vscode.QuickInput): (finish: () => void) => void {
+  let settled = false;
+  return (finish) => {
+    if (settled) return;
+    settled = true;
+    finish();
+    input.dispose();
+  };
 }

@@ -1,7 +1,6 @@
 import type * as ml from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
-import { ServiceError } from '../errors/kinds';
-import { HttpClient, RETRY_OPTIONS } from '../http/httpClient';
+import { asServiceError, HttpClient, RETRY_OPTIONS } from '../http/httpClient';
 import { optionalString } from '../http/json';
 import { loadAzureSdk } from '../lazy/load';
 import { mapPage, type Page } from '../paging';
@@ -194,17 +193,6 @@ async function onePage<T>(list: PagedList<T>, continuationToken?: string): Promi
     // The SDK keeps the next link beside the page, not on it.
     return { items: [...value], continuationToken: sdk.getContinuationToken(value) || undefined };
   } catch (error) {
-    throw asAzureError(error);
+    throw asServiceError(error, 'azure');
   }
-}
-
-function asAzureError(error: unknown): unknown {
-  const { name, message, code, statusCode } = error as {
-    name?: string;
-    message?: string;
-    code?: string;
-    statusCode?: number;
-  };
-  if (name !== 'RestError') return error;
-  return new ServiceError({ source: 'azure', message: message ?? String(error), code, statusCode, cause: error });
 }

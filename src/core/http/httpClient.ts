@@ -60,7 +60,7 @@ export class HttpClient {
     try {
       response = await (await this.getPipeline()).sendRequest(restPipeline.createDefaultHttpClient(), pipelineRequest);
     } catch (error) {
-      throw this.tag(error);
+      throw asServiceError(error, this.options.source);
     }
     const text = response.bodyAsText ?? undefined;
     if (response.status >= 400) {
@@ -83,29 +83,8 @@ export class HttpClient {
     try {
       return parseJsonBody(response.text, this.options.serviceName);
     } catch (error) {
-      throw this.tag(error);
+      throw asServiceError(error, this.options.source);
     }
-  }
-
-  /**
-   * Transport failures (connection resets, malformed bodies) carry our service too; anything else
-   * (a credential that is signed out, a cancellation) keeps its own identity.
-   */
-  private tag(error: unknown): unknown {
-    const { name, code, statusCode, message } = error as {
-      name?: string;
-      code?: string;
-      statusCode?: number;
-      message?: string;
-    };
-    if (name !== 'RestError' && !(error instanceof MalformedResponseError)) return error;
-    return new ServiceError({
-      source: this.options.source,
-      code,
-      statusCode,
-      message: message || String(error),
-      cause: error,
-    });
   }
 
   private getPipeline(): Promise<Pipeline> {
@@ -129,4 +108,20 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * Transport failures (an error status from a pipeline, a connection reset, a malformed body) become a
+ * ServiceError of `source`, so they are worded for that service; anything else (a credential that is
+ * signed out, a cancellation) keeps its own identity.
+ */
+export function asServiceError(error: unknown, source: ErrorSource): unknown {
+  const { name, code, statusCode, message } = error as {
+    name?: string;
+    code?: string;
+    statusCode?: number;
+    message?: string;
+  };
+  if (name !== 'RestError' && !(error instanceof MalformedResponseError)) return error;
+  return new ServiceError({ source, code, statusCode, message: message || String(error), cause: error });
 }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AzureSession } from '../../auth/azureSession';
 import { DETAILS_SCHEME } from '../../constants';
 import { toAzMlYaml } from '../../core/azure/azMlShape';

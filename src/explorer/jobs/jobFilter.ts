@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { ContextKey } from '../../constants';
 import type { RunFilter } from '../../core/azure/runHistory';
 import type { ContextKeys } from '../../platform/contextKeys';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { ErrorNode } from './infoNodes';
 import type { TreeItemSpec } from './treeItem';
 import type { TreeNode } from './treeNode';
