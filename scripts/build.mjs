@@ -58,11 +58,12 @@ function testEntries() {
 const lazyBundles = {
   'azure-sdk': 'src/core/lazy/azureSdk.ts',
   yaml: 'src/core/lazy/yaml.ts',
+  'azure-clients': 'src/core/lazy/azureClients.ts',
 };
 const lazyBundlesOutOfExtension = {
   name: 'lazy-bundles-out-of-extension',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(azureSdk|yaml)$/ }, (args) => {
+    build.onResolve({ filter: /^\.\/(azureSdk|yaml|azureClients)$/ }, (args) => {
       if (!args.importer.endsWith(join('core', 'lazy', 'load.ts'))) return undefined;
       const bundle = Object.keys(lazyBundles).find((name) => lazyBundles[name].endsWith(`${args.path.slice(2)}.ts`));
       return { path: `./${bundle}.js`, external: true };
@@ -93,6 +94,8 @@ export async function buildAll({ production = false, includeTests = !production 
     build({
       ...common,
       entryPoints: lazyBundles,
+      // Each lazy bundle loads the others it needs at run time rather than carrying a copy.
+      plugins: [lazyBundlesOutOfExtension],
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',

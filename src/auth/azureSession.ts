@@ -1,9 +1,9 @@
 import vscode = require('vscode');
-import { describeTokenAccount } from '../core/azure/account';
-import { AzureMlArm } from '../core/azure/armClient';
+import type { AzureMlArm } from '../core/azure/armClient';
 import { resolveCloud, type CloudEndpoints } from '../core/azure/cloud';
-import { createIdentityCredential, type AuthenticationKind } from '../core/azure/credentials';
-import { NotSignedInError } from '../core/errors/azure';
+import type { AuthenticationKind } from '../core/azure/credentials';
+import { loadAzureClients } from '../core/lazy/load';
+import { isNotSignedIn } from '../core/errors/azure';
 import type { SettingName } from '../constants';
 import type { Settings } from '../platform/settings';
 import { VsCodeMicrosoftCredential } from './vscodeCredential';
@@ -78,7 +78,7 @@ export class AzureSession implements vscode.Disposable {
     try {
       return await this.describeAccount(await this.getArm());
     } catch (error) {
-      if (error instanceof NotSignedInError) return undefined;
+      if (isNotSignedIn(error)) return undefined;
       throw error;
     }
   }
@@ -109,6 +109,7 @@ export class AzureSession implements vscode.Disposable {
   private async describeAccount(arm: AzureMlArm): Promise<string> {
     const token = await arm.accessToken();
     const label = (await this.arm)?.credential?.accountLabel;
+    const { describeTokenAccount } = await loadAzureClients();
     return label ?? describeTokenAccount(token) ?? 'an account whose name the token does not carry';
   }
 
@@ -116,6 +117,7 @@ export class AzureSession implements vscode.Disposable {
     const cloud = this.cloud();
     const kind = this.authenticationKind();
     const tenantId = this.settings.get('tenantId') || undefined;
+    const { AzureMlArm, createIdentityCredential } = await loadAzureClients();
     if (kind === 'vscode') {
       const credential = new VsCodeMicrosoftCredential(tenantId, prompt);
       return { arm: new AzureMlArm(credential, cloud), credential };

@@ -20,8 +20,8 @@ export class CommandRegistry {
   constructor(
     private readonly reporter: ErrorReporter,
     private readonly track: <T extends vscode.Disposable>(disposable: T) => T,
-    /** Command titles from the manifest, so log lines and messages name what the user ran. */
-    private readonly titles: ReadonlyMap<string, string>,
+    /** A command's title from the manifest, so log lines and messages name what the user ran. */
+    private readonly titleOf: (id: CommandId) => string,
   ) {}
 
   register(id: CommandId, handler: CommandHandler): void {
@@ -31,7 +31,7 @@ export class CommandRegistry {
         try {
           return await handler(call, ...args);
         } catch (error) {
-          this.reporter.report(error, this.titles.get(id) ?? id, call.errorHandling, () =>
+          this.reporter.report(error, this.titleOf(id), call.errorHandling, () =>
             vscode.commands.executeCommand(id, ...args),
           );
           return undefined;

@@ -6,11 +6,19 @@ export interface LogEntry {
   text: string;
 }
 
-/** The "Azure ML" output channel. Every line also goes out as an event, which tests read. */
+/**
+ * The "Azure ML" output channel, created with its first line (or when shown), so activation does not
+ * pay for it. Every line also goes out as an event, which tests read.
+ */
 export class Log implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  private created: vscode.OutputChannel | undefined;
   private readonly written = new vscode.EventEmitter<LogEntry>();
   readonly onDidWrite = this.written.event;
+
+  private get channel(): vscode.OutputChannel {
+    this.created ??= vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+    return this.created;
+  }
 
   get name(): string {
     return this.channel.name;
@@ -39,7 +47,7 @@ export class Log implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.channel.dispose();
+    this.created?.dispose();
     this.written.dispose();
   }
 }

@@ -38,17 +38,24 @@ export function createPlatform(
   const track = root.track.bind(root);
   const log = track(new Log());
   const errors = track(new ErrorReporter(log, { azure: CommandId.signIn }));
-  const manifestCommands = (
-    extensionContext.extension.packageJSON as { contributes?: { commands?: ManifestCommand[] } }
-  ).contributes?.commands;
-  const titles = new Map((manifestCommands ?? []).map((c) => [c.command, `${c.category}: ${c.title}`]));
+  // Read from the manifest on the first failure, not at activation.
+  let titles: Map<string, string> | undefined;
+  const titleOf = (id: string) => {
+    titles ??= new Map(
+      ((extensionContext.extension.packageJSON as Manifest).contributes?.commands ?? []).map((c) => [
+        c.command,
+        `${c.category}: ${c.title}`,
+      ]),
+    );
+    return titles.get(id) ?? id;
+  };
   const userInput = new SwitchableUserInput(new VsCodeUserInput());
   const platform: Platform = {
     extensionContext,
     track,
     log,
     errors,
-    commands: new CommandRegistry(errors, track, titles),
+    commands: new CommandRegistry(errors, track, titleOf),
     settings: new Settings(),
     contextKeys: new ContextKeys(),
     userInput,
@@ -60,8 +67,6 @@ export function createPlatform(
   };
 }
 
-interface ManifestCommand {
-  command: string;
-  title: string;
-  category: string;
+interface Manifest {
+  contributes?: { commands?: { command: string; title: string; category: string }[] };
 }

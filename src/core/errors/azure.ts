@@ -1,7 +1,7 @@
 import { classifyCommonHttp } from './http';
 import { firstLine, type ClassifiedError, type ErrorFields } from './kinds';
 
-/** No Azure account is signed in yet: views show their welcome content with a Sign In button. */
+/** No Azure account is signed in yet: views show their welcome content with a Sign In button. Recognised by name. */
 export class NotSignedInError extends Error {
   readonly source = 'azure';
   constructor() {
@@ -11,6 +11,10 @@ export class NotSignedInError extends Error {
 }
 
 /** Names @azure/identity gives its sign-in failures. */
+export function isNotSignedIn(error: unknown): error is NotSignedInError {
+  return (error as { name?: unknown } | null)?.name === 'NotSignedInError';
+}
+
 export const AZURE_CREDENTIAL_ERRORS = new Set([
   'CredentialUnavailableError',
   'AuthenticationError',
@@ -21,7 +25,7 @@ export const AZURE_CREDENTIAL_ERRORS = new Set([
 /** Azure Resource Manager and the Azure ML data plane (run history, MLflow, storage). */
 export function classifyAzureError(fields: ErrorFields, error: unknown): ClassifiedError {
   const source = 'azure';
-  if (error instanceof NotSignedInError) {
+  if (isNotSignedIn(error)) {
     return { kind: 'signedOut', source, message: error.message, action: 'signIn' };
   }
   if (fields.name && AZURE_CREDENTIAL_ERRORS.has(fields.name)) {

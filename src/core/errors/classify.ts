@@ -1,9 +1,9 @@
-import { AZURE_CREDENTIAL_ERRORS, classifyAzureError, NotSignedInError } from './azure';
+import { AZURE_CREDENTIAL_ERRORS, classifyAzureError, isNotSignedIn } from './azure';
 import { classifyAzureDevOpsError } from './azureDevOps';
 import { classifyFileSystemError, isFileSystemError } from './fileSystem';
 import { classifyGitHubError } from './github';
 import { classifyCommonHttp } from './http';
-import { fieldsOf, firstLine, isCancellation, SettingsError, type ClassifiedError, type ErrorFields } from './kinds';
+import { fieldsOf, firstLine, isCancellation, isSettingsError, type ClassifiedError, type ErrorFields } from './kinds';
 import { classifyYamlError, isYamlError } from './yaml';
 
 /**
@@ -13,7 +13,7 @@ import { classifyYamlError, isYamlError } from './yaml';
  */
 export function classifyError(error: unknown): ClassifiedError {
   if (isCancellation(error)) return { kind: 'cancelled', source: 'unknown', message: 'Cancelled.', action: 'none' };
-  if (error instanceof SettingsError) {
+  if (isSettingsError(error)) {
     return {
       kind: 'settings',
       source: 'unknown',
@@ -25,7 +25,7 @@ export function classifyError(error: unknown): ClassifiedError {
   if (isFileSystemError(error)) return classifyFileSystemError(error);
   if (isYamlError(error)) return classifyYamlError(error);
   const fields = fieldsOf(error);
-  if (error instanceof NotSignedInError || (fields.name && AZURE_CREDENTIAL_ERRORS.has(fields.name))) {
+  if (isNotSignedIn(error) || (fields.name && AZURE_CREDENTIAL_ERRORS.has(fields.name))) {
     return classifyAzureError(fields, error);
   }
   switch (fields.source) {

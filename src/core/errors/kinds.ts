@@ -48,7 +48,10 @@ export class ServiceError extends Error {
   }
 }
 
-/** A setting holds a value that cannot work; the message names the setting to fix. */
+/**
+ * A setting holds a value that cannot work; the message names the setting to fix. Recognised by name
+ * (isSettingsError), because the lazily loaded bundles carry their own copy of this class.
+ */
 export class SettingsError extends Error {
   constructor(
     message: string,
@@ -57,6 +60,10 @@ export class SettingsError extends Error {
     super(message);
     this.name = 'SettingsError';
   }
+}
+
+export function isSettingsError(error: unknown): error is SettingsError {
+  return (error as { name?: unknown } | null)?.name === 'SettingsError';
 }
 
 /** The user backed out (dismissed a prompt, refused consent): not an error, nothing to show. */
@@ -73,7 +80,6 @@ export class CancelledError extends Error {
  * authentication prompt refused by the user.
  */
 export function isCancellation(error: unknown): boolean {
-  if (error instanceof CancelledError) return true;
   const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
     name?: unknown;
     message?: unknown;

@@ -1,13 +1,15 @@
 /**
- * Heavy libraries load on first use. In the extension each entry below is a bundle of its own
- * (dist/azure-sdk.js, dist/yaml.js; see scripts/build.mjs, which maps these requires to them), so
- * activation loads neither; under plain mocha they resolve to the TypeScript entries.
+ * Heavy code loads on first use. In the extension each entry below is a bundle of its own
+ * (dist/azure-sdk.js, dist/yaml.js, dist/azure-clients.js; scripts/build.mjs maps these requires to
+ * them), so activation loads none; under plain mocha they resolve to the TypeScript entries.
  */
 export type AzureSdk = typeof import('./azureSdk');
 export type YamlLibrary = typeof import('./yaml');
+export type AzureClients = typeof import('./azureClients');
 
 let azureSdk: AzureSdk | undefined;
 let yamlLibrary: YamlLibrary | undefined;
+let azureClients: AzureClients | undefined;
 
 export function loadAzureSdk(): Promise<AzureSdk> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
@@ -19,4 +21,10 @@ export function loadYaml(): Promise<YamlLibrary> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
   yamlLibrary ??= require('./yaml') as YamlLibrary;
   return Promise.resolve(yamlLibrary);
+}
+
+export function loadAzureClients(): Promise<AzureClients> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
+  azureClients ??= require('./azureClients') as AzureClients;
+  return Promise.resolve(azureClients);
 }

@@ -1,9 +1,9 @@
 import vscode = require('vscode');
 import type { AzureSession } from '../../auth/azureSession';
 import { DETAILS_SCHEME } from '../../constants';
-import { toAzMlYaml } from '../../core/azure/azMlShape';
 import { describeResourceId } from '../../core/azure/resourceIds';
 import { classifyError } from '../../core/errors/classify';
+import { loadAzureClients } from '../../core/lazy/load';
 import type { ErrorReporter } from '../../platform/errorReporter';
 
 /**
@@ -32,6 +32,7 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     try {
       const resource = await (await this.session.getArm()).getResource(uri.query);
+      const { toAzMlYaml } = await loadAzureClients();
       return await toAzMlYaml(resource);
     } catch (error) {
       // The document says what went wrong rather than opening empty; the log has it too.
