@@ -1,23 +1,39 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
 describe('npm run package', function () {
   this.timeout(120_000);
+  let result: SpawnSyncReturns<string>;
 
-  it('prints one line, the VSIX and its size, not the file list', () => {
-    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], {
+  before(() => {
+    result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], {
       cwd: repoRoot,
       encoding: 'utf8',
     });
     assert.equal(result.status, 0, result.stderr);
+  });
+
+  it('prints one line, the VSIX and its size, not the file list', () => {
     assert.deepEqual(
       result.stdout.trim().split('\n'),
       [result.stdout.trim().match(/^Packaged \S*azureml-inner-loop\.vsix \(\d+ KB\)$/)?.[0]],
       result.stdout,
     );
     assert.doesNotMatch(result.stdout + result.stderr, /extension\/(dist|media|package\.json)/, 'no file listing');
+  });
+
+  it('keeps the Azure SDK, the Azure clients and yaml out of what activation loads', () => {
+    const read = (name: string) => readFileSync(join(repoRoot, 'dist', name), 'utf8');
+    const extension = read('extension.js');
+    // Text that only the libraries themselves carry.
+    assert.match(read('yaml.js'), /Nested mappings are not allowed/);
+    assert.doesNotMatch(extension, /Nested mappings are not allowed/);
+    assert.match(read('azure-sdk.js'), /AzureMachineLearningWorkspaces/);
+    assert.match(read('azure-clients.js'), /history\/v1\.0/);
+    assert.doesNotMatch(extension, /AzureMachineLearningWorkspaces|history\/v1\.0/);
   });
 });
