@@ -16,6 +16,7 @@ export const CommandId = {
   showOutput: 'azureml.showOutput',
   signIn: 'azureml.signIn',
   refresh: 'azureml.refresh',
+  refreshView: 'azureml.refreshView',
   loadMore: 'azureml.loadMore',
   retry: 'azureml.retry',
   setActiveWorkspace: 'azureml.setActiveWorkspace',

@@ -28,9 +28,9 @@ export function registerAuth({ commands, session, settings, errors }: Services):
     const kind = session.authenticationKind();
     if (current) {
       const method = {
-        vscode: "VS Code's Microsoft account",
-        azureCli: 'the Azure CLI',
-        environment: 'a service principal',
+        vscode: "with VS Code's Microsoft account",
+        azureCli: 'through the Azure CLI (az login)',
+        environment: 'from the AZURE_CLIENT_ID and AZURE_CLIENT_SECRET environment variables',
       }[kind];
       const switchAccount = 'Switch Account';
       const changeMethod = 'Change Sign-in Method';
@@ -38,7 +38,7 @@ export function registerAuth({ commands, session, settings, errors }: Services):
       // Not awaited: the command returns while the message stays up.
       void vscode.window
         .showInformationMessage(
-          `Signed in to Azure as ${current}, through ${method}.${hint}`,
+          `Signed in to Azure as ${current}, ${method}.${hint}`,
           ...(kind === 'vscode' ? [switchAccount] : []),
           changeMethod,
         )

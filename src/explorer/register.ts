@@ -108,6 +108,11 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     [dataTree, jobsTree, modelsTree].forEach((candidate) => candidate.rebuild());
   });
 
+  // A view's title action: VS Code hands it the view's selected row, if any, which names the view to reload.
+  commands.register(CommandId.refreshView, (_call, selected?: unknown) => {
+    const tree = selected instanceof TreeNode ? treeOf(selected) : undefined;
+    (tree ? [tree] : trees).forEach((candidate) => candidate.refresh());
+  });
   commands.register(CommandId.refresh, (_call, target?: TreeNode | vscode.Uri) => {
     if (target instanceof vscode.Uri) details.refresh(target);
     else if (target instanceof TreeNode) treeOf(target)?.refresh(target);

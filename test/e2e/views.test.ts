@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { emulatorAdmin, openWorkbench, type Workbench } from './workbench';
 
 const VIEWS = ['Workspaces', 'Data', 'Jobs', 'Models'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -172,6 +172,36 @@ describe('Azure ML views populated from the emulator', () => {
     );
     for (const step of await steps.all()) assert.match(await descriptionOf(step), /^Completed · /);
     await screenshot(workbench, 'view-jobs');
+  });
+
+  it("Jobs: the view's Refresh keeps the rows through a failure, with the error and Retry after them", async () => {
+    const tree = await showOnly(page, 'Jobs');
+    const iris = row(tree, 'iris-training');
+    assert.equal(await iris.getAttribute('aria-expanded'), 'true', 'iris-training stays expanded from the last test');
+    // A selected row is what VS Code hands the title action; the whole view must reload all the same.
+    await row(tree, 'iris-training run 1').locator('.label-name').click();
+    await emulatorAdmin('POST', '/_emulator/faults', {
+      pathPattern: 'experiments:query$',
+      kind: 'status',
+      status: 503,
+    });
+    try {
+      await viewHeader(page, 'Jobs').hover();
+      await page
+        .locator('.sidebar .pane-header', { hasText: 'Jobs' })
+        .getByRole('button', { name: 'Refresh View' })
+        .click();
+      const error = rowsAtLevel(tree, 1).filter({ has: page.locator('.label-name', { hasText: /HTTP 503/ }) });
+      await error.waitFor({ timeout: LOAD_TIMEOUT });
+      assert.equal(await iris.getAttribute('aria-expanded'), 'true', 'still expanded');
+      assert.ok((await rowsAtLevel(tree, 2).count()) >= 5, 'the jobs shown before stay');
+      await screenshot(workbench, 'view-jobs-refresh-failed');
+      await emulatorAdmin('DELETE', '/_emulator/faults');
+      await error.locator('.label-name').click();
+      await error.waitFor({ state: 'detached', timeout: LOAD_TIMEOUT });
+    } finally {
+      await emulatorAdmin('DELETE', '/_emulator/faults');
+    }
   });
 
   it('Models: expands iris-classifier to its versions, candidates marked in their description', async () => {

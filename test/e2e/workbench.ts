@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -86,4 +87,26 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     throw new Error(`The palette's first match for "${title}" is "${label}"`);
   }
   await page.keyboard.press('Enter');
+}
+
+/** Calls the emulator's admin routes (faults, page size), trusting its certificate as the workbench does. */
+export function emulatorAdmin(method: string, path: string, body?: unknown): Promise<void> {
+  const { env, settings } = emulatorConnection();
+  const url = new URL(path, String(settings['azureml.customCloud.armEndpoint']));
+  return new Promise((resolve, reject) => {
+    const call = request(
+      url,
+      { method, ca: readFileSync(env.NODE_EXTRA_CA_CERTS), headers: { 'content-type': 'application/json' } },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          (response.statusCode ?? 500) < 300
+            ? resolve()
+            : reject(new Error(`${method} ${path} answered ${response.statusCode}`)),
+        );
+      },
+    );
+    call.on('error', reject);
+    call.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }
