@@ -51,6 +51,11 @@ const escape = (text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/
 /** Everything in src: Azure SDK and yaml values only in their lazily loaded bundle entries. */
 const bundlePatterns = [
   {
+    regex: '\\.lazy$',
+    allowTypeImports: true,
+    message: "A .lazy module is a bundle of its own: require('./x.lazy') where it is first needed; types are fine.",
+  },
+  {
     group: ['@azure/*'],
     allowTypeImports: true,
     message: 'Import @azure/* values only in src/core/lazy/azureSdk.ts (loaded on first use); types are fine.',
@@ -117,7 +122,7 @@ export default tseslint.config(
     rules: {
       // esbuild turns `import * as vscode` into a copy of the whole API object in every module that imports it,
       // about a millisecond each at activation; `import vscode = require('vscode')` is the API object itself.
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$'] }],
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^vscode$', '\\.lazy$'] }],
       'no-restricted-syntax': [
         'error',
         {

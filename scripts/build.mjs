@@ -3,7 +3,7 @@
 //   node scripts/build.mjs --production  minified, no source maps (what the VSIX ships)
 import { build } from 'esbuild';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -52,21 +52,26 @@ function testEntries() {
 }
 
 /**
- * Libraries loaded on first use, each its own bundle: the entry in src/core/lazy, and the file that
- * src/core/lazy/load.ts requires instead of bundling it into the extension.
+ * Code loaded on first use, each a bundle of its own: what drawing the first tree does not need. The
+ * code requires the entry (`require('./actions.lazy')`); every bundle, the extension's included, gets
+ * `require('./<bundle>.js')` there instead of a copy.
  */
 const lazyBundles = {
   'azure-sdk': 'src/core/lazy/azureSdk.ts',
   yaml: 'src/core/lazy/yaml.ts',
   'azure-clients': 'src/core/lazy/azureClients.ts',
+  'explorer-actions': 'src/explorer/actions.lazy.ts',
+  'sign-in': 'src/auth/signIn.lazy.ts',
+  'quick-input': 'src/platform/vscodeUserInput.lazy.ts',
 };
-const lazyBundlesOutOfExtension = {
-  name: 'lazy-bundles-out-of-extension',
+const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
+const lazyBundlesApart = {
+  name: 'lazy-bundles-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(azureSdk|yaml|azureClients)$/ }, (args) => {
-      if (!args.importer.endsWith(join('core', 'lazy', 'load.ts'))) return undefined;
-      const bundle = Object.keys(lazyBundles).find((name) => lazyBundles[name].endsWith(`${args.path.slice(2)}.ts`));
-      return { path: `./${bundle}.js`, external: true };
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'require-call') return undefined;
+      const bundle = lazyBundleOf.get(`${resolve(args.resolveDir, args.path)}.ts`);
+      return bundle ? { path: `./${bundle}.js`, external: true } : undefined;
     });
   },
 };
@@ -89,17 +94,18 @@ export async function buildAll({ production = false, includeTests = !production 
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
-      plugins: [lazyBundlesOutOfExtension],
+      plugins: [lazyBundlesApart],
     }),
     build({
       ...common,
       entryPoints: lazyBundles,
       // Each lazy bundle loads the others it needs at run time rather than carrying a copy.
-      plugins: [lazyBundlesOutOfExtension],
+      plugins: [lazyBundlesApart],
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',
       target: 'node20',
+      external: ['vscode'],
     }),
   ];
   const webviews = webviewEntries('src/webviews', 'webviews');

@@ -1,21 +1,23 @@
 import vscode = require('vscode');
 import { CommandId, ContextKey, DETAILS_SCHEME, ViewId } from '../constants';
+import type { StatusGroup } from '../core/azure/jobStatus';
 import type { Services } from '../services';
-import { registerItemActions } from './itemActions';
 import { DataRoot } from './data/dataNodes';
 import { DetailsDocuments } from './details/detailsDocuments';
 import { JobFilterState } from './jobs/jobFilter';
-import { registerJobFilterCommands } from './jobs/jobFilterCommands';
 import { ExperimentsRoot, type JobsContext } from './jobs/jobNodes';
 import { JobsPoller } from './jobs/jobsPoller';
 import { ModelsRoot } from './models/modelNodes';
-import { pickWorkspace, workspacePicks } from './pickWorkspace';
 import { ExplorerTree } from './tree/explorerTree';
 import { ErrorNode, LoadMoreNode } from './tree/infoNodes';
 import { PagedNode } from './tree/pagedNode';
 import { TreeNode } from './tree/treeNode';
 import type { ExplorerContext } from './tree/viewContext';
 import { SubscriptionsRoot, WorkspaceNode } from './workspaces/workspaceNodes';
+
+type ExplorerActions = typeof import('./actions.lazy');
+/** What the commands do, loaded on the first one: drawing the trees needs none of it. */
+const actions = (): ExplorerActions => require('./actions.lazy') as ExplorerActions;
 
 /** What integration tests and benchmarks reach of the explorer. */
 export interface ExplorerTestHandle {
@@ -132,6 +134,7 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
   });
   commands.register(CommandId.setActiveWorkspace, (_call, node: WorkspaceNode) => activeWorkspace.set(node.ref));
   commands.register(CommandId.pickActiveWorkspace, async () => {
+    const { workspacePicks, pickWorkspace } = actions();
     const items = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Listing Azure ML workspaces…', cancellable: true },
       (_progress, cancellation) => workspacePicks(session, activeWorkspace, cancellation),
@@ -145,7 +148,18 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     return picked;
   });
 
-  registerItemActions(services);
-  registerJobFilterCommands(services, jobFilter);
+  commands.register(CommandId.copyResourceId, (_call, node: unknown) => actions().copyResourceId(node));
+  commands.register(CommandId.copyAssetReference, (_call, node: unknown) => actions().copyAssetReference(node));
+  commands.register(CommandId.openInStudio, (_call, node: unknown) => actions().openInStudio(session, node));
+  commands.register(CommandId.showDetails, (_call, node: unknown) => actions().showDetails(node));
+  commands.register(CommandId.filterJobsByStatus, async (_call, statuses?: StatusGroup[]) => {
+    statuses ??= await actions().askStatusGroups(userInput, jobFilter.current.statuses ?? []);
+    if (statuses) await jobFilter.update({ statuses });
+  });
+  commands.register(CommandId.filterJobsByText, async (_call, text?: string) => {
+    text ??= await actions().askFilterText(userInput, jobFilter.current.text ?? '');
+    if (text !== undefined) await jobFilter.update({ text });
+  });
+  commands.register(CommandId.clearJobFilters, () => jobFilter.clear());
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
 }

@@ -6,8 +6,9 @@ import { ErrorReporter } from './errorReporter';
 import { Log } from './log';
 import type { RootDisposable } from './rootDisposable';
 import { Settings } from './settings';
-import { SwitchableUserInput, type UserInput } from './userInput';
-import { VsCodeUserInput } from './vscodeUserInput';
+import { createdOnFirstUse, SwitchableUserInput, type UserInput } from './userInput';
+
+type QuickInputModule = typeof import('./vscodeUserInput.lazy');
 
 /** The VS Code plumbing every feature uses; domain-neutral. */
 export interface Platform {
@@ -49,7 +50,9 @@ export function createPlatform(
     );
     return titles.get(id) ?? id;
   };
-  const userInput = new SwitchableUserInput(new VsCodeUserInput());
+  const userInput = new SwitchableUserInput(
+    createdOnFirstUse(() => new (require('./vscodeUserInput.lazy') as QuickInputModule).VsCodeUserInput()),
+  );
   const platform: Platform = {
     extensionContext,
     track,

@@ -82,3 +82,14 @@ export class SwitchableUserInput implements UserInput {
     return this.current.input(options);
   }
 }
+
+/** A UserInput made on first use, so its module loads when the first prompt is shown. */
+export function createdOnFirstUse(create: () => UserInput): UserInput {
+  let input: UserInput | undefined;
+  const get = () => (input ??= create());
+  return {
+    pick: (options) => get().pick(options),
+    pickMany: (options) => get().pickMany(options),
+    input: (options) => get().input(options),
+  };
+}

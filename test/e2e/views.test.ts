@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { emulatorAdmin, openWorkbench, type Workbench } from './workbench';
+import { emulatorAdmin, openWorkbench, runFromPalette, type Workbench } from './workbench';
 
 const VIEWS = ['Workspaces', 'Data', 'Jobs', 'Models'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -202,6 +202,22 @@ describe('Azure ML views populated from the emulator', () => {
     } finally {
       await emulatorAdmin('DELETE', '/_emulator/faults');
     }
+  });
+
+  it('loads what commands need on first use: Sign In says who is signed in, the status filter asks', async () => {
+    await runFromPalette(page, 'Azure ML: Sign In');
+    await page
+      .locator('.notifications-toasts')
+      .getByText(/Signed in to Azure as service principal \S+ \(tenant /)
+      .waitFor({ timeout: LOAD_TIMEOUT });
+    await runFromPalette(page, 'Azure ML: Filter Jobs by Status…');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'also NotResponding' }).waitFor({ timeout: LOAD_TIMEOUT });
+    assert.deepEqual(
+      (await rows.locator('.label-name').allTextContents()).map((label) => label.trim()),
+      ['Active', 'Completed', 'Failed', 'Canceled'],
+    );
+    await page.keyboard.press('Escape');
   });
 
   it('Models: expands iris-classifier to its versions, candidates marked in their description', async () => {

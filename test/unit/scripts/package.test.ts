@@ -26,7 +26,7 @@ describe('npm run package', function () {
     assert.doesNotMatch(result.stdout + result.stderr, /extension\/(dist|media|package\.json)/, 'no file listing');
   });
 
-  it('keeps the Azure SDK, the Azure clients and yaml out of what activation loads', () => {
+  it('keeps the Azure SDK, the Azure clients, yaml and command bodies out of what activation loads', () => {
     const read = (name: string) => readFileSync(join(repoRoot, 'dist', name), 'utf8');
     const extension = read('extension.js');
     // Text that only the libraries themselves carry.
@@ -35,5 +35,10 @@ describe('npm run package', function () {
     assert.match(read('azure-sdk.js'), /AzureMachineLearningWorkspaces/);
     assert.match(read('azure-clients.js'), /history\/v1\.0/);
     assert.doesNotMatch(extension, /AzureMachineLearningWorkspaces|history\/v1\.0/);
+    // What commands do once invoked (copying, prompts, the sign-in flow) loads with the first of them.
+    assert.match(read('explorer-actions.js'), /Copied /);
+    assert.match(read('quick-input.js'), /createQuickPick/);
+    assert.match(read('sign-in.js'), /Signing in to Azure/);
+    assert.doesNotMatch(extension, /Copied |createQuickPick|Signing in to Azure/);
   });
 });

@@ -1,3 +1,4 @@
+// Bundle entry of dist/quick-input.js: prompts on VS Code's quick input, loaded with the first prompt.
 import vscode = require('vscode');
 import { CancelledError } from '../core/errors/kinds';
 import { BACK, type Back, type InputOptions, type PickItem, type PickOptions, type UserInput } from './userInput';
