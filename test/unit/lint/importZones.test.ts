@@ -60,7 +60,7 @@ describe('lint enforces the import zones', function () {
     assert.deepEqual(await zoneErrors('src/cli/probe.ts', "import { x } from '../core/paging';"), []);
   });
 
-  it('imports Azure SDK values only in the lazily loaded bundle entry; types anywhere', async () => {
+  it('imports Azure SDK, yaml and .lazy values only where they are bundles of their own; types anywhere', async () => {
     assert.equal(
       (
         await zoneErrors(
@@ -75,6 +75,11 @@ describe('lint enforces the import zones', function () {
       await zoneErrors('src/core/azure/probe.ts', "import type * as ml from '@azure/arm-machinelearning';"),
       [],
     );
+    assert.equal(
+      (await zoneErrors('src/explorer/probe.ts', "import { showDetails } from './actions.lazy';")).length,
+      1,
+    );
+    assert.deepEqual(await zoneErrors('src/explorer/probe.ts', "type A = typeof import('./actions.lazy');"), []);
   });
 
   it('keeps the emulator from importing the code it doubles', async () => {
