@@ -67,7 +67,18 @@ const bundlePaths = [
     allowTypeImports: true,
     message: 'Load yaml with loadYaml() from src/core/lazy/load.ts, so activation does not pay for it.',
   },
+  {
+    name: 'ajv',
+    allowTypeImports: true,
+    message: 'ajv belongs to the YAML engine (src/core/yaml), which loads with the first Azure ML YAML file.',
+  },
 ];
+/** The YAML engine is reached from a .lazy module or the CLI; anywhere else it would load at activation. */
+const engineOnlyLazily = {
+  regex: '(^|/)(core/)?yaml/(?!diagnostic$)[\\w.]+$',
+  allowTypeImports: true,
+  message: "Use the YAML engine from a .lazy module (require('./x.lazy')) or the CLI, so activation does not load it.",
+};
 const browserOnly = [
   {
     group: ['vscode', 'node:*', ...builtinModules],
@@ -80,19 +91,38 @@ function zoneConfigs(zone) {
     const leaving = `^(\\.\\./){${depth + 1}}`;
     const allowed = zone.allowed.map((target) => escape(relativeFrom(zone.root, depth, target)));
     const regex = allowed.length ? `^(?!(${allowed.join('|')})(/|$))${leaving.slice(1)}` : leaving;
-    const patterns = [{ regex, message: `${zone.why}.` }, ...bundlePatterns];
+    const patterns = [{ regex, message: `${zone.why}.` }, ...bundlePatterns, engineOnlyLazily];
     if (zone.root.startsWith('src/core')) patterns.push({ group: ['vscode'], message: `${zone.why}.` });
     if (zone.root.startsWith('src/cli')) patterns.push({ group: ['vscode'], message: `${zone.why}.` });
     if (zone.root.startsWith('src/webviews')) patterns.push(...browserOnly);
-    return {
-      files: [`${zone.root}/${'*/'.repeat(depth)}*.ts`],
-      rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns }] },
-    };
+    const below = '*/'.repeat(depth);
+    const engineFiles = [`${zone.root}/${below}*.lazy.ts`];
+    if (zone.root === 'src/cli') engineFiles.push(`src/cli/${below}*.ts`);
+    if (zone.root === 'src/core' && depth > 0) engineFiles.push(`src/core/yaml/${'*/'.repeat(depth - 1)}*.ts`);
+    return [
+      {
+        files: [`${zone.root}/${below}*.ts`],
+        rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns }] },
+      },
+      {
+        // The engine's own files, the CLI and .lazy modules: ajv and the engine's modules are theirs to import.
+        files: engineFiles,
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            {
+              paths: bundlePaths.filter((path) => path.name !== 'ajv'),
+              patterns: patterns.filter((pattern) => pattern !== engineOnlyLazily),
+            },
+          ],
+        },
+      },
+    ];
   });
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.vscode-test/', '.emulator/', 'test-results/'] },
+  { ignores: ['dist/', 'dist-cli/', 'out/', 'node_modules/', '.vscode-test/', '.emulator/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -133,7 +163,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { paths: bundlePaths, patterns: bundlePatterns }],
     },
   },
-  ...zones.flatMap(zoneConfigs),
+  ...zones.flatMap(zoneConfigs).flat(),
   {
     // Contracts are imported by both sides: types and the shared messaging only, nothing that runs in one side alone.
     files: ['src/webviews/messaging.ts', 'src/webviews/*/contract.ts'],

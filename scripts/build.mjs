@@ -63,21 +63,26 @@ const lazyBundles = {
   'explorer-actions': 'src/explorer/actions.lazy.ts',
   'sign-in': 'src/auth/signIn.lazy.ts',
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',
+  'yaml-language': 'src/yaml/language.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
-const lazyBundlesApart = {
-  name: 'lazy-bundles-apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.kind !== 'require-call') return undefined;
-      const bundle = lazyBundleOf.get(`${resolve(args.resolveDir, args.path)}.ts`);
-      return bundle ? { path: `./${bundle}.js`, external: true } : undefined;
-    });
-  },
-};
+function lazyBundlesApart({ staticImportsToo }) {
+  return {
+    name: 'lazy-bundles-apart',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        // Activation code reaches a lazy bundle only through require(); a lazy bundle may import another statically.
+        if (args.kind !== 'require-call' && !(staticImportsToo && args.kind === 'import-statement')) return undefined;
+        const bundle = lazyBundleOf.get(`${resolve(args.resolveDir, args.path)}.ts`);
+        return bundle ? { path: `./${bundle}.js`, external: true } : undefined;
+      });
+    },
+  };
+}
 
 export async function buildAll({ production = false, includeTests = !production } = {}) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, 'dist-cli'), { recursive: true, force: true });
   const common = {
     bundle: true,
     minify: production,
@@ -94,18 +99,27 @@ export async function buildAll({ production = false, includeTests = !production 
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
-      plugins: [lazyBundlesApart],
+      plugins: [lazyBundlesApart({ staticImportsToo: false })],
     }),
     build({
       ...common,
       entryPoints: lazyBundles,
       // Each lazy bundle loads the others it needs at run time rather than carrying a copy.
-      plugins: [lazyBundlesApart],
+      plugins: [lazyBundlesApart({ staticImportsToo: true })],
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+    }),
+    // The command line: one file with everything it needs, outside what the VSIX ships.
+    build({
+      ...common,
+      entryPoints: { 'azureml-inner-loop': 'src/cli/main.ts' },
+      outdir: 'dist-cli',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     }),
   ];
   const webviews = webviewEntries('src/webviews', 'webviews');

@@ -46,6 +46,7 @@ export interface SettingTypes {
   tenantId: string;
   subscriptions: string[];
   'jobs.refreshIntervalSeconds': number;
+  'yaml.diagnostics': 'azureml' | 'off';
 }
 export type SettingName = keyof SettingTypes;
 
@@ -59,6 +60,7 @@ export const SETTING_DEFAULTS: Readonly<SettingTypes> = {
   tenantId: '',
   subscriptions: [],
   'jobs.refreshIntervalSeconds': 10,
+  'yaml.diagnostics': 'azureml',
 };
 
 /** Context keys the manifest's `when` clauses read; all are booleans. */

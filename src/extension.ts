@@ -3,6 +3,7 @@ import { createAzureServices, registerAuth } from './auth/register';
 import { registerExplorer, type ExplorerTestHandle } from './explorer/register';
 import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
+import { registerYaml, type YamlTestHandle } from './yaml/register';
 import type { Services } from './services';
 
 let root: RootDisposable | undefined;
@@ -12,6 +13,7 @@ export interface ExtensionApi {
   readonly platform: PlatformTestHandle;
   readonly auth: Pick<Services, 'session' | 'activeWorkspace'>;
   readonly explorer: ExplorerTestHandle;
+  readonly yaml: YamlTestHandle;
 }
 
 /** The composition root: shared services first, then one register() per feature folder. */
@@ -27,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     platform: testHandle,
     auth: azure,
     explorer: registerExplorer(services),
+    yaml: registerYaml(services),
   };
 }
 

@@ -1,3 +1,4 @@
 // Bundle entry of dist/yaml.js: the YAML library, loaded on first use through load.ts (the details
-// documents and, later, YAML authoring need it; drawing the first tree does not).
-export { parse, parseDocument, stringify } from 'yaml';
+// documents need it; so does the YAML engine, whose own bundle requires this one rather than a copy).
+export { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse, parseDocument, stringify } from 'yaml';
+export type { Document, Node, Pair, ParsedNode, Scalar, YAMLMap, YAMLSeq } from 'yaml';

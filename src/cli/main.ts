@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// `azureml-inner-loop validate <files, folders or globs>`: the editor's YAML checks, for CI.
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { globSync } from 'tinyglobby';
+import type { YamlDiagnostic } from '../core/yaml/diagnostic';
+import { analyzeYaml } from '../core/yaml/engine';
+
+const USAGE = `Usage: azureml-inner-loop validate [--format text|json] <file | folder | glob>...
+
+Checks Azure ML YAML files against the schemas the VS Code extension uses and prints
+file:line:column severity message for each problem. Folders are searched for *.yml and *.yaml;
+YAML that is not Azure ML YAML is skipped. Exits with 1 when there are errors, 2 on bad usage.`;
+
+interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Exclude<YamlDiagnostic['severity'], 'hint'>;
+  readonly code: string;
+  readonly message: string;
+}
+
+function main(args: string[]): number {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command !== 'validate') {
+    console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+    return 2;
+  }
+  let format: 'text' | 'json' = 'text';
+  const patterns: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--format') {
+      const value = rest[++i];
+      if (value !== 'text' && value !== 'json') {
+        console.error(`--format takes "text" or "json", not "${value ?? ''}".`);
+        return 2;
+      }
+      format = value;
+    } else if (arg.startsWith('--format=')) {
+      return main([command, '--format', arg.slice('--format='.length), ...rest.slice(i + 1), ...patterns]);
+    } else {
+      patterns.push(arg);
+    }
+  }
+  if (patterns.length === 0) {
+    console.error(`Name at least one file, folder or glob.\n\n${USAGE}`);
+    return 2;
+  }
+  const files = expand(patterns);
+  if (files.missing.length > 0) {
+    console.error(`Nothing matches ${files.missing.map((p) => `"${p}"`).join(', ')}.`);
+    return 2;
+  }
+  const findings = files.found.flatMap(check);
+  if (format === 'json') {
+    console.log(JSON.stringify(findings, null, 2));
+  } else {
+    for (const f of findings) console.log(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.code}]`);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    console.error(`${files.found.length} file(s) checked: ${errors} error(s), ${warnings} warning(s).`);
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function expand(patterns: string[]): { found: string[]; missing: string[] } {
+  const found = new Set<string>();
+  const missing: string[] = [];
+  for (const pattern of patterns) {
+    let matches: string[];
+    if (isDirectory(pattern)) {
+      matches = globSync(['**/*.yml', '**/*.yaml'], { cwd: pattern, absolute: true, ignore: ['**/node_modules/**'] });
+    } else if (isFile(pattern)) {
+      matches = [pattern];
+    } else {
+      matches = globSync(pattern, { absolute: true, ignore: ['**/node_modules/**'] });
+    }
+    if (matches.length === 0) missing.push(pattern);
+    for (const match of matches) found.add(relative(process.cwd(), match) || match);
+  }
+  return { found: [...found].sort(), missing };
+}
+
+function check(file: string): Finding[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        file,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        severity: 'error',
+        code: 'read',
+        message: `Cannot read the file: ${reason}`,
+      },
+    ];
+  }
+  const { parsed, diagnostics } = analyzeYaml(text);
+  // Hints are editor nudges (such as "add $schema"), not findings.
+  const findings = diagnostics.filter(
+    (diagnostic): diagnostic is YamlDiagnostic & { severity: Finding['severity'] } => diagnostic.severity !== 'hint',
+  );
+  return findings.map((diagnostic) => {
+    const start = parsed.lineCounter.linePos(diagnostic.start);
+    const end = parsed.lineCounter.linePos(diagnostic.end);
+    return {
+      file,
+      line: start.line,
+      column: start.col,
+      endLine: end.line,
+      endColumn: end.col,
+      severity: diagnostic.severity,
+      code: diagnostic.code,
+      message: diagnostic.message,
+    };
+  });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,116 @@
+import { isMap, isScalar, isSeq, type Node } from '../lazy/yaml';
+import type { YamlDiagnostic } from './diagnostic';
+import { closest } from './nearMiss';
+import type { ParsedYaml } from './parse';
+import { isPlainObject } from './schemaCatalog';
+
+const EXPRESSION = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+
+/**
+ * Binding expressions (`${{parent.inputs.x}}`, `${{parent.jobs.step.outputs.y}}`, `${{inputs.z}}`,
+ * `${{search_space.p}}`) that name something the file does not declare. Anything else inside `${{…}}`
+ * (the job name, the default datastore, …) is left to the service.
+ */
+export function checkBindings(parsed: ParsedYaml): YamlDiagnostic[] {
+  const root = parsed.value;
+  if (!isPlainObject(root)) return [];
+  const found: YamlDiagnostic[] = [];
+  walk(parsed.document.contents as Node | null, [], (node, path) => {
+    const source = parsed.text.slice(node.range![0], node.range![1]);
+    for (const match of source.matchAll(EXPRESSION)) {
+      const start = node.range![0] + match.index;
+      const problem = explain(match[1], path, root);
+      if (!problem) continue;
+      const nameStart = start + match[0].indexOf(match[1]) + match[1].lastIndexOf(problem.name);
+      found.push({
+        start,
+        end: start + match[0].length,
+        severity: 'error',
+        code: 'binding',
+        message: problem.message,
+        fixes: problem.suggestion
+          ? [
+              {
+                title: `Change to \`${problem.suggestion}\``,
+                edits: [{ start: nameStart, end: nameStart + problem.name.length, text: problem.suggestion }],
+              },
+            ]
+          : undefined,
+      });
+    }
+  });
+  return found;
+}
+
+interface Problem {
+  readonly message: string;
+  readonly name: string;
+  readonly suggestion?: string;
+}
+
+function explain(expression: string, path: readonly string[], root: Record<string, unknown>): Problem | undefined {
+  const parts = expression.split('.');
+  // In a pipeline, `parent.` is the pipeline itself; a step's own command refers to the step's inputs.
+  const step = path[0] === 'jobs' && path.length > 2 && isPlainObject(root.jobs) ? root.jobs[path[1]] : undefined;
+  const owner = isPlainObject(step) ? step : root;
+  const ownerName = owner === root ? 'this file' : `step \`${path[1]}\``;
+  if (parts[0] === 'parent') {
+    if (parts[1] === 'inputs' || parts[1] === 'outputs')
+      return missingIn(root, parts[1], parts[2], 'the pipeline', expression);
+    if (parts[1] === 'jobs' && parts[2] !== undefined) {
+      const steps = isPlainObject(root.jobs) ? Object.keys(root.jobs) : [];
+      if (!steps.includes(parts[2])) {
+        const suggestion = closest(parts[2], steps);
+        return {
+          name: parts[2],
+          suggestion,
+          message: `\`\${{${expression}}}\` refers to step \`${parts[2]}\`, which is not under \`jobs\`${hint(suggestion, steps)}`,
+        };
+      }
+    }
+    return undefined;
+  }
+  if (parts[0] === 'inputs' || parts[0] === 'outputs')
+    return missingIn(owner, parts[0], parts[1], ownerName, expression);
+  if (parts[0] === 'search_space') return missingIn(owner, 'search_space', parts[1], ownerName, expression);
+  return undefined;
+}
+
+function missingIn(
+  owner: Record<string, unknown>,
+  section: string,
+  name: string | undefined,
+  ownerName: string,
+  expression: string,
+): Problem | undefined {
+  if (name === undefined) return undefined;
+  const declared = isPlainObject(owner[section]) ? Object.keys(owner[section]) : [];
+  if (declared.includes(name)) return undefined;
+  const suggestion = closest(name, declared);
+  const what = section === 'search_space' ? 'search space entry' : section === 'inputs' ? 'input' : 'output';
+  return {
+    name,
+    suggestion,
+    message:
+      `\`\${{${expression}}}\` refers to ${what} \`${name}\`, which ${ownerName} does not declare under ` +
+      `\`${section}\`${hint(suggestion, declared)}`,
+  };
+}
+
+function hint(suggestion: string | undefined, declared: readonly string[]): string {
+  if (suggestion) return `; did you mean \`${suggestion}\`?`;
+  return declared.length ? ` (declared: ${declared.map((name) => `\`${name}\``).join(', ')}).` : '.';
+}
+
+function walk(node: Node | null, path: string[], visit: (node: Node, path: string[]) => void): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      walk(pair.value as Node | null, [...path, key], visit);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => walk(item as Node, [...path, String(index)], visit));
+  } else if (isScalar(node) && typeof node.value === 'string' && node.range && node.value.includes('${{')) {
+    visit(node, path);
+  }
+}

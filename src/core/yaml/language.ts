@@ -1,0 +1,118 @@
+import { isMap, isScalar } from '../lazy/yaml';
+import { cursorContext, keyPathAt } from './cursor';
+import { describeExpected } from './describeSchema';
+import { parseYaml } from './parse';
+import { chooseSchema, type YamlKind } from './schemaCatalog';
+import { schemaFiles, resolveSchema, type SchemaObject } from './schemaIndex';
+import { conditionCheck, propertiesOf, schemasAt } from './schemaWalker';
+import { validator } from './validate';
+
+export interface YamlCompletion {
+  readonly label: string;
+  readonly kind: 'key' | 'value';
+  /** Text to insert; `\n` followed by the indentation the editor adds for a nested mapping or list. */
+  readonly insertText: string;
+  readonly detail?: string;
+  readonly documentation?: string;
+  readonly replaceStart: number;
+}
+
+export interface YamlHover {
+  readonly markdown: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The Azure ML kind of a text, as far as it can be told while it is being edited. */
+export function kindOf(text: string): { kind: YamlKind; value: unknown } | undefined {
+  const parsed = parseYaml(text);
+  const value = parsed.value ?? tolerantValue(parsed.document);
+  const choice = chooseSchema(value);
+  return choice.by === 'url' || choice.by === 'shape' ? { kind: choice.kind, value } : undefined;
+}
+
+function tolerantValue(document: ReturnType<typeof parseYaml>['document']): unknown {
+  if (!isMap(document.contents)) return undefined;
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch {
+    const value: Record<string, unknown> = {};
+    for (const pair of document.contents.items)
+      if (isScalar(pair.key)) value[String(pair.key.value)] = isScalar(pair.value) ? pair.value.value : {};
+    return value;
+  }
+}
+
+function rootSchema(kind: YamlKind): SchemaObject {
+  const file = schemaFiles().get(kind.schemaId);
+  if (!file) throw new Error(`No schema ${kind.schemaId} is bundled with the YAML engine`);
+  return file;
+}
+
+/** Keys (with their descriptions) or values the schema allows at `offset`. */
+export function completeAt(text: string, offset: number): YamlCompletion[] {
+  const context = cursorContext(text, offset);
+  const found = context && kindOf(text);
+  if (!context || !found) return [];
+  const check = conditionCheck(validator());
+  const schemas = schemasAt(rootSchema(found.kind), found.value, context.path, check);
+  if (context.at === 'key') {
+    const present = new Set(context.siblingKeys);
+    return propertiesOf(schemas)
+      .filter((property) => !present.has(property.name) && property.name !== '$schema')
+      .map((property) => ({
+        label: property.name,
+        kind: 'key' as const,
+        insertText: opensBlock(property.schema) ? `${property.name}:\n` : `${property.name}: `,
+        detail: describeExpected(property.schema),
+        documentation: property.description,
+        replaceStart: context.replaceStart,
+      }));
+  }
+  return valuesOf(schemas).map((value) => ({
+    label: value,
+    kind: 'value' as const,
+    insertText: value,
+    replaceStart: context.replaceStart,
+  }));
+}
+
+/** Whether a property's value is written on the lines below it (a mapping or list, never a plain value). */
+function opensBlock(schema: SchemaObject): boolean {
+  const resolved = resolveSchema(schema);
+  const branches = (resolved.anyOf ?? resolved.oneOf) as SchemaObject[] | undefined;
+  if (branches) return branches.every(opensBlock);
+  const types = Array.isArray(resolved.type) ? resolved.type : [resolved.type];
+  return types.length > 0 && types.every((type) => type === 'object' || type === 'array');
+}
+
+function valuesOf(schemas: readonly SchemaObject[]): string[] {
+  const values = new Set<string>();
+  const visit = (schema: SchemaObject, depth: number) => {
+    const resolved = resolveSchema(schema);
+    if (Array.isArray(resolved.enum)) resolved.enum.forEach((value) => values.add(String(value)));
+    if ('const' in resolved) values.add(String(resolved.const));
+    if (resolved.type === 'boolean') ['true', 'false'].forEach((value) => values.add(value));
+    if (depth < 4)
+      for (const branch of ((resolved.anyOf ?? resolved.oneOf) as SchemaObject[] | undefined) ?? [])
+        visit(branch, depth + 1);
+  };
+  schemas.forEach((schema) => visit(schema, 0));
+  return [...values];
+}
+
+/** The description of the key under the cursor and what its value must be. */
+export function hoverAt(text: string, offset: number): YamlHover | undefined {
+  const key = keyPathAt(text, offset);
+  const found = key && kindOf(text);
+  if (!key || !found) return undefined;
+  const check = conditionCheck(validator());
+  const parentSchemas = schemasAt(rootSchema(found.kind), found.value, key.path.slice(0, -1), check);
+  const name = key.path[key.path.length - 1];
+  const property = propertiesOf(parentSchemas).find((candidate) => candidate.name === name);
+  if (!property) return undefined;
+  const lines = [`**${name}** (${found.kind.title})`];
+  if (property.description) lines.push('', property.description);
+  lines.push('', `Expected: ${describeExpected(property.schema)}.`);
+  return { markdown: lines.join('\n'), start: key.start, end: key.end };
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, SettingSection } from '../../src/constants';
+import type { ExtensionApi } from '../../src/extension';
+import { eventually } from './tree';
+
+const JOB_SCHEMA = '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json';
+
+function corpusFile(path: string): vscode.Uri {
+  const workspace = vscode.workspace.workspaceFolders![0].uri;
+  return vscode.Uri.joinPath(workspace, '..', 'azureml-examples', 'cli', ...path.split('/'));
+}
+
+async function openYaml(content: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Azure ML');
+const summary = (d: vscode.Diagnostic) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`;
+
+describe('yaml: Azure ML YAML authoring in the editor', () => {
+  let api: ExtensionApi;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace
+      .getConfiguration(SettingSection)
+      .update('yaml.diagnostics', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('reports nothing on a real pipeline from the official examples', async () => {
+    const document = await vscode.workspace.openTextDocument(
+      corpusFile('jobs/pipelines-with-components/basics/1b_e2e_registered_components/pipeline.yml'),
+    );
+    await vscode.window.showTextDocument(document);
+    const language = await eventually(
+      () => api.yaml.language(),
+      (loaded) => loaded !== undefined,
+    );
+    assert.deepEqual(language!.checkNow(document).map(summary), []);
+  });
+
+  it('underlines a misspelled key as the user types it and fixes it with the quick fix', async () => {
+    const document = await openYaml(`${JOB_SCHEMA}\ncommand: python train.py\nenvironment: azureml:sklearn@latest\n`);
+    const editor = vscode.window.activeTextEditor!;
+    await editor.edit((edit) => edit.replace(new vscode.Range(1, 0, 1, 7), 'comand'));
+    const [diagnostic] = await eventually(
+      () => ours(document.uri),
+      (found) => found.length === 1,
+    );
+    assert.equal(summary(diagnostic), '2:1 Unknown key `comand`; did you mean `command`?');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([diagnostic.range.end.line, diagnostic.range.end.character], [1, 6]);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      diagnostic.range,
+    );
+    const rename = actions.find((action) => action.title === 'Rename to `command`');
+    assert.ok(rename?.edit, `actions: ${actions.map((action) => action.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(rename.edit));
+    assert.equal(document.lineAt(1).text, 'command: python train.py');
+    await eventually(
+      () => ours(document.uri),
+      (found) => found.length === 0,
+    );
+  });
+
+  it('completes keys with their descriptions and explains a key on hover', async () => {
+    const document = await openYaml(`${JOB_SCHEMA}\ncommand: python train.py\nresources:\n  instance_count: 2\nenv`);
+    const completions = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      document.uri,
+      new vscode.Position(4, 3),
+    );
+    const environment = completions.items.find((item) => item.label === 'environment');
+    assert.ok(environment, 'environment is offered');
+    assert.ok(!completions.items.some((item) => item.label === 'command'), 'a key already present is not offered');
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(3, 5),
+    );
+    const text = hovers
+      .flatMap((hover) => hover.contents.map((part) => (part as vscode.MarkdownString).value))
+      .join('\n');
+    assert.match(text, /\*\*instance_count\*\*/);
+    assert.match(text, /Expected: an integer ≥ 1/);
+  });
+
+  it('stays quiet on other YAML, and when its diagnostics are turned off', async () => {
+    const workflow = await openYaml('name: CI\non: push\njobs:\n  build:\n    runs-on: [\n');
+    const job = await openYaml(`${JOB_SCHEMA}\ncomand: python train.py\n`);
+    await eventually(
+      () => ours(job.uri),
+      (found) => found.length > 0,
+    );
+    assert.deepEqual(ours(workflow.uri), []);
+    await vscode.workspace
+      .getConfiguration(SettingSection)
+      .update('yaml.diagnostics', 'off', vscode.ConfigurationTarget.Global);
+    await eventually(
+      () => ours(job.uri),
+      (found) => found.length === 0,
+    );
+  });
+});
