@@ -217,6 +217,68 @@ async function measureExplorer() {
   }
 }
 
+/**
+ * The YAML engine (src/core/yaml) in plain Node, by test/bench/yaml/measure.ts run through tsx: analyzeYaml on a
+ * generated 1,000-line pipeline job and on every file of the azureml-examples corpus, and completeAt deep in the
+ * pipeline. One run gives every yaml row, so the rows share it. The targets are absolute (the issue's); beside
+ * each figure the console shows the YAML parser alone and JSON.parse of the same content in the same run.
+ */
+let yamlRun;
+function yamlResults() {
+  yamlRun ??= measureYaml();
+  return yamlRun;
+}
+
+/** The nearest-rank percentile. */
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)];
+
+function measureYaml() {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  const output = execFileSync(process.execPath, ['--require', tsx, join('test', 'bench', 'yaml', 'measure.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const { validate, corpus, completion } = JSON.parse(output);
+  const ms = (values) => values.map((value) => value.toFixed(2)).join(', ');
+  const reference = ({ yamlParseMs, jsonParseMs }, figure) =>
+    `same-run references: yaml parseDocument ${yamlParseMs.toFixed(2)} ms (${(figure / yamlParseMs).toFixed(1)}x), ` +
+    `JSON.parse ${jsonParseMs.toFixed(3)} ms (${(figure / jsonParseMs).toFixed(0)}x)`;
+
+  const validateMs = median(validate.samplesMs);
+  console.log(
+    `yaml validate samples (ms), analyzeYaml on a ${validate.lines}-line pipeline job: ${ms(validate.samplesMs)}`,
+  );
+  console.log(`yaml validate median ${validateMs.toFixed(2)} ms; ${reference(validate.reference, validateMs)}`);
+
+  const corpusP95 = percentile(corpus.perFileMs, 95);
+  const slowest = corpus.perFileMs
+    .map((value, index) => ({ value, name: corpus.names[index] }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 5);
+  console.log(
+    `yaml corpus, analyzeYaml per file (median of ${corpus.runsPerFile} runs) over ${corpus.files} files: ` +
+      `p50 ${percentile(corpus.perFileMs, 50).toFixed(2)}, p90 ${percentile(corpus.perFileMs, 90).toFixed(2)}, ` +
+      `p95 ${corpusP95.toFixed(2)}, p99 ${percentile(corpus.perFileMs, 99).toFixed(2)}, ` +
+      `max ${Math.max(...corpus.perFileMs).toFixed(2)} ms`,
+  );
+  console.log(`yaml corpus slowest (ms): ${slowest.map((file) => `${file.name} ${file.value.toFixed(2)}`).join(', ')}`);
+  console.log(
+    `yaml corpus same-run references, p95 across files: yaml parseDocument ` +
+      `${corpus.reference.yamlParseP95Ms.toFixed(2)} ms, JSON.parse ${corpus.reference.jsonParseP95Ms.toFixed(3)} ms`,
+  );
+
+  const completionMs = median(completion.samplesMs);
+  console.log(
+    `yaml completion samples (ms), completeAt in jobs.${completion.step}.resources (${completion.items} keys): ` +
+      ms(completion.samplesMs),
+  );
+  console.log(`yaml completion median ${completionMs.toFixed(2)} ms; ${reference(completion.reference, completionMs)}`);
+  return { validateMs, corpusP95, completionMs };
+}
+
 const benchmarks = [
   {
     id: 'activation.overheadMs',
@@ -271,6 +333,36 @@ const benchmarks = [
       return (await explorerResults()).heapGrowthMb;
     },
   },
+  {
+    id: 'yaml.validate1000Lines.ms',
+    unit: 'ms',
+    target: 30,
+    better: 'lower',
+    host: false,
+    async measure() {
+      return (await yamlResults()).validateMs;
+    },
+  },
+  {
+    id: 'yaml.corpus.p95.ms',
+    unit: 'ms',
+    target: 10,
+    better: 'lower',
+    host: false,
+    async measure() {
+      return (await yamlResults()).corpusP95;
+    },
+  },
+  {
+    id: 'yaml.completion.ms',
+    unit: 'ms',
+    target: 50,
+    better: 'lower',
+    host: false,
+    async measure() {
+      return (await yamlResults()).completionMs;
+    },
+  },
 ];
 
 const filters = process.argv.slice(2);
@@ -280,7 +372,8 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-ensureHost();
+// Rows with `host: false` run in plain Node and need no VS Code.
+if (selected.some((benchmark) => benchmark.host !== false)) ensureHost();
 const results = [];
 for (const benchmark of selected) {
   const value = Math.round((await benchmark.measure()) * 100) / 100;

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `azureml-inner-loop validate <files, folders or globs>`: the editor's YAML checks, for CI.
 import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { YamlDiagnostic } from '../core/yaml/diagnostic';
-import { analyzeYaml } from '../core/yaml/engine';
+import { analyzeWithReferences } from '../core/yaml/engine';
 
 const USAGE = `Usage: azureml-inner-loop validate [--format text|json] <file | folder | glob>...
 
@@ -23,7 +24,7 @@ interface Finding {
   readonly message: string;
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -59,7 +60,7 @@ function main(args: string[]): number {
     console.error(`Nothing matches ${files.missing.map((p) => `"${p}"`).join(', ')}.`);
     return 2;
   }
-  const findings = files.found.flatMap(check);
+  const findings = (await Promise.all(files.found.map(check))).flat();
   if (format === 'json') {
     console.log(JSON.stringify(findings, null, 2));
   } else {
@@ -89,7 +90,7 @@ function expand(patterns: string[]): { found: string[]; missing: string[] } {
   return { found: [...found].sort(), missing };
 }
 
-function check(file: string): Finding[] {
+async function check(file: string): Promise<Finding[]> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -108,7 +109,16 @@ function check(file: string): Finding[] {
       },
     ];
   }
-  const { parsed, diagnostics } = analyzeYaml(text);
+  const folder = dirname(resolve(file));
+  const { parsed, diagnostics } = await analyzeWithReferences(text, {
+    pathKind: async (path) => {
+      try {
+        return (await stat(resolve(folder, path))).isDirectory() ? 'directory' : 'file';
+      } catch {
+        return undefined;
+      }
+    },
+  });
   // Hints are editor nudges (such as "add $schema"), not findings.
   const findings = diagnostics.filter(
     (diagnostic): diagnostic is YamlDiagnostic & { severity: Finding['severity'] } => diagnostic.severity !== 'hint',
@@ -145,4 +155,10 @@ function isFile(path: string): boolean {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 2;
+  },
+);

@@ -1,6 +1,9 @@
 import vscode = require('vscode');
 import type { YamlDiagnostic } from '../core/yaml/diagnostic';
-import { analyzeYaml } from '../core/yaml/engine';
+import { assetExistence } from '../core/azure/assetExistence';
+import { workspaceId } from '../core/azure/resourceIds';
+import { analyzeWithReferences, analyzeYaml } from '../core/yaml/engine';
+import type { AssetReference, ReferenceLookups } from '../core/yaml/references';
 import { completeAt, hoverAt } from '../core/yaml/language';
 import type { Services } from '../services';
 
@@ -11,8 +14,10 @@ const DEBOUNCE_MS = 150;
 
 /** The YAML language features, loaded on first use with the engine (ajv and the schemas). */
 export interface YamlLanguage {
-  /** Checks a document now, skipping the typing delay; resolves to the diagnostics shown. */
+  /** Checks a document now, skipping the typing delay; returns the diagnostics shown. */
   checkNow(document: vscode.TextDocument): readonly vscode.Diagnostic[];
+  /** Checks a document with its local paths and workspace assets; resolves to the diagnostics shown. */
+  checkWithReferences(document: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]>;
 }
 
 interface ShownFix {
@@ -22,37 +27,84 @@ interface ShownFix {
 }
 
 export function startYamlLanguage(services: Services): YamlLanguage {
-  const { track, settings, errors } = services;
+  const { track, settings, errors, session, activeWorkspace } = services;
   const collection = track(vscode.languages.createDiagnosticCollection('azureml-yaml'));
   const fixesByDocument = new Map<string, ShownFix[]>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
-  const checkNow = (document: vscode.TextDocument): readonly vscode.Diagnostic[] => {
-    const key = document.uri.toString();
-    if (document.languageId !== 'yaml' || settings.get('yaml.diagnostics') === 'off') {
-      collection.delete(document.uri);
-      fixesByDocument.delete(key);
-      return [];
-    }
-    let found: readonly YamlDiagnostic[];
-    try {
-      found = analyzeYaml(document.getText()).diagnostics;
-    } catch (error) {
-      // An engine failure must not leave stale problems behind as if they were current.
-      collection.delete(document.uri);
-      errors.report(error, `Checking ${vscode.workspace.asRelativePath(document.uri)}`, { suppressDisplay: true });
-      return [];
-    }
+  const enabled = (document: vscode.TextDocument) =>
+    document.languageId === 'yaml' && settings.get('yaml.diagnostics') !== 'off';
+  const clear = (document: vscode.TextDocument) => {
+    collection.delete(document.uri);
+    fixesByDocument.delete(document.uri.toString());
+  };
+  const show = (document: vscode.TextDocument, found: readonly YamlDiagnostic[]) => {
     const shown = found.map((item) => toDiagnostic(document, item));
     collection.set(document.uri, shown);
     fixesByDocument.set(
-      key,
+      document.uri.toString(),
       found.flatMap((item, index) =>
         item.fixes ? [{ range: shown[index].range, message: item.message, fixes: item.fixes }] : [],
       ),
     );
     return shown;
   };
+  const failed = (document: vscode.TextDocument, error: unknown) => {
+    // An engine failure must not leave stale problems behind as if they were current.
+    clear(document);
+    errors.report(error, `Checking ${vscode.workspace.asRelativePath(document.uri)}`, { suppressDisplay: true });
+  };
+
+  // One answer cache per active workspace: switching workspaces asks again.
+  let assets: { key: string; exists: (reference: AssetReference) => Promise<boolean | undefined> } | undefined;
+  const lookupsFor = (document: vscode.TextDocument): ReferenceLookups => {
+    const ws = activeWorkspace.current;
+    if (ws && assets?.key !== workspaceId(ws)) {
+      assets = {
+        key: workspaceId(ws),
+        exists: assetExistence(async (id) => (await session.getArm()).getResource(id), ws),
+      };
+    }
+    const folder = document.uri.scheme === 'untitled' ? undefined : vscode.Uri.joinPath(document.uri, '..');
+    return {
+      pathKind: folder && ((path) => pathKind(folder, path)),
+      assetExists: ws ? assets?.exists : undefined,
+      workspaceName: ws?.name,
+    };
+  };
+  track(activeWorkspace.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => void refine(document))));
+  track(session.onDidChange(() => (assets = undefined)));
+
+  const checkNow = (document: vscode.TextDocument): readonly vscode.Diagnostic[] => {
+    if (!enabled(document)) {
+      clear(document);
+      return [];
+    }
+    try {
+      return show(document, analyzeYaml(document.getText()).diagnostics);
+    } catch (error) {
+      failed(document, error);
+      return [];
+    }
+  };
+  /** The same check, then the local paths and workspace assets it names, unless the text changed meanwhile. */
+  const refine = async (document: vscode.TextDocument): Promise<readonly vscode.Diagnostic[]> => {
+    if (!enabled(document)) return checkNow(document);
+    const version = document.version;
+    try {
+      const { diagnostics } = await analyzeWithReferences(document.getText(), lookupsFor(document));
+      if (document.isClosed || document.version !== version) return [];
+      return show(document, diagnostics);
+    } catch (error) {
+      failed(document, error);
+      return [];
+    }
+  };
+  const checkBoth = (document: vscode.TextDocument) => {
+    checkNow(document);
+    void refine(document);
+  };
+
   const checkSoon = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     clearTimeout(pending.get(key));
@@ -60,22 +112,17 @@ export function startYamlLanguage(services: Services): YamlLanguage {
       key,
       setTimeout(() => {
         pending.delete(key);
-        checkNow(document);
+        checkBoth(document);
       }, DEBOUNCE_MS),
     );
   };
 
-  track(vscode.workspace.onDidOpenTextDocument(checkNow));
+  track(vscode.workspace.onDidOpenTextDocument(checkBoth));
   track(vscode.workspace.onDidChangeTextDocument((event) => checkSoon(event.document)));
-  track(
-    vscode.workspace.onDidCloseTextDocument((document) => {
-      collection.delete(document.uri);
-      fixesByDocument.delete(document.uri.toString());
-    }),
-  );
+  track(vscode.workspace.onDidCloseTextDocument(clear));
   track(
     settings.onDidChange((event) => {
-      if (settings.affects(event, 'yaml.diagnostics')) vscode.workspace.textDocuments.forEach(checkNow);
+      if (settings.affects(event, 'yaml.diagnostics')) vscode.workspace.textDocuments.forEach(checkBoth);
     }),
   );
   track({ dispose: () => pending.forEach((timer) => clearTimeout(timer)) });
@@ -146,8 +193,8 @@ export function startYamlLanguage(services: Services): YamlLanguage {
     ),
   );
 
-  vscode.workspace.textDocuments.forEach(checkNow);
-  return { checkNow };
+  vscode.workspace.textDocuments.forEach(checkBoth);
+  return { checkNow, checkWithReferences: refine };
 }
 
 function toDiagnostic(document: vscode.TextDocument, item: YamlDiagnostic): vscode.Diagnostic {
@@ -170,4 +217,14 @@ const SEVERITY: Record<YamlDiagnostic['severity'], vscode.DiagnosticSeverity> = 
 
 function rangeOf(document: vscode.TextDocument, start: number, end: number): vscode.Range {
   return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+async function pathKind(folder: vscode.Uri, path: string): Promise<'file' | 'directory' | undefined> {
+  const target = path.startsWith('/') ? folder.with({ path }) : vscode.Uri.joinPath(folder, path);
+  try {
+    const stat = await vscode.workspace.fs.stat(target);
+    return stat.type & vscode.FileType.Directory ? 'directory' : 'file';
+  } catch {
+    return undefined;
+  }
 }

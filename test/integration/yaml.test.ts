@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, SettingSection } from '../../src/constants';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandId, EXTENSION_ID, SettingSection } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
-import { eventually } from './tree';
+import { childNamed, eventually } from './tree';
 
 const JOB_SCHEMA = '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json';
 
@@ -111,5 +114,47 @@ describe('yaml: Azure ML YAML authoring in the editor', () => {
       () => ours(job.uri),
       (found) => found.length === 0,
     );
+  });
+
+  it('warns about a local path that is not there and an azureml: asset the active workspace lacks', async () => {
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
+    await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
+    const folder = mkdtempSync(join(tmpdir(), 'azureml-yaml-'));
+    try {
+      const file = join(folder, 'job.yml');
+      writeFileSync(
+        file,
+        [
+          JOB_SCHEMA,
+          'command: python train.py',
+          'code: ./src',
+          'environment: azureml:sklearn-env:1',
+          'compute: azureml:no-such-cluster',
+          'inputs:',
+          '  training:',
+          '    type: uri_file',
+          '    path: ./data/train.csv',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(join(folder, 'train.csv'), 'a,b\n');
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(document);
+      const language = await eventually(
+        () => api.yaml.language(),
+        (loaded) => loaded !== undefined,
+      );
+      const shown = await language!.checkWithReferences(document);
+      assert.deepEqual(
+        shown.map((d) => `${summary(d)} [${vscode.DiagnosticSeverity[d.severity]}]`),
+        [
+          "3:7 `./src` does not exist in this file's folder; local paths are read relative to it. [Warning]",
+          '5:10 No compute `no-such-cluster` in workspace `mlw-vision-dev`. [Warning]',
+          "9:11 `./data/train.csv` does not exist in this file's folder; local paths are read relative to it. [Warning]",
+        ],
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { YamlDiagnostic } from './diagnostic';
 import { nodeAt, parseYaml, type ParsedYaml } from './parse';
 import { chooseSchema, type SchemaChoice, type YamlKind } from './schemaCatalog';
 import { checkBindings } from './bindings';
+import { checkReferences, type ReferenceLookups } from './references';
 import { validateAgainst } from './validate';
 
 export interface YamlAnalysis {
@@ -62,6 +63,16 @@ function recovered(parsed: ParsedYaml): Record<string, unknown> | undefined {
     if (isScalar(pair.key)) value[String(pair.key.value)] = isScalar(pair.value) ? pair.value.value : true;
   }
   return value;
+}
+
+/** analyzeYaml, plus what needs a look outside the text: local paths and workspace assets (warnings). */
+export async function analyzeWithReferences(text: string, lookups: ReferenceLookups): Promise<YamlAnalysis> {
+  const analysis = analyzeYaml(text);
+  const { schema, parsed } = analysis;
+  if (schema.by !== 'url' && schema.by !== 'shape') return analysis;
+  if (parsed.syntaxErrors.length > 0) return analysis;
+  const found = await checkReferences(parsed, schema.kind, lookups);
+  return { ...analysis, diagnostics: [...analysis.diagnostics, ...found].sort((a, b) => a.start - b.start) };
 }
 
 /** A file recognised by its shape: offer the `$schema` line that makes every tool agree on its kind. */
