@@ -80,6 +80,24 @@ function lazyBundlesApart({ staticImportsToo }) {
   };
 }
 
+/** The command line: one file with everything it needs, outside what the VSIX ships. */
+export function buildCli({ production = false, outdir }) {
+  return build({
+    bundle: true,
+    minify: production,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: { 'azureml-inner-loop': 'src/cli/main.ts' },
+    outdir,
+    // Some of its libraries are ES modules that find files through import.meta.url, which CommonJS lacks.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  });
+}
+
 export async function buildAll({ production = false, includeTests = !production } = {}) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   rmSync(join(root, 'dist-cli'), { recursive: true, force: true });
@@ -112,15 +130,7 @@ export async function buildAll({ production = false, includeTests = !production 
       target: 'node20',
       external: ['vscode'],
     }),
-    // The command line: one file with everything it needs, outside what the VSIX ships.
-    build({
-      ...common,
-      entryPoints: { 'azureml-inner-loop': 'src/cli/main.ts' },
-      outdir: 'dist-cli',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-    }),
+    buildCli({ production, outdir: join(root, 'dist-cli') }),
   ];
   const webviews = webviewEntries('src/webviews', 'webviews');
   if (Object.keys(webviews).length > 0) tasks.push(buildWebviews(common, webviews, 'dist'));

@@ -1,10 +1,10 @@
 import vscode = require('vscode');
 import type { YamlDiagnostic } from '../core/yaml/diagnostic';
 import { assetExistence } from '../core/azure/assetExistence';
-import { workspaceId } from '../core/azure/resourceIds';
+import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { analyzeWithReferences, analyzeYaml } from '../core/yaml/engine';
-import type { AssetReference, ReferenceLookups } from '../core/yaml/references';
-import { completeAt, hoverAt } from '../core/yaml/language';
+import type { AssetKind, AssetReference, ReferenceLookups } from '../core/yaml/references';
+import { assetCompletions, assetContextAt, completeAt, hoverAt, type YamlCompletion } from '../core/yaml/language';
 import type { Services } from '../services';
 
 const SOURCE = 'Azure ML';
@@ -166,26 +166,60 @@ export function startYamlLanguage(services: Services): YamlLanguage {
     }),
   );
 
+  // A list per workspace and kind, kept a minute: completion asks on every keystroke.
+  const listed = new Map<string, { at: number; assets: Promise<{ name: string; latestVersion?: string }[]> }>();
+  track(activeWorkspace.onDidChange(() => listed.clear()));
+  track(session.onDidChange(() => listed.clear()));
+  const workspaceAssets = async (
+    context: { kind: AssetKind; replaceStart: number },
+    cancellation: vscode.CancellationToken,
+  ): Promise<YamlCompletion[]> => {
+    const ws = activeWorkspace.current;
+    if (!ws) return [];
+    const key = `${workspaceId(ws)}|${context.kind}`;
+    let entry = listed.get(key);
+    if (!entry || Date.now() - entry.at > 60_000) {
+      entry = { at: Date.now(), assets: listAssets(context.kind, ws) };
+      listed.set(key, entry);
+      entry.assets.catch(() => listed.delete(key));
+    }
+    try {
+      const assets = await entry.assets;
+      return cancellation.isCancellationRequested ? [] : assetCompletions(context.kind, assets, context.replaceStart);
+    } catch (error) {
+      // Completion still offers the schema's values; the reason is in the output channel.
+      errors.report(error, `Listing ${context.kind} of ${ws.name} for completion`, { suppressDisplay: true });
+      return [];
+    }
+  };
+  const listAssets = async (kind: AssetKind, ws: WorkspaceRef) => {
+    const arm = await session.getArm();
+    switch (kind) {
+      case 'computes':
+        return (await arm.listComputes(ws)).items;
+      case 'environments':
+        return (await arm.listEnvironments(ws)).items;
+      case 'data':
+        return (await arm.listDataAssets(ws)).items;
+      case 'models':
+        return (await arm.listModels(ws)).items;
+      default:
+        // Components have no list in the project's ARM client yet.
+        return [];
+    }
+  };
+
   track(
     vscode.languages.registerCompletionItemProvider(
       SELECTOR,
       {
-        provideCompletionItems(document, position) {
+        async provideCompletionItems(document, position, cancellation) {
+          const text = document.getText();
           const offset = document.offsetAt(position);
-          return completeAt(document.getText(), offset).map((completion) => {
-            const item = new vscode.CompletionItem(
-              completion.label,
-              completion.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember,
-            );
-            item.detail = completion.detail;
-            if (completion.documentation) item.documentation = new vscode.MarkdownString(completion.documentation);
-            item.range = new vscode.Range(document.positionAt(completion.replaceStart), position);
-            const indent = ' '.repeat(document.positionAt(completion.replaceStart).character + 2);
-            item.insertText = completion.insertText.endsWith('\n')
-              ? new vscode.SnippetString(`${completion.insertText.replace(/\$/g, '\\$')}${indent}$0`)
-              : completion.insertText;
-            return item;
-          });
+          const completions = completeAt(text, offset);
+          const assetContext = assetContextAt(text, offset);
+          if (assetContext) completions.push(...(await workspaceAssets(assetContext, cancellation)));
+          return completions.map((completion) => toCompletionItem(document, position, completion));
         },
       },
       ' ',
@@ -195,6 +229,22 @@ export function startYamlLanguage(services: Services): YamlLanguage {
 
   vscode.workspace.textDocuments.forEach(checkBoth);
   return { checkNow, checkWithReferences: refine };
+}
+
+function toCompletionItem(document: vscode.TextDocument, position: vscode.Position, completion: YamlCompletion) {
+  const item = new vscode.CompletionItem(
+    completion.label,
+    completion.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.Value,
+  );
+  item.detail = completion.detail;
+  if (completion.documentation) item.documentation = new vscode.MarkdownString(completion.documentation);
+  const start = document.positionAt(completion.replaceStart);
+  item.range = new vscode.Range(start, position);
+  // A key whose value is a mapping or a list opens an indented line below it.
+  item.insertText = completion.insertText.endsWith('\n')
+    ? new vscode.SnippetString(`${completion.insertText.replace(/\$/g, '\\$')}${' '.repeat(start.character + 2)}$0`)
+    : completion.insertText;
+  return item;
 }
 
 function toDiagnostic(document: vscode.TextDocument, item: YamlDiagnostic): vscode.Diagnostic {

@@ -157,4 +157,23 @@ describe('yaml: Azure ML YAML authoring in the editor', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('completes azureml: references from the active workspace', async () => {
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
+    await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
+    const document = await openYaml(`${JOB_SCHEMA}\ncommand: python train.py\nenvironment: \ncompute: azureml:c\n`);
+    const labelsAt = async (line: number, character: number) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        document.uri,
+        new vscode.Position(line, character),
+      );
+      return list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+    };
+    const environments = await labelsAt(2, 13);
+    assert.ok(environments.includes('azureml:sklearn-env@latest'), environments.join(', '));
+    const computes = await labelsAt(3, 18);
+    assert.ok(computes.includes('azureml:cpu-cluster'), computes.join(', '));
+    assert.ok(!computes.some((label) => label.endsWith('@latest')), 'computes have no versions');
+  });
 });

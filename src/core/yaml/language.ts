@@ -1,5 +1,6 @@
 import { isMap, isScalar } from '../lazy/yaml';
 import { cursorContext, keyPathAt } from './cursor';
+import type { AssetKind } from './references';
 import { describeExpected } from './describeSchema';
 import { parseYaml } from './parse';
 import { chooseSchema, type YamlKind } from './schemaCatalog';
@@ -75,6 +76,38 @@ export function completeAt(text: string, offset: number): YamlCompletion[] {
     insertText: value,
     replaceStart: context.replaceStart,
   }));
+}
+
+/** When the cursor is in a value that may name a workspace asset: which kind, and where the typed text starts. */
+export function assetContextAt(
+  text: string,
+  offset: number,
+): { kind: AssetKind; replaceStart: number; typed: string } | undefined {
+  const context = cursorContext(text, offset);
+  const found = context?.at === 'value' ? kindOf(text) : undefined;
+  if (!context || context.at !== 'value' || !found) return undefined;
+  const schemas = schemasAt(rootSchema(found.kind), found.value, context.path, conditionCheck(validator()));
+  const kind = schemas.find((schema) => schema['x-azureml-assetKind'])?.['x-azureml-assetKind'] as
+    AssetKind | undefined;
+  return kind ? { kind, replaceStart: context.replaceStart, typed: context.prefix } : undefined;
+}
+
+/** `azureml:` references to offer for assets of a kind: computes by name, versioned assets at `@latest`. */
+export function assetCompletions(
+  kind: AssetKind,
+  assets: readonly { name: string; latestVersion?: string }[],
+  replaceStart: number,
+): YamlCompletion[] {
+  return assets.map((asset) => {
+    const reference = kind === 'computes' ? `azureml:${asset.name}` : `azureml:${asset.name}@latest`;
+    return {
+      label: reference,
+      kind: 'value' as const,
+      insertText: reference,
+      detail: asset.latestVersion ? `latest version ${asset.latestVersion}` : undefined,
+      replaceStart,
+    };
+  });
 }
 
 /** Whether a property's value is written on the lines below it (a mapping or list, never a plain value). */

@@ -71,6 +71,28 @@ describe('cli: azureml-inner-loop validate', () => {
     assert.ok(findings.every((finding) => finding.file === 'jobs/bad.yml'));
   });
 
+  it('works as the bundled command that package.json names as its bin', async function () {
+    this.timeout(60_000);
+    const { buildCli } = (await import(join(__dirname, '..', '..', '..', 'scripts', 'build.mjs'))) as {
+      buildCli(options: { outdir: string }): Promise<unknown>;
+    };
+    const outdir = join(folder, 'bundle');
+    await buildCli({ outdir });
+    const bin = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).bin[
+      'azureml-inner-loop'
+    ];
+    assert.equal(bin, 'dist-cli/azureml-inner-loop.js');
+    const result = spawnSync(process.execPath, [join(outdir, 'azureml-inner-loop.js'), 'validate', 'jobs/*.yml'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      /^jobs\/bad\.yml:2:1 error Unknown key `comand`; did you mean `command`\? \[unknown-key\]$/m,
+    );
+  });
+
   it('exits 2, saying why, on bad usage', () => {
     assert.equal(cli(folder, 'check', '.').code, 2);
     assert.equal(cli(folder, 'validate').code, 2);

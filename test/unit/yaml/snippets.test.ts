@@ -112,6 +112,7 @@ function expandSnippet(
   body: string,
   { fill = {}, choose = {} }: { fill?: Record<number, string>; choose?: Record<number, number> } = {},
 ): Expansion {
+  if (body.includes('\uE000')) throw new Error('The body contains U+E000, which the expansion uses as a marker');
   const defaults = new Map<number, string>();
   const choiceValues = new Map<number, string[]>();
   const mirrors: number[] = [];
@@ -147,7 +148,7 @@ function expandSnippet(
   const mirror = (index: number): string => {
     if (index === 0) return '';
     mirrors.push(index);
-    return `\u0000${mirrors.length - 1}\u0000`;
+    return `\uE000${mirrors.length - 1}\uE000`;
   };
 
   const dollar = (): string => {
@@ -194,7 +195,7 @@ function expandSnippet(
     return fail('Unescaped `$` that is not a tab stop or variable (write `\\$`)');
   };
 
-  const text = parse(false).replace(/\u0000(\d+)\u0000/g, (_, at: string) => {
+  const text = parse(false).replace(/\uE000(\d+)\uE000/g, (_, at: string) => {
     const index = mirrors[Number(at)];
     const value = defaults.get(index) ?? fill[index];
     if (value === undefined) throw new Error(`Tab stop $${index} has no default and no fill value in the test`);
@@ -230,14 +231,19 @@ describe('snippets/azureml.code-snippets', function () {
 
     it(`${name} expands to a file without errors or warnings`, () => {
       assert.ok(EXPECTED[name], `${name} has no entry in EXPECTED of ${__filename}`);
-      assertValid(name, expandSnippet(body, { fill: FILL[name] }).text);
+      assertValid(name, name, expandSnippet(body, { fill: FILL[name] }).text);
     });
 
+    if (!/\$\{\d+\|/.test(body)) continue;
     it(`${name} gives a valid file with every value of its choices`, () => {
       const { choices } = expandSnippet(body, { fill: FILL[name] });
       for (const [index, values] of choices) {
         for (let k = 1; k < values.length; k++) {
-          assertValid(`${name} with $${index} = ${values[k]}`, expandSnippet(body, { fill: FILL[name], choose: { [index]: k } }).text);
+          assertValid(
+            name,
+            `${name} with $${index} = ${values[k]}`,
+            expandSnippet(body, { fill: FILL[name], choose: { [index]: k } }).text,
+          );
         }
       }
     });
@@ -245,8 +251,8 @@ describe('snippets/azureml.code-snippets', function () {
 });
 
 /** The expanded snippet, in its host file for a fragment, is of the expected kind and has no error or warning. */
-function assertValid(name: string, expanded: string): void {
-  const expected = EXPECTED[name.replace(/ with \$.*$/, '')];
+function assertValid(snippetName: string, name: string, expanded: string): void {
+  const expected = EXPECTED[snippetName];
   const text = expected.host ? expected.host(expanded) : expanded;
   if (!expected.host) assert.match(text, /^\$schema: https:\/\/azuremlschemas\.azureedge\.net\/latest\/\S+\n/, name);
   const { schema, diagnostics } = analyzeYaml(text);
@@ -255,7 +261,7 @@ function assertValid(name: string, expanded: string): void {
   const problems = diagnostics
     .filter((d) => d.severity === 'error' || d.severity === 'warning')
     .map((d) => `  ${d.severity} ${d.code} at ${JSON.stringify(text.slice(d.start, d.end))}: ${d.message}`);
-  assert.deepEqual(problems, [], `${name}:\n${problems.join('\n')}\n--- expanded ---\n${text}`);
+  assert.ok(problems.length === 0, `${name}:\n${problems.join('\n')}\n--- expanded ---\n${text}`);
 }
 
 describe('expandSnippet (as VS Code inserts a snippet)', () => {
