@@ -2,7 +2,7 @@ import { isMap, isScalar } from '../lazy/yaml';
 import { cursorContext, keyPathAt } from './cursor';
 import type { AssetKind } from './references';
 import { describeExpected } from './describeSchema';
-import { parseYaml } from './parse';
+import { hasComplexKey, parseYaml } from './parse';
 import { chooseSchema, type YamlKind } from './schemaCatalog';
 import { schemaFiles, resolveSchema, type SchemaObject } from './schemaIndex';
 import { conditionCheck, propertiesOf, schemasAt } from './schemaWalker';
@@ -35,6 +35,7 @@ export function kindOf(text: string): { kind: YamlKind; value: unknown } | undef
 function tolerantValue(document: ReturnType<typeof parseYaml>['document']): unknown {
   if (!isMap(document.contents)) return undefined;
   try {
+    if (hasComplexKey(document.contents)) throw new Error('complex keys');
     return document.toJS({ maxAliasCount: 100 });
   } catch {
     const value: Record<string, unknown> = {};

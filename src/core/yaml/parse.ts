@@ -121,7 +121,8 @@ function syntaxMessage(code: string, message: string): string {
   return plain ? `${plain} (${reason})` : `YAML syntax error: ${reason}`;
 }
 
-function hasComplexKey(node: unknown): boolean {
+/** A mapping key that is itself a mapping or list (`{ NAME }: …`): plain objects cannot hold one. */
+export function hasComplexKey(node: unknown): boolean {
   if (isMap(node)) {
     return node.items.some((pair) => (pair.key !== null && !isScalar(pair.key)) || hasComplexKey(pair.value));
   }
