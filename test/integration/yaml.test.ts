@@ -50,7 +50,9 @@ describe('yaml: Azure ML YAML authoring in the editor', () => {
   });
 
   it('underlines a misspelled key as the user types it and fixes it with the quick fix', async () => {
-    const document = await openYaml(`${JOB_SCHEMA}\ncommand: python train.py\nenvironment: azureml:sklearn-env@latest\n`);
+    const document = await openYaml(
+      `${JOB_SCHEMA}\ncommand: python train.py\nenvironment: azureml:sklearn-env@latest\n`,
+    );
     const editor = vscode.window.activeTextEditor!;
     await editor.edit((edit) => edit.replace(new vscode.Range(1, 0, 1, 7), 'comand'));
     const [diagnostic] = await eventually(
