@@ -114,3 +114,32 @@ function walk(node: Node | null, path: string[], visit: (node: Node, path: strin
     visit(node, path);
   }
 }
+
+/** The expressions a binding may use at `path` (the key its value belongs to): what the file declares. */
+export function bindingTargets(root: unknown, path: readonly string[]): string[] {
+  if (!isPlainObject(root)) return [];
+  const keys = (value: unknown) => (isPlainObject(value) ? Object.keys(value) : []);
+  const targets: string[] = [];
+  const steps = isPlainObject(root.jobs) ? root.jobs : undefined;
+  const step = path[0] === 'jobs' && path.length > 2 && steps ? steps[path[1]] : undefined;
+  if (isPlainObject(step)) {
+    // Inside a pipeline step: the pipeline's inputs and outputs, other steps' outputs, and in the step's own
+    // command its own inputs and outputs.
+    targets.push(...keys(root.inputs).map((name) => `parent.inputs.${name}`));
+    targets.push(...keys(root.outputs).map((name) => `parent.outputs.${name}`));
+    for (const [name, other] of Object.entries(steps ?? {})) {
+      if (name === path[1] || !isPlainObject(other)) continue;
+      targets.push(...keys(other.outputs).map((output) => `parent.jobs.${name}.outputs.${output}`));
+    }
+    if (path[2] !== 'inputs' && path[2] !== 'outputs') {
+      targets.push(...keys(step.inputs).map((name) => `inputs.${name}`));
+      targets.push(...keys(step.outputs).map((name) => `outputs.${name}`));
+      targets.push(...keys(step.search_space).map((name) => `search_space.${name}`));
+    }
+    return targets;
+  }
+  targets.push(...keys(root.inputs).map((name) => `inputs.${name}`));
+  targets.push(...keys(root.outputs).map((name) => `outputs.${name}`));
+  targets.push(...keys(root.search_space).map((name) => `search_space.${name}`));
+  return targets;
+}

@@ -70,6 +70,29 @@ export function keyPathAt(text: string, offset: number): { path: string[]; start
   return { path, start: keyStart, end: keyEnd };
 }
 
+/** Inside an open `${{ … ` on the cursor's line: the path of the value it is in and the expression typed so far. */
+export function bindingContextAt(
+  text: string,
+  offset: number,
+): { path: string[]; typed: string; replaceStart: number; closed: boolean } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  const open = before.lastIndexOf('${{');
+  if (open === -1 || before.indexOf('}}', open) !== -1) return undefined;
+  const typedWithSpace = before.slice(open + 3);
+  if (!/^\s*[\w.]*$/.test(typedWithSpace)) return undefined;
+  const typed = typedWithSpace.trimStart();
+  const lines = text.split('\n');
+  const lineIndex = text.slice(0, lineStart).split('\n').length - 1;
+  const own = keyPathAt(text, offset);
+  const indent = /^\s*/.exec(lines[lineIndex])?.[0].length ?? 0;
+  // A continuation line of a folded or literal value belongs to the key above it.
+  const path = own?.path ?? parentPath(lines, lineIndex, indent, undefined);
+  const lineEnd = text.indexOf('\n', offset);
+  const after = text.slice(offset, lineEnd === -1 ? text.length : lineEnd);
+  return { path, typed, replaceStart: offset - typed.length, closed: /^[\w.]*\s*\}\}/.test(after) };
+}
+
 /** Walks up by indentation: each less-indented `key:` is a parent, each `- ` a list item. */
 function parentPath(lines: string[], lineIndex: number, indent: number, dashColumn: number | undefined): string[] {
   const path: string[] = [];

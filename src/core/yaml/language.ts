@@ -1,5 +1,6 @@
 import { isMap, isScalar } from '../lazy/yaml';
-import { cursorContext, keyPathAt } from './cursor';
+import { bindingTargets } from './bindings';
+import { bindingContextAt, cursorContext, keyPathAt } from './cursor';
 import type { AssetKind } from './references';
 import { describeExpected } from './describeSchema';
 import { hasComplexKey, parseYaml } from './parse';
@@ -53,6 +54,20 @@ function rootSchema(kind: YamlKind): SchemaObject {
 
 /** Keys (with their descriptions) or values the schema allows at `offset`. */
 export function completeAt(text: string, offset: number): YamlCompletion[] {
+  const binding = bindingContextAt(text, offset);
+  if (binding) {
+    const found = kindOf(text);
+    if (!found) return [];
+    return bindingTargets(found.value, binding.path)
+      .filter((target) => target.startsWith(binding.typed))
+      .map((target) => ({
+        label: target,
+        kind: 'value' as const,
+        insertText: binding.closed ? target : `${target}}}`,
+        detail: 'binding',
+        replaceStart: binding.replaceStart,
+      }));
+  }
   const context = cursorContext(text, offset);
   const found = context && kindOf(text);
   if (!context || !found) return [];

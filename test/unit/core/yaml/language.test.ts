@@ -63,4 +63,45 @@ describe('core/yaml: completions and hovers from the schemas', () => {
     assert.match(hover.markdown, /Expected: an integer ≥ 1/);
     assert.equal(hoverAt('name: CI\non: push\n', 2), undefined);
   });
+
+  it('completes binding expressions with what the pipeline and its steps declare', () => {
+    const pipeline = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json',
+      'type: pipeline',
+      'inputs:',
+      '  raw: {type: uri_file, path: ./raw.csv}',
+      '  epochs: 10',
+      'outputs:',
+      '  model: {type: mlflow_model}',
+      'jobs:',
+      '  prep:',
+      '    type: command',
+      '    command: python prep.py',
+      '    environment: azureml:env@latest',
+      '    outputs:',
+      '      prepared: {type: uri_folder}',
+      '  train:',
+      '    type: command',
+      '    command: >-',
+      '      python train.py --data ${{inputs.data}} --epochs ${{inp|',
+      '    environment: azureml:env@latest',
+      '    inputs:',
+      '      data: ${{parent.|}}',
+      '',
+    ].join('\n');
+    const secondMarker = pipeline.lastIndexOf('|');
+    const [inStep, stepOffset] = at(pipeline.slice(0, secondMarker) + pipeline.slice(secondMarker + 1));
+    assert.deepEqual(
+      completeAt(inStep, stepOffset).map((item) => item.insertText),
+      ['inputs.data}}'],
+    );
+    const [inInputs, inputsOffset] = at(pipeline.replace('|', ''));
+    assert.equal(inInputs.slice(inputsOffset, inputsOffset + 2), '}}');
+    assert.deepEqual(
+      completeAt(inInputs, inputsOffset)
+        .map((item) => item.insertText)
+        .sort(),
+      ['parent.inputs.epochs', 'parent.inputs.raw', 'parent.jobs.prep.outputs.prepared', 'parent.outputs.model'],
+    );
+  });
 });
