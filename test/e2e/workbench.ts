@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 type Host = typeof import('../../scripts/lib/vscodeHost.mjs', { with: { 'resolution-mode': 'import' } });
@@ -17,6 +17,8 @@ export interface Workbench {
 export interface WorkbenchOptions {
   /** Signed in to the emulator that `npm run test:e2e` started; otherwise signed out. */
   emulator?: boolean;
+  /** Files to add to the opened folder: path (with `/`) to content. */
+  files?: Record<string, string>;
 }
 
 const resultsDir = join(process.cwd(), 'test-results');
@@ -39,6 +41,10 @@ export async function openWorkbench(
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-e2e-'));
   const folder = join(scratch, 'project');
   cpSync(join(host.repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), content);
+  }
   host.prepareProfile(join(scratch, 'user-data'), { ...emulator.settings, ...settings });
   host.installVsix(vsix, join(scratch, 'extensions'));
   const server = await host.startServer({
