@@ -203,9 +203,8 @@ export function startYamlLanguage(services: Services): YamlLanguage {
         return (await arm.listDataAssets(ws)).items;
       case 'models':
         return (await arm.listModels(ws)).items;
-      default:
-        // Components have no list in the project's ARM client yet.
-        return [];
+      case 'components':
+        return (await arm.listComponents(ws)).items;
     }
   };
 

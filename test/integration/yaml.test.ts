@@ -177,5 +177,16 @@ describe('yaml: Azure ML YAML authoring in the editor', () => {
     const computes = await labelsAt(3, 18);
     assert.ok(computes.includes('azureml:cpu-cluster'), computes.join(', '));
     assert.ok(!computes.some((label) => label.endsWith('@latest')), 'computes have no versions');
+
+    const pipeline = await openYaml('type: pipeline\njobs:\n  prep:\n    type: command\n    component: \n');
+    const components = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      pipeline.uri,
+      new vscode.Position(4, 15),
+    );
+    const componentLabels = components.items.map((item) =>
+      typeof item.label === 'string' ? item.label : item.label.label,
+    );
+    assert.ok(componentLabels.includes('azureml:prep_data@latest'), componentLabels.join(', '));
   });
 });

@@ -12,6 +12,7 @@ import {
   toDataVersionInfo,
   toEnvironmentInfo,
   toModelInfo,
+  toComponentInfo,
   toModelVersionInfo,
   toWorkspaceInfo,
   type AssetInfo,
@@ -154,6 +155,14 @@ export class AzureMlArm {
     return mapPage(
       await onePage(client.modelContainers.list(ws.resourceGroup, ws.name), continuationToken),
       toModelInfo,
+    );
+  }
+
+  async listComponents(ws: WorkspaceRef, continuationToken?: string): Promise<Page<AssetInfo>> {
+    const client = await this.client(ws.subscriptionId);
+    return mapPage(
+      await onePage(client.componentContainers.list(ws.resourceGroup, ws.name), continuationToken),
+      toComponentInfo,
     );
   }
 

@@ -143,6 +143,14 @@ export function toModelInfo(container: ml.ModelContainer): AssetInfo {
   };
 }
 
+export function toComponentInfo(container: ml.ComponentContainer): AssetInfo {
+  return {
+    id: container.id ?? '',
+    name: container.name ?? '(unnamed)',
+    latestVersion: container.properties?.latestVersion,
+  };
+}
+
 export function toModelVersionInfo(version: ml.ModelVersion): ModelVersionInfo {
   const id = version.id ?? '';
   const properties = version.properties;
