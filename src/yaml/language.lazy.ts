@@ -4,7 +4,15 @@ import { assetExistence } from '../core/azure/assetExistence';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { analyzeWithReferences, analyzeYaml } from '../core/yaml/engine';
 import type { AssetKind, AssetReference, ReferenceLookups } from '../core/yaml/references';
-import { assetCompletions, assetContextAt, completeAt, hoverAt, type YamlCompletion } from '../core/yaml/language';
+import {
+  assetCompletions,
+  assetContextAt,
+  completeAt,
+  hoverAt,
+  localPathCompletions,
+  localPathContextAt,
+  type YamlCompletion,
+} from '../core/yaml/language';
 import type { Services } from '../services';
 
 const SOURCE = 'Azure ML';
@@ -218,6 +226,13 @@ export function startYamlLanguage(services: Services): YamlLanguage {
           const completions = completeAt(text, offset);
           const assetContext = assetContextAt(text, offset);
           if (assetContext) completions.push(...(await workspaceAssets(assetContext, cancellation)));
+          const pathContext = document.uri.scheme === 'untitled' ? undefined : localPathContextAt(text, offset);
+          if (pathContext) {
+            const entries = await folderEntries(vscode.Uri.joinPath(document.uri, '..'), pathContext.typed);
+            completions.push(
+              ...localPathCompletions(pathContext.typed, entries, pathContext.expects, pathContext.replaceStart),
+            );
+          }
           return completions.map((completion) => toCompletionItem(document, position, completion));
         },
       },
@@ -275,5 +290,16 @@ async function pathKind(folder: vscode.Uri, path: string): Promise<'file' | 'dir
     return stat.type & vscode.FileType.Directory ? 'directory' : 'file';
   } catch {
     return undefined;
+  }
+}
+
+/** The entries of the folder a typed relative path points into; none when it is not a folder. */
+async function folderEntries(base: vscode.Uri, typed: string): Promise<{ name: string; directory: boolean }[]> {
+  const folder = typed.slice(0, typed.lastIndexOf('/') + 1);
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(folder ? vscode.Uri.joinPath(base, folder) : base);
+    return entries.map(([name, type]) => ({ name, directory: (type & vscode.FileType.Directory) !== 0 }));
+  } catch {
+    return [];
   }
 }

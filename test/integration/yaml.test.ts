@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID, SettingSection } from '../../src/constants';
@@ -188,5 +188,35 @@ describe('yaml: Azure ML YAML authoring in the editor', () => {
       typeof item.label === 'string' ? item.label : item.label.label,
     );
     assert.ok(componentLabels.includes('azureml:prep_data@latest'), componentLabels.join(', '));
+  });
+
+  it('completes local paths from the folder of the file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'azureml-yaml-'));
+    try {
+      mkdirSync(join(folder, 'train-src'));
+      writeFileSync(join(folder, 'train-src', 'train.py'), 'print(1)\n');
+      writeFileSync(join(folder, 'notes.txt'), 'x\n');
+      const file = join(folder, 'job.yml');
+      writeFileSync(file, `${JOB_SCHEMA}\ncommand: python train.py\ncode: \n`);
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(document);
+      const labelsAt = async (position: vscode.Position) => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          document.uri,
+          position,
+        );
+        return list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+      };
+      const top = await labelsAt(new vscode.Position(2, 6));
+      assert.ok(top.includes('train-src/'), top.join(', '));
+      assert.ok(top.includes('notes.txt'), 'code may name a file or a folder');
+      const editor = vscode.window.activeTextEditor!;
+      await editor.edit((edit) => edit.insert(new vscode.Position(2, 6), 'train-src/'));
+      const inside = await labelsAt(new vscode.Position(2, 16));
+      assert.ok(inside.includes('train-src/train.py'), inside.join(', '));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

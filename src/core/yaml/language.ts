@@ -108,6 +108,42 @@ export function assetContextAt(
   return kind ? { kind, replaceStart: context.replaceStart, typed: context.prefix } : undefined;
 }
 
+/** When the cursor is in a value that holds a local path: what it expects and the path typed so far. */
+export function localPathContextAt(
+  text: string,
+  offset: number,
+): { expects: 'file' | 'directory' | 'any'; replaceStart: number; typed: string } | undefined {
+  const context = cursorContext(text, offset);
+  const found = context?.at === 'value' ? kindOf(text) : undefined;
+  if (!context || context.at !== 'value' || !found || /^[a-z][a-z0-9+.-]+:/i.test(context.prefix)) return undefined;
+  const schemas = schemasAt(rootSchema(found.kind), found.value, context.path, conditionCheck(validator()));
+  const expects = schemas.find((schema) => schema['x-azureml-localPath'])?.['x-azureml-localPath'] as
+    'file' | 'directory' | 'any' | undefined;
+  return expects ? { expects, replaceStart: context.replaceStart, typed: context.prefix } : undefined;
+}
+
+/** Entries of the folder a typed path points into, as completions of the whole path. */
+export function localPathCompletions(
+  typed: string,
+  entries: readonly { name: string; directory: boolean }[],
+  expects: 'file' | 'directory' | 'any',
+  replaceStart: number,
+): YamlCompletion[] {
+  const folder = typed.slice(0, typed.lastIndexOf('/') + 1);
+  return entries
+    .filter((entry) => !entry.name.startsWith('.') && (entry.directory || expects !== 'directory'))
+    .map((entry) => {
+      const path = `${folder}${entry.name}${entry.directory ? '/' : ''}`;
+      return {
+        label: path,
+        kind: 'value' as const,
+        insertText: path,
+        detail: entry.directory ? 'folder' : 'file',
+        replaceStart,
+      };
+    });
+}
+
 /** `azureml:` references to offer for assets of a kind: computes by name, versioned assets at `@latest`. */
 export function assetCompletions(
   kind: AssetKind,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { completeAt, hoverAt } from '../../../../src/core/yaml/language';
+import { completeAt, hoverAt, localPathCompletions, localPathContextAt } from '../../../../src/core/yaml/language';
 
 const JOB = `$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
 command: python train.py
@@ -102,6 +102,26 @@ describe('core/yaml: completions and hovers from the schemas', () => {
         .map((item) => item.insertText)
         .sort(),
       ['parent.inputs.epochs', 'parent.inputs.raw', 'parent.jobs.prep.outputs.prepared', 'parent.outputs.model'],
+    );
+  });
+
+  it('knows where a local path is typed, and offers only folders where a folder is expected', () => {
+    const [text, offset] = at(JOB + 'code: ./sr|');
+    assert.deepEqual(localPathContextAt(text, offset), { expects: 'any', replaceStart: offset - 4, typed: './sr' });
+    const [remote, remoteOffset] = at(JOB + 'code: azureml:|');
+    assert.equal(localPathContextAt(remote, remoteOffset), undefined);
+    const entries = [
+      { name: 'src', directory: true },
+      { name: 'train.py', directory: false },
+      { name: '.git', directory: true },
+    ];
+    assert.deepEqual(
+      localPathCompletions('./', entries, 'any', 0).map((item) => item.insertText),
+      ['./src/', './train.py'],
+    );
+    assert.deepEqual(
+      localPathCompletions('', entries, 'directory', 0).map((item) => item.insertText),
+      ['src/'],
     );
   });
 });
