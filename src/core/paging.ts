@@ -12,3 +12,19 @@ export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
 export function filterPage<T>(page: Page<T>, keep: (item: T) => boolean): Page<T> {
   return { items: page.items.filter(keep), continuationToken: page.continuationToken };
 }
+
+/** Reads pages until the list ends or `maxPages` were read; `complete` says whether the list ended. */
+export async function readPages<T>(
+  read: (continuationToken?: string) => Promise<Page<T>>,
+  maxPages: number,
+): Promise<{ items: T[]; complete: boolean }> {
+  const items: T[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const next = await read(token);
+    items.push(...next.items);
+    token = next.continuationToken;
+    if (!token) return { items, complete: true };
+  }
+  return { items, complete: false };
+}

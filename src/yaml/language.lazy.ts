@@ -1,12 +1,15 @@
 import vscode = require('vscode');
 import type { YamlDiagnostic } from '../core/yaml/diagnostic';
 import { assetExistence } from '../core/azure/assetExistence';
+import { readPages } from '../core/paging';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { analyzeWithReferences, analyzeYaml } from '../core/yaml/engine';
 import type { AssetKind, AssetReference, ReferenceLookups } from '../core/yaml/references';
 import {
   assetCompletions,
   assetContextAt,
+  versionCompletions,
+  versionedNameIn,
   completeAt,
   hoverAt,
   localPathCompletions,
@@ -174,46 +177,61 @@ export function startYamlLanguage(services: Services): YamlLanguage {
     }),
   );
 
-  // A list per workspace and kind, kept a minute: completion asks on every keystroke.
-  const listed = new Map<string, { at: number; assets: Promise<{ name: string; latestVersion?: string }[]> }>();
+  // Lists per workspace, kind (and asset, for versions), kept a minute: completion asks on every keystroke.
+  const listed = new Map<string, { at: number; values: Promise<YamlCompletion[]> }>();
   track(activeWorkspace.onDidChange(() => listed.clear()));
   track(session.onDidChange(() => listed.clear()));
   const workspaceAssets = async (
-    context: { kind: AssetKind; replaceStart: number },
+    context: { kind: AssetKind; replaceStart: number; typed: string },
     cancellation: vscode.CancellationToken,
   ): Promise<YamlCompletion[]> => {
     const ws = activeWorkspace.current;
     if (!ws) return [];
-    const key = `${workspaceId(ws)}|${context.kind}`;
+    const name = context.kind === 'computes' ? undefined : versionedNameIn(context.typed);
+    const key = `${workspaceId(ws)}|${context.kind}|${name ?? ''}|${context.replaceStart}`;
     let entry = listed.get(key);
     if (!entry || Date.now() - entry.at > 60_000) {
-      entry = { at: Date.now(), assets: listAssets(context.kind, ws) };
+      const values = name
+        ? listVersions(context.kind, ws, name).then((versions) =>
+            versionCompletions(name, versions, context.replaceStart),
+          )
+        : listAssets(context.kind, ws).then((assets) => assetCompletions(context.kind, assets, context.replaceStart));
+      entry = { at: Date.now(), values };
       listed.set(key, entry);
-      entry.assets.catch(() => listed.delete(key));
+      values.catch(() => listed.delete(key));
     }
     try {
-      const assets = await entry.assets;
-      return cancellation.isCancellationRequested ? [] : assetCompletions(context.kind, assets, context.replaceStart);
+      const values = await entry.values;
+      return cancellation.isCancellationRequested ? [] : values;
     } catch (error) {
       // Completion still offers the schema's values; the reason is in the output channel.
       errors.report(error, `Listing ${context.kind} of ${ws.name} for completion`, { suppressDisplay: true });
       return [];
     }
   };
+  /** Enough pages for any workspace a person browses by name; beyond that, typing narrows the list. */
+  const MAX_PAGES = 10;
   const listAssets = async (kind: AssetKind, ws: WorkspaceRef) => {
     const arm = await session.getArm();
-    switch (kind) {
-      case 'computes':
-        return (await arm.listComputes(ws)).items;
-      case 'environments':
-        return (await arm.listEnvironments(ws)).items;
-      case 'data':
-        return (await arm.listDataAssets(ws)).items;
-      case 'models':
-        return (await arm.listModels(ws)).items;
-      case 'components':
-        return (await arm.listComponents(ws)).items;
-    }
+    const read = {
+      computes: (token?: string) => arm.listComputes(ws, token),
+      environments: (token?: string) => arm.listEnvironments(ws, token),
+      data: (token?: string) => arm.listDataAssets(ws, token),
+      models: (token?: string) => arm.listModels(ws, token),
+      components: (token?: string) => arm.listComponents(ws, token),
+    }[kind];
+    return (await readPages<{ name: string; latestVersion?: string }>(read, MAX_PAGES)).items;
+  };
+  const listVersions = async (kind: AssetKind, ws: WorkspaceRef, name: string): Promise<string[]> => {
+    const arm = await session.getArm();
+    const read =
+      kind === 'data'
+        ? (token?: string) => arm.listDataVersions(ws, name, token)
+        : kind === 'models'
+          ? (token?: string) => arm.listModelVersions(ws, name, token)
+          : (token?: string) =>
+              arm.listAssetVersions(ws, kind === 'environments' ? 'environments' : 'components', name, token);
+    return (await readPages<{ version: string }>(read, MAX_PAGES)).items.map((item) => item.version);
   };
 
   track(

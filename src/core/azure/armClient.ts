@@ -166,6 +166,19 @@ export class AzureMlArm {
     );
   }
 
+  /** Version names of an environment or component, newest first. */
+  async listAssetVersions(
+    ws: WorkspaceRef,
+    kind: 'environments' | 'components',
+    name: string,
+    continuationToken?: string,
+  ): Promise<Page<{ version: string }>> {
+    const client = await this.client(ws.subscriptionId);
+    const operations = kind === 'environments' ? client.environmentVersions : client.componentVersions;
+    const list = operations.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc' });
+    return mapPage(await onePage(list, continuationToken), (item: { name?: string }) => ({ version: item.name ?? '' }));
+  }
+
   async listModelVersions(ws: WorkspaceRef, name: string, continuationToken?: string): Promise<Page<ModelVersionInfo>> {
     const client = await this.client(ws.subscriptionId);
     const list = client.modelVersions.list(ws.resourceGroup, ws.name, name, { orderBy: 'createdtime desc' });

@@ -162,6 +162,22 @@ export function assetCompletions(
   });
 }
 
+/** The asset name in `azureml:<name>:` once a colon follows it: the user now wants a version. */
+export function versionedNameIn(typed: string): string | undefined {
+  return /^azureml:([A-Za-z0-9_][\w.-]*):[\w.-]*$/.exec(typed)?.[1];
+}
+
+/** `azureml:<name>:<version>` for each version, newest first as listed. */
+export function versionCompletions(name: string, versions: readonly string[], replaceStart: number): YamlCompletion[] {
+  return versions.map((version, index) => ({
+    label: `azureml:${name}:${version}`,
+    kind: 'value' as const,
+    insertText: `azureml:${name}:${version}`,
+    detail: index === 0 ? 'newest version' : undefined,
+    replaceStart,
+  }));
+}
+
 /** Whether a property's value is written on the lines below it (a mapping or list, never a plain value). */
 function opensBlock(schema: SchemaObject): boolean {
   const resolved = resolveSchema(schema);
