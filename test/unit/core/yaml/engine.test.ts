@@ -48,6 +48,22 @@ describe('core/yaml: which schema applies', () => {
     assert.deepEqual(analyzeYaml('name: CI\non:\n  push:\njobs:\n  build:\n    steps: [\n').diagnostics, []);
   });
 
+  it('offers to add $schema to a file it recognised by its keys', () => {
+    const text = 'type: command\ncommand: python train.py\nenvironment: azureml:sk@latest\ncompute: azureml:cpu\n';
+    const [hint] = analyzeYaml(text).diagnostics;
+    assert.equal(hint.severity, 'hint');
+    assert.equal(hint.code, 'no-schema');
+    const [edit] = hint.fixes![0].edits;
+    const fixed = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    assert.match(
+      fixed,
+      /^\$schema: https:\/\/azuremlschemas\.azureedge\.net\/latest\/commandJob\.schema\.json\ntype: command\n/,
+    );
+    const after = analyzeYaml(fixed);
+    assert.equal(after.schema.by, 'url');
+    assert.deepEqual(after.diagnostics, []);
+  });
+
   it('says so, once, when an Azure ML schema URL is one it has no schema for', () => {
     const lines = diagnosticLines(
       '$schema: https://azuremlschemas.azureedge.net/latest/futureThing.schema.json\nname: x\n',
