@@ -12,7 +12,7 @@ import { collect, SDK_API_VERSION, startHarness, type Harness } from './harness'
 
 const serializer = createSerializer(SdkMappers as unknown as Record<string, Mapper>, false);
 const jobMapper = (SdkMappers as unknown as Record<string, CompositeMapper>).JobBase;
-const EXAMPLES = '/work/shared/reference/azureml-rest/examples-2025-09-01';
+const EXAMPLES = path.join(__dirname, '..', '..', 'fixtures', 'azure-rest-examples', '2025-09-01');
 const RG = 'rg-ml-dev';
 const WS = 'mlw-vision-dev';
 
