@@ -4,6 +4,12 @@ import type { Browser } from 'playwright-core';
 export const repoRoot: string;
 export const chromiumPath: string;
 export function ensureHost(): { vscodeDir: string };
+export interface SystemPackage {
+  name: string;
+  present(): boolean;
+}
+export const pythonClientPackages: SystemPackage[];
+export function ensureSystemPackages(systemPackages?: SystemPackage[], purpose?: string): void;
 export function freePort(): Promise<number>;
 export function installVsix(vsix: string, extensionsDir: string): void;
 export function prepareProfile(userDataDir: string, settings?: Record<string, unknown>): void;

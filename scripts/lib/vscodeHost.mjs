@@ -15,7 +15,7 @@ const readyMarker = join(hostDir, '.ready');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** System packages the host needs, each with how to tell it is there. */
-const systemPackages = [
+const hostPackages = [
   { name: 'chromium', present: () => existsSync(chromiumPath) },
   { name: 'ripgrep', present: () => findOnPath('rg') !== undefined },
   {
@@ -23,6 +23,23 @@ const systemPackages = [
     present: () => existsSync('/usr/include/gssapi/gssapi.h') || findOnPath('krb5-config') !== undefined,
   },
 ];
+
+/**
+ * What the unit test with Microsoft's Python client (test/unit/emulator/pythonClient.test.ts) needs: azure-ai-ml
+ * for Debian's own python3, and `*.localhost` names resolving to loopback for the emulator's blob storage.
+ */
+export const pythonClientPackages = [
+  { name: 'python3-azure', present: () => existsSync('/usr/lib/python3/dist-packages/azure/ai/ml/__init__.py') },
+  { name: 'libnss-myhostname', present: () => isDebianPackageInstalled('libnss-myhostname') },
+];
+
+function isDebianPackageInstalled(name) {
+  try {
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).includes('ok installed');
+  } catch {
+    return false;
+  }
+}
 
 function findOnPath(command) {
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -35,7 +52,11 @@ function run(command, args, cwd, extraEnv = {}) {
   execFileSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...extraEnv } });
 }
 
-function ensureSystemPackages() {
+/**
+ * Installs the missing ones of `systemPackages` with apt-get when running as root; throws with the apt-get
+ * line to run when some are still missing. `purpose` names what needs them in that message.
+ */
+export function ensureSystemPackages(systemPackages = hostPackages, purpose = 'The test host') {
   const missing = systemPackages.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
   if (missing.length === 0) return;
   const canInstall = process.getuid?.() === 0 && findOnPath('apt-get') !== undefined;
@@ -51,9 +72,10 @@ function ensureSystemPackages() {
   const stillMissing = systemPackages.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
   if (stillMissing.length > 0) {
     throw new Error(
-      `The test host needs these Debian packages: ${stillMissing.join(', ')}.\n` +
+      `${purpose} needs these Debian packages: ${stillMissing.join(', ')}.\n` +
         `Install them as root with:\n  apt-get update && apt-get install -y ${stillMissing.join(' ')}\n` +
-        'then run the command again. (Set CHROMIUM_PATH if Chromium lives elsewhere.)',
+        'then run the command again.' +
+        (stillMissing.includes('chromium') ? ' (Set CHROMIUM_PATH if Chromium lives elsewhere.)' : ''),
     );
   }
 }

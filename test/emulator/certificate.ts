@@ -1,5 +1,6 @@
 /**
- * A self-signed CA-style certificate for 127.0.0.1 and localhost, generated once per state dir and reused.
+ * A self-signed CA-style certificate for 127.0.0.1, localhost and the blob front's host-style names
+ * (`{account}.blob.core.localhost`), generated once per state dir and reused.
  * Node reads NODE_EXTRA_CA_CERTS only at startup, so test runners generate it first
  * (`tsx test/emulator/certificate.ts`) and point the variable at `certPath`.
  */
@@ -13,6 +14,9 @@ export interface CertificatePaths {
   keyPath: string;
 }
 
+/** Host names of the blob front (test/emulator/blobFront.ts): `{account}.blob.core.localhost`. */
+export const BLOB_FRONT_HOST_PATTERN = '*.blob.core.localhost';
+
 /** `.emulator/` at the repository root (git-ignored). */
 export const defaultStateDir = path.resolve(__dirname, '..', '..', '.emulator');
 
@@ -20,7 +24,7 @@ export function ensureCertificate(stateDir: string = defaultStateDir): Certifica
   mkdirSync(stateDir, { recursive: true });
   const certPath = path.join(stateDir, 'emulator-ca.pem');
   const keyPath = path.join(stateDir, 'emulator-ca.key');
-  if (existsSync(certPath) && existsSync(keyPath) && isStillValid(certPath)) {
+  if (existsSync(certPath) && existsSync(keyPath) && isStillValid(certPath) && coversEveryName(certPath)) {
     return { certPath, keyPath };
   }
   const generated = selfsigned.generate([{ name: 'commonName', value: 'Azure ML Emulator Local CA' }], {
@@ -36,6 +40,7 @@ export function ensureCertificate(stateDir: string = defaultStateDir): Certifica
         name: 'subjectAltName',
         altNames: [
           { type: 2, value: 'localhost' },
+          { type: 2, value: BLOB_FRONT_HOST_PATTERN },
           { type: 7, ip: '127.0.0.1' },
         ],
       },
@@ -44,6 +49,16 @@ export function ensureCertificate(stateDir: string = defaultStateDir): Certifica
   writeFileSync(keyPath, generated.private, { mode: 0o600 });
   writeFileSync(certPath, generated.cert);
   return { certPath, keyPath };
+}
+
+/** A certificate made before the blob front lacks its names; it is replaced rather than reused. */
+function coversEveryName(certPath: string): boolean {
+  try {
+    const cert = new X509Certificate(readFileSync(certPath));
+    return (cert.subjectAltName ?? '').split(', ').includes(`DNS:${BLOB_FRONT_HOST_PATTERN}`);
+  } catch {
+    return false;
+  }
 }
 
 function isStillValid(certPath: string): boolean {

@@ -43,6 +43,11 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL,
 export interface StorageRuntime {
   /** Path-style blob service URL of the account, e.g. http://127.0.0.1:10000/devstoreaccount1 */
   blobEndpoint: string;
+  /**
+   * How clients reach the account host-style, `{protocol}://{account}.blob.{endpointSuffix}`, which is what a
+   * datastore advertises; absent, datastores name blobEndpoint's own host (path-style, as for Azurite).
+   */
+  hostStyle?: { protocol: string; endpointSuffix: string };
   accountName: string;
   accountKey: string;
   stop(): Promise<void>;

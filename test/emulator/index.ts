@@ -8,15 +8,16 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createArmHandler } from './arm/router';
+import { startBlobFront } from './blobFront';
 import type { ArmContext } from './arm/context';
 import { DEFAULT_PAGE_SIZE } from './arm/paging';
 import { defaultStateDir, ensureCertificate, type CertificatePaths } from './certificate';
-import type { EmulatorConnection, EmulatorOptions, RouteHandler, RunningEmulator } from './contracts';
+import type { EmulatorConnection, EmulatorOptions, RouteHandler, RunningEmulator, StorageRuntime } from './contracts';
 import { createEntraHandler } from './entra';
 import { FaultInjector } from './faults';
 import { isRecord, readBody, sendArmError, sendEmpty, sendJson } from './http';
 import { createDirectory } from './principals';
-import { createJobRuntime, startStorage } from './runtime';
+import { createJobRuntime, startStorage, uploadBlobs } from './runtime';
 import { buildSeed } from './seeds';
 import { registerSeededJobs, type SeedSubscription } from './seeds/types';
 import { MemoryResourceStore } from './store';
@@ -30,6 +31,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   mkdirSync(workDir, { recursive: true });
 
   const storage = await startStorage(workDir);
+  const blobFront = await startBlobFront({
+    azuriteAccountUrl: storage.blobEndpoint,
+    cert: readFileSync(certificate.certPath),
+    key: readFileSync(certificate.keyPath),
+  }).catch(async (error: unknown) => {
+    await storage.stop();
+    throw error;
+  });
+  // Clients get blob addresses on the HTTPS front (datastores, upload URLs); the runtime talks to Azurite.
+  const clientStorage: StorageRuntime = {
+    ...storage,
+    blobEndpoint: blobFront.blobEndpoint,
+    hostStyle: { protocol: 'https', endpointSuffix: blobFront.endpointSuffix },
+  };
   const directory = createDirectory([]);
   const issuer = new TokenIssuer(directory.tenantId);
   const faults = new FaultInjector();
@@ -64,6 +79,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   try {
     await listen(server, options.port ?? 0);
   } catch (error) {
+    await blobFront.stop();
     await storage.stop();
     throw error;
   }
@@ -72,12 +88,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const seed = buildSeed(options.seed, {
     origin,
     tenantId: directory.tenantId,
-    storage,
+    storage: clientStorage,
     createdBy: directory.main.clientId,
   });
   for (const s of seed.subscriptions) directory.main.subscriptions.add(s.subscriptionId.toLowerCase());
   for (const resource of seed.resources) store.put(resource);
   registerSeededJobs(store, seed.jobHistories);
+  // Straight to Azurite: the seed's code and data files, before any client can ask for them.
+  await uploadBlobs(storage, seed.blobs ?? []);
 
   // A getter, not a value: PUT /_emulator/page-size applies to run-history queries too.
   const jobRuntime = createJobRuntime({ store, storage, origin, workDir, pageSize: () => armContext.pageSize });
@@ -91,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     origin,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     jobRuntime,
-    storage,
+    storage: clientStorage,
     cancelOperations: new Map(),
   };
   /** Admin route: tests change the ARM page size at run time to exercise paging on small seeds. */
@@ -165,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     clientSecret: directory.main.secret,
     subscriptionIds: seed.subscriptions.map((s) => s.subscriptionId),
     caCertPath: certificate.certPath,
-    blobEndpoint: storage.blobEndpoint,
+    blobEndpoint: blobFront.blobEndpoint,
     restrictedClientId: directory.restricted.clientId,
     restrictedClientSecret: directory.restricted.secret,
   };
@@ -178,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       server.closeAllConnections();
       await closed;
       await jobRuntime.stop();
+      await blobFront.stop();
       await storage.stop();
       rmSync(workDir, { recursive: true, force: true });
     })();

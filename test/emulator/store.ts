@@ -27,6 +27,16 @@ export class MemoryResourceStore implements ResourceStore {
     siblings.set(split.name.toLowerCase(), resource);
   }
 
+  /** Removes one resource (not its children); false when there was none. */
+  delete(id: string): boolean {
+    const key = id.toLowerCase();
+    if (!this.byId.delete(key)) return false;
+    const split = splitChildId(id);
+    if (split)
+      this.childIndex.get(`${split.parentId}/${split.segment}`.toLowerCase())?.delete(split.name.toLowerCase());
+    return true;
+  }
+
   children(parentId: string, childSegment: string): ArmResource[] {
     const siblings = this.childIndex.get(`${trimSlash(parentId)}/${childSegment}`.toLowerCase());
     return siblings ? [...siblings.values()] : [];

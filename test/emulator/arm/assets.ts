@@ -4,7 +4,7 @@
  * and keeps the container's latestVersion/nextVersion current.
  */
 import type { ArmResource } from '../contracts';
-import { notFound, parseJsonBody, sendJson } from '../http';
+import { notFound, parseJsonBody, sendEmpty, sendJson } from '../http';
 import type { ArmContext, ArmRequest } from './context';
 import { childType, versionType, type WorkspaceCollection } from './ids';
 import { paginate } from './paging';
@@ -95,8 +95,64 @@ export function putVersion(
   version: string,
 ): ArmResource {
   const normalized = validateBody(MAPPERS[kind].version, parseJsonBody(r.body));
-  const resource = upsertVersion(ctx, r, wsId, kind, name, version, normalized.properties as Record<string, unknown>);
-  return resource;
+  const sent = normalized.properties as Record<string, unknown>;
+  const properties = kind === 'models' ? withModelVersionDefaults(sent) : sent;
+  return upsertVersion(ctx, r, wsId, kind, name, version, properties);
+}
+
+/**
+ * A model version as the service returns it: `flavors` is always there (`{}` when none was sent), the
+ * AssetBase flags and bags have their defaults, and the read-only provisioningState is the service's.
+ */
+export function withModelVersionDefaults(properties: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...properties,
+    flavors: properties.flavors ?? {},
+    isAnonymous: properties.isAnonymous ?? false,
+    isArchived: properties.isArchived ?? false,
+    properties: properties.properties ?? {},
+    tags: properties.tags ?? {},
+    provisioningState: 'Succeeded',
+  };
+}
+
+/** DELETE WS/{kind}/{name}/versions/{version}: 200, or 204 when there was no such version. */
+export function deleteVersion(
+  ctx: ArmContext,
+  r: ArmRequest,
+  wsId: string,
+  kind: AssetKind,
+  name: string,
+  version: string,
+): void {
+  const containerId = `${wsId}/${kind}/${name}`;
+  if (!ctx.store.delete(`${containerId}/versions/${version}`)) {
+    sendEmpty(r.res, 204);
+    return;
+  }
+  const container = ctx.store.get(containerId);
+  if (container) {
+    // latestVersion follows the newest version left; nextVersion never goes back, so numbers are not reused.
+    const newestLeft = ctx.store.children(containerId, 'versions').sort(newestFirst)[0];
+    ctx.store.put({
+      ...container,
+      properties: { ...container.properties, latestVersion: newestLeft?.name ?? null },
+      systemData: systemDataForUpdate(container, r.principal),
+    });
+  }
+  sendEmpty(r.res, 200);
+}
+
+/** DELETE WS/{kind}/{name}: removes the container with its versions; 200, or 204 when there was none. */
+export function deleteContainer(ctx: ArmContext, r: ArmRequest, wsId: string, kind: AssetKind, name: string): void {
+  const containerId = `${wsId}/${kind}/${name}`;
+  if (!ctx.store.get(containerId)) {
+    sendEmpty(r.res, 204);
+    return;
+  }
+  for (const version of ctx.store.children(containerId, 'versions')) ctx.store.delete(version.id);
+  ctx.store.delete(containerId);
+  sendEmpty(r.res, 200);
 }
 
 /** Stores a version and creates/updates its container; returns the stored version. */

@@ -1,11 +1,11 @@
 /**
  * Jobs: list (newest first, jobType/tag/listViewType filters), get, create (status NotStarted, then the
- * runtime starts it) and the cancel long-running operation polled through a Location URL.
+ * runtime starts it), and the cancel and delete long-running operations polled through a Location URL.
  */
 import { randomUUID } from 'node:crypto';
 import type { ArmResource } from '../contracts';
 import { ArmError, notFound, parseJsonBody, sendEmpty, sendJson } from '../http';
-import type { ArmContext, ArmRequest } from './context';
+import type { ArmContext, ArmRequest, CancelOperation } from './context';
 import { childType, mlflowTrackingUri, parseWorkspaceId, PROVIDER } from './ids';
 import { paginate } from './paging';
 import { filterByListView, newestFirst, systemDataForCreate, systemDataForUpdate } from './resources';
@@ -17,8 +17,7 @@ export const TERMINAL_JOB_STATUSES = new Set(['Completed', 'Failed', 'Canceled',
 export const PIPELINE_PARENT_PROPERTY = 'azureml.pipelinerunid';
 
 export function isPipelineChild(job: ArmResource): boolean {
-  const bag = job.properties.properties as Record<string, unknown> | undefined;
-  return typeof bag?.[PIPELINE_PARENT_PROPERTY] === 'string';
+  return pipelineParentOf(job) !== undefined;
 }
 
 export function listJobs(ctx: ArmContext, r: ArmRequest, wsId: string): void {
@@ -121,14 +120,7 @@ export function studioUrl(wsId: string, jobName: string, tenantId: string): stri
 /** POST .../jobs/{id}/cancel → 202 + Location of an operation result that answers 202 until the runtime is done. */
 export function cancelJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: string, subscriptionId: string): void {
   const job = getJob(ctx, wsId, name);
-  const workspace = ctx.store.get(wsId);
-  const operationId = `jc:${randomUUID()}`;
-  const operation = {
-    jobId: job.id,
-    state: 'running' as 'running' | 'succeeded' | 'failed',
-    error: undefined as string | undefined,
-  };
-  ctx.cancelOperations.set(operationId.toLowerCase(), operation);
+  const { operation, location } = startOperation(ctx, r, wsId, subscriptionId, CANCEL_OPERATION_PREFIX, job.id);
   const finish = (): void => {
     // If the runtime did not record the final status, the service still reports the job Canceled.
     const current = ctx.store.get(job.id);
@@ -137,12 +129,63 @@ export function cancelJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: st
     }
     operation.state = 'succeeded';
   };
-  ctx.jobRuntime.cancel(job.id).then(finish, (error: unknown) => {
-    operation.state = 'failed';
-    operation.error = (error as Error).message ?? String(error);
-  });
-  const location = `${ctx.origin}/subscriptions/${subscriptionId}/providers/${PROVIDER}/locations/${workspace?.location ?? 'eastus'}/mfeOperationResults/${operationId}?api-version=${r.url.searchParams.get('api-version') ?? ''}`;
+  ctx.jobRuntime.cancel(job.id).then(finish, (error: unknown) => failOperation(operation, error));
   sendEmpty(r.res, 202, { Location: location, 'Retry-After': '1' });
+}
+
+/**
+ * DELETE .../jobs/{id}: 204 when there is no such job; otherwise 202 + Location of an operation that cancels
+ * the job if it still runs, then removes it and its pipeline steps, after which a GET answers 404.
+ */
+export function deleteJob(ctx: ArmContext, r: ArmRequest, wsId: string, name: string, subscriptionId: string): void {
+  const job = ctx.store.get(`${wsId}/jobs/${name}`);
+  if (!job) {
+    sendEmpty(r.res, 204);
+    return;
+  }
+  const { operation, location } = startOperation(ctx, r, wsId, subscriptionId, DELETE_OPERATION_PREFIX, job.id);
+  const remove = (): void => {
+    const steps = ctx.store.children(wsId, 'jobs').filter((j) => pipelineParentOf(j) === job.name);
+    for (const step of steps) ctx.store.delete(step.id);
+    ctx.store.delete(job.id);
+    operation.state = 'succeeded';
+  };
+  const stillRunning = !TERMINAL_JOB_STATUSES.has(String(job.properties.status));
+  (stillRunning ? ctx.jobRuntime.cancel(job.id) : Promise.resolve()).then(remove, (error: unknown) =>
+    failOperation(operation, error),
+  );
+  sendEmpty(r.res, 202, { Location: location, 'Retry-After': '1' });
+}
+
+const CANCEL_OPERATION_PREFIX = 'jc';
+const DELETE_OPERATION_PREFIX = 'jd';
+
+function pipelineParentOf(job: ArmResource): string | undefined {
+  const bag = job.properties.properties as Record<string, unknown> | undefined;
+  const parent = bag?.[PIPELINE_PARENT_PROPERTY];
+  return typeof parent === 'string' ? parent : undefined;
+}
+
+/** Registers a running operation on a job and returns it with the mfeOperationResults URL clients poll. */
+function startOperation(
+  ctx: ArmContext,
+  r: ArmRequest,
+  wsId: string,
+  subscriptionId: string,
+  prefix: string,
+  jobId: string,
+): { operation: CancelOperation; location: string } {
+  const workspace = ctx.store.get(wsId);
+  const operationId = `${prefix}:${randomUUID()}`;
+  const operation: CancelOperation = { jobId, state: 'running' };
+  ctx.cancelOperations.set(operationId.toLowerCase(), operation);
+  const location = `${ctx.origin}/subscriptions/${subscriptionId}/providers/${PROVIDER}/locations/${workspace?.location ?? 'eastus'}/mfeOperationResults/${operationId}?api-version=${r.url.searchParams.get('api-version') ?? ''}`;
+  return { operation, location };
+}
+
+function failOperation(operation: CancelOperation, error: unknown): void {
+  operation.state = 'failed';
+  operation.error = error instanceof Error ? error.message : String(error);
 }
 
 export function pollCancelOperation(ctx: ArmContext, r: ArmRequest, operationId: string): void {
@@ -153,6 +196,7 @@ export function pollCancelOperation(ctx: ArmContext, r: ArmRequest, operationId:
   } else if (operation.state === 'succeeded') {
     sendEmpty(r.res, 200);
   } else {
-    throw new ArmError(500, 'InternalServerError', `Canceling the job failed: ${operation.error ?? 'unknown error'}`);
+    const what = operationId.toLowerCase().startsWith(`${DELETE_OPERATION_PREFIX}:`) ? 'Deleting' : 'Canceling';
+    throw new ArmError(500, 'InternalServerError', `${what} the job failed: ${operation.error ?? 'unknown error'}`);
   }
 }

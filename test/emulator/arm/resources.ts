@@ -1,6 +1,6 @@
 /** Building, stamping and filtering stored ARM resources. */
 import type { ArmResource } from '../contracts';
-import { ArmError } from '../http';
+import { ArmError, isRecord } from '../http';
 import type { Principal } from '../principals';
 
 export function systemDataForCreate(principal: Principal, now = new Date()): NonNullable<ArmResource['systemData']> {
@@ -69,4 +69,30 @@ export function filterByTags(items: ArmResource[], filter: string | null): ArmRe
 export function nextVersionAfter(versions: string[]): string {
   const numbers = versions.map((v) => Number(v)).filter((n) => Number.isInteger(n) && n >= 0);
   return String(numbers.length === 0 ? 1 : Math.max(...numbers) + 1);
+}
+
+/**
+ * A datastore as ARM shows it: credentials keep their type and non-secret fields (clientId, tenantId...),
+ * and `secrets` only says which kind of secret is stored. listSecrets is the one way to read them.
+ */
+export function withoutSecrets(datastore: ArmResource): ArmResource {
+  const credentials = datastore.properties.credentials;
+  if (!isRecord(credentials) || !('secrets' in credentials)) return datastore;
+  const { secrets, ...rest } = credentials;
+  const redacted =
+    isRecord(secrets) && secrets.secretsType !== undefined ? { secretsType: secrets.secretsType } : undefined;
+  return {
+    ...datastore,
+    properties: { ...datastore.properties, credentials: redacted ? { ...rest, secrets: redacted } : rest },
+  };
+}
+
+/**
+ * Credentials for a datastore PUT: a client that read the datastore back sends `secrets` with only its type,
+ * which keeps the secret already stored for that type instead of erasing it.
+ */
+export function credentialsForUpdate(sent: unknown, stored: unknown): unknown {
+  if (!isRecord(sent) || !isRecord(stored) || !isRecord(sent.secrets) || !isRecord(stored.secrets)) return sent;
+  if (sent.secrets.secretsType !== stored.secrets.secretsType) return sent;
+  return { ...sent, secrets: { ...stored.secrets, ...sent.secrets } };
 }

@@ -3,6 +3,8 @@ import type { RouteHandler } from '../contracts';
 import { ArmError, notFound, parseJsonBody, sendArmError, sendJson } from '../http';
 import { MACHINE_LEARNING_API_VERSIONS, requireApiVersion, SUBSCRIPTION_API_VERSIONS } from './apiVersion';
 import {
+  deleteContainer,
+  deleteVersion,
   getContainer,
   getVersion,
   isAssetKind,
@@ -17,10 +19,16 @@ import {
 import { authenticate, authorize } from './auth';
 import type { ArmContext, ArmRequest } from './context';
 import { childType, PROVIDER, WORKSPACE_TYPE } from './ids';
-import { cancelJob, getJob, listJobs, pollCancelOperation, putJob } from './jobs';
+import { cancelJob, deleteJob, getJob, listJobs, pollCancelOperation, putJob } from './jobs';
 import { paginate } from './paging';
-import { newestFirst, systemDataForCreate, systemDataForUpdate } from './resources';
-import { listDatastoreSecrets, startPendingUpload } from './storageOps';
+import {
+  credentialsForUpdate,
+  newestFirst,
+  systemDataForCreate,
+  systemDataForUpdate,
+  withoutSecrets,
+} from './resources';
+import { listDatastoreSecrets, PENDING_UPLOAD_KINDS, startPendingUpload, type PendingUploadKind } from './storageOps';
 import { validateBody } from './validation';
 
 const eq = (a: string | undefined, b: string): boolean => a !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -138,7 +146,10 @@ function route(ctx: ArmContext, r: ArmRequest, p: string[]): void {
   routeInWorkspace(ctx, r, wsId, subscriptionId, p.slice(7));
 }
 
-/** Routes below WS: {collection}[/{name}[/versions[/{version}[/startPendingUpload]] | /cancel | /listSecrets]]. */
+/**
+ * Routes below WS: {collection}[/{name}[/versions[/{version}[/startPendingUpload]] | /cancel | /listSecrets]],
+ * with DELETE of jobs, asset containers and asset versions.
+ */
 function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscriptionId: string, q: string[]): void {
   const { method } = r;
   const collection = q[0];
@@ -147,6 +158,7 @@ function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscrip
     if (q.length === 1) return void (requireMethod(method, 'GET'), listContainers(ctx, r, wsId, collection));
     if (q.length === 2) {
       if (method === 'PUT') return putContainer(ctx, r, wsId, collection, name);
+      if (method === 'DELETE') return deleteContainer(ctx, r, wsId, collection, name);
       requireMethod(method, 'GET');
       return sendResource(r, 200, getContainer(ctx, wsId, collection, name));
     }
@@ -159,12 +171,13 @@ function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscrip
         const existed = ctx.store.get(`${wsId}/${collection}/${name}/versions/${q[3]}`) !== undefined;
         return sendResource(r, existed ? 200 : 201, putVersion(ctx, r, wsId, collection, name, q[3]));
       }
+      if (method === 'DELETE') return deleteVersion(ctx, r, wsId, collection, name, q[3]);
       requireMethod(method, 'GET');
       return sendResource(r, 200, getVersion(ctx, wsId, collection, name, q[3]));
     }
-    if (q.length === 5 && collection === 'codes' && eq(q[2], 'versions') && eq(q[4], 'startPendingUpload')) {
+    if (q.length === 5 && hasPendingUploads(collection) && eq(q[2], 'versions') && eq(q[4], 'startPendingUpload')) {
       requireMethod(method, 'POST');
-      return startPendingUpload(ctx, r, wsId, name, q[3]);
+      return startPendingUpload(ctx, r, wsId, collection, name, q[3]);
     }
     throw unknownRoute(r);
   }
@@ -172,6 +185,7 @@ function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscrip
     if (q.length === 1) return void (requireMethod(method, 'GET'), listJobs(ctx, r, wsId));
     if (q.length === 2) {
       if (method === 'PUT') return putJob(ctx, r, wsId, name);
+      if (method === 'DELETE') return deleteJob(ctx, r, wsId, name, subscriptionId);
       requireMethod(method, 'GET');
       return sendResource(r, 200, getJob(ctx, wsId, name));
     }
@@ -193,14 +207,14 @@ function routeInWorkspace(ctx: ArmContext, r: ArmRequest, wsId: string, subscrip
         .flatMap((n) => n.split(','))
         .filter((n) => n.length > 0);
       if (names.length > 0) items = items.filter((d) => names.some((n) => eq(n, d.name)));
-      return respondPage(ctx, r, items, pageSizeFrom(ctx, r.url));
+      return respondPage(ctx, r, items.map(withoutSecrets), pageSizeFrom(ctx, r.url));
     }
     if (q.length === 2) {
       if (method === 'PUT') return putDatastore(ctx, r, wsId, name);
       requireMethod(method, 'GET');
       const datastore = ctx.store.get(`${wsId}/datastores/${name}`);
       if (!datastore) throw notFound(`Datastore '${name}'`);
-      return sendResource(r, 200, datastore);
+      return sendResource(r, 200, withoutSecrets(datastore));
     }
     if (q.length === 3 && eq(q[2], 'listSecrets')) {
       requireMethod(method, 'POST');
@@ -228,15 +242,21 @@ function putDatastore(ctx: ArmContext, r: ArmRequest, wsId: string, name: string
   const normalized = validateBody('Datastore', parseJsonBody(r.body));
   const id = `${wsId}/datastores/${name}`;
   const existing = ctx.store.get(id);
+  const properties = { ...(normalized.properties as Record<string, unknown>) };
+  if (existing) properties.credentials = credentialsForUpdate(properties.credentials, existing.properties.credentials);
   const resource = {
     id,
     name,
     type: childType('datastores'),
-    properties: normalized.properties as Record<string, unknown>,
+    properties,
     systemData: existing ? systemDataForUpdate(existing, r.principal) : systemDataForCreate(r.principal),
   };
   ctx.store.put(resource);
-  sendResource(r, existing ? 200 : 201, resource);
+  sendResource(r, existing ? 200 : 201, withoutSecrets(resource));
+}
+
+function hasPendingUploads(collection: string): collection is PendingUploadKind {
+  return Object.hasOwn(PENDING_UPLOAD_KINDS, collection);
 }
 
 function listWorkspaces(ctx: ArmContext, r: ArmRequest, idPrefix: string): void {

@@ -1,4 +1,4 @@
-/** Operations that hand out storage access: datastore listSecrets and code startPendingUpload. */
+/** Operations that hand out storage access: datastore listSecrets and startPendingUpload of asset versions. */
 import { randomUUID } from 'node:crypto';
 import {
   ContainerSASPermissions,
@@ -10,31 +10,39 @@ import { ArmError, isRecord, notFound, sendJson } from '../http';
 import type { ArmContext, ArmRequest } from './context';
 import { parseWorkspaceId } from './ids';
 
+/** POST .../datastores/{name}/listSecrets: exactly the secrets stored with the datastore's credentials. */
 export function listDatastoreSecrets(ctx: ArmContext, r: ArmRequest, wsId: string, name: string): void {
   const datastore = ctx.store.get(`${wsId}/datastores/${name}`);
   if (!datastore) throw notFound(`Datastore '${name}'`);
-  const credentials = (datastore.properties.credentials ?? {}) as Record<string, unknown>;
-  switch (String(credentials.credentialsType)) {
-    case 'AccountKey':
-      sendJson(r.res, 200, { secretsType: 'AccountKey', key: ctx.storage.accountKey });
-      return;
-    case 'Sas':
-      sendJson(r.res, 200, {
-        secretsType: 'Sas',
-        sasToken: containerSas(ctx, String(datastore.properties.containerName), 24),
-      });
-      return;
-    default:
-      throw new ArmError(
-        400,
-        'UserError',
-        `Datastore '${name}' uses credentials of type '${String(credentials.credentialsType)}', which have no secrets to list.`,
-      );
+  const credentials = isRecord(datastore.properties.credentials) ? datastore.properties.credentials : {};
+  const secrets = credentials.secrets;
+  if (isRecord(secrets) && typeof secrets.secretsType === 'string') {
+    sendJson(r.res, 200, secrets);
+    return;
   }
+  throw new ArmError(
+    400,
+    'UserError',
+    `Datastore '${name}' uses credentials of type '${String(credentials.credentialsType)}', which have no secrets to list.`,
+  );
 }
 
-/** POST .../codes/{name}/versions/{version}/startPendingUpload: a SAS-backed temporary blob reference in Azurite. */
-export function startPendingUpload(ctx: ArmContext, r: ArmRequest, wsId: string, name: string, version: string): void {
+/** Asset kinds whose versions take a startPendingUpload, and how errors name them. */
+export const PENDING_UPLOAD_KINDS = { codes: 'Code', models: 'Model', data: 'Data' } as const;
+export type PendingUploadKind = keyof typeof PENDING_UPLOAD_KINDS;
+
+/**
+ * POST .../{codes|models|data}/{name}/versions/{version}/startPendingUpload: a SAS-backed temporary blob
+ * reference in Azurite.
+ */
+export function startPendingUpload(
+  ctx: ArmContext,
+  r: ArmRequest,
+  wsId: string,
+  kind: PendingUploadKind,
+  name: string,
+  version: string,
+): void {
   let request: Record<string, unknown> = {};
   if (r.body.length > 0) {
     try {
@@ -52,12 +60,12 @@ export function startPendingUpload(ctx: ArmContext, r: ArmRequest, wsId: string,
       `pendingUploadType must be 'TemporaryBlobReference' or 'None'; got '${String(uploadType)}'.`,
     );
   }
-  const existing = ctx.store.get(`${wsId}/codes/${name}/versions/${version}`);
+  const existing = ctx.store.get(`${wsId}/${kind}/${name}/versions/${version}`);
   if (existing) {
     throw new ArmError(
       409,
       'UserError',
-      `Code version '${name}:${version}' already exists; a pending upload can only be started for a new version.`,
+      `${PENDING_UPLOAD_KINDS[kind]} version '${name}:${version}' already exists; a pending upload can only be started for a new version.`,
     );
   }
   const pendingUploadId = typeof request.pendingUploadId === 'string' ? request.pendingUploadId : randomUUID();

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, appendFileSync, type WriteStream } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { assetReferenceToId, workspaceId, type WorkspaceRef } from './armIds';
 import { parseBlobAddress } from './blobAddress';
@@ -74,13 +74,9 @@ export async function executeCommandJob(
   const exitCode = await runProcess(command, snapshot, environment, logPath, control);
   if (control.cancelRequested) return finishCanceled(env, jobId);
   if (exitCode !== 0) {
-    return finishFailed(
-      env,
-      jobId,
-      undefined,
-      'UserError',
-      `Execution failed. User process 'bash' exited with status code ${exitCode}. Please check log file '${STD_LOG_NAME}' for error details.`,
-    );
+    return finishFailed(env, jobId, undefined, 'UserError', executionFailedMessage(command, exitCode, logPath), {
+      componentName: USER_PROCESS_COMPONENT,
+    });
   }
 
   setJobStatus(env, jobId, 'Finalizing');
@@ -93,15 +89,52 @@ export async function executeCommandJob(
   return 'Completed';
 }
 
+/** Run history's component for failures of the job's own process. */
+const USER_PROCESS_COMPONENT = 'CommonRuntime';
+/** How much of the log's end the error of a failed process quotes. */
+const ERROR_LOG_TAIL_LINES = 10;
+const ERROR_LOG_TAIL_CHARS = 2000;
+
+/**
+ * Azure's error for a process that exits non-zero: the program, its exit code, where the log is, and the
+ * log's last lines (usually the traceback), so the error alone says what went wrong.
+ */
+export function executionFailedMessage(command: string, exitCode: number, logPath: string): string {
+  const summary =
+    `Execution failed. User process '${userProgramOf(command)}' exited with status code ${exitCode}. ` +
+    `Please check log file '${STD_LOG_NAME}' for error details.`;
+  const tail = logTail(logPath);
+  return tail === '' ? summary : `${summary} Error: ${tail}`;
+}
+
+/** The program a simple command runs (`python` for `python train.py ...`); `bash` for anything more. */
+function userProgramOf(command: string): string {
+  const simple = /^\s*([A-Za-z0-9_./-]+)(?:\s[^;&|\n]*)?$/.exec(command);
+  return simple ? path.posix.basename(simple[1]) : 'bash';
+}
+
+function logTail(logPath: string): string {
+  let text: string;
+  try {
+    text = readFileSync(logPath, 'utf8');
+  } catch {
+    return '';
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const tail = lines.slice(-ERROR_LOG_TAIL_LINES).join('\n');
+  return tail.length > ERROR_LOG_TAIL_CHARS ? tail.slice(-ERROR_LOG_TAIL_CHARS) : tail;
+}
+
 function finishFailed(
   env: ExecutorEnv,
   jobId: string,
   logPath: string | undefined,
   code: string,
   message: string,
+  details: { componentName?: string } = {},
 ): TerminalStatus {
   if (logPath) appendFileSync(logPath, `${message}\n`);
-  env.records.ensure(jobId).error = { code, message };
+  env.records.ensure(jobId).error = { code, message, ...details, time: new Date().toISOString() };
   setJobStatus(env, jobId, 'Failed');
   return 'Failed';
 }

@@ -1,6 +1,7 @@
 /** The emulator's runtime: Azurite storage, job execution, run history, logs and MLflow. */
 export {
   startStorage,
+  uploadBlobs,
   emulatorDatastoreProperties,
   AZURITE_ACCOUNT_NAME,
   AZURITE_ACCOUNT_KEY,

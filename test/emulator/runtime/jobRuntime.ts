@@ -28,7 +28,7 @@ export interface SeededRunHistory {
   startTimeUtc?: string;
   endTimeUtc?: string;
   /** Shown as the run's error (use for Failed jobs). A string means code "UserError". */
-  error?: string | { code: string; message: string };
+  error?: string | { code: string; message: string; componentName?: string };
   /** Name of the pipeline job this job is a step of; makes it appear in the parent's children. */
   parentJobName?: string;
 }
@@ -110,7 +110,10 @@ export function createJobRuntime(ctx: RuntimeContext): SeedableJobRuntime {
     record.startTimeUtc = start;
     record.endTimeUtc = end;
     if (typeof seeded.error === 'string') record.error = { code: 'UserError', message: seeded.error };
-    else if (seeded.error) record.error = { code: seeded.error.code, message: seeded.error.message };
+    else if (seeded.error) {
+      const { code, message, componentName } = seeded.error;
+      record.error = { code, message, ...(componentName ? { componentName } : {}), time: end };
+    }
     const log = seeded.log ?? seeded.stdLog;
     if (log !== undefined) {
       const logPath = path.join(runFolder(ctx.workDir, jobId, record.runId), ...STD_LOG_NAME.split('/'));

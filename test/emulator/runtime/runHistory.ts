@@ -8,7 +8,7 @@ import type { ArmResource, ResourceStore } from '../contracts';
 import { jobIdFor, workspaceId, type WorkspaceRef } from './armIds';
 import { asRecord, asString } from './jobState';
 import type { LogFileServer } from './logFiles';
-import type { RunRecord, RunRecords } from './runRecords';
+import type { RunError, RunRecord, RunRecords } from './runRecords';
 import { hasBearerToken, sendJson } from './http';
 
 const RUN_ROUTE =
@@ -82,7 +82,7 @@ export class RunHistoryRoutes {
       createdUtc: summary.createdUtc,
       startTimeUtc: summary.startTimeUtc,
       endTimeUtc: summary.endTimeUtc,
-      error: record?.error ? errorResponse(record.error.code, record.error.message) : null,
+      error: record?.error ? runErrorResponse(record.error, record.endTimeUtc) : null,
       warnings: record?.warnings.length ? record.warnings : null,
       tags: asRecord(props.tags),
       properties: asRecord(props.properties),
@@ -142,6 +142,34 @@ function errorResponse(code: string, message: string, innerCode?: string): Recor
     error: { code, message, ...(innerCode ? { innerError: { code: innerCode } } : {}) },
     correlation: {},
     time: new Date().toISOString(),
+  };
+}
+
+/**
+ * A failed run's `error` as run history returns it: an ErrorResponse whose root error carries the code and
+ * message, with the time of the failure and the component that reported it.
+ */
+function runErrorResponse(error: RunError, endTimeUtc: string | undefined): Record<string, unknown> {
+  return {
+    error: {
+      code: error.code,
+      severity: null,
+      message: error.message,
+      messageFormat: null,
+      messageParameters: {},
+      referenceCode: null,
+      detailsUri: null,
+      target: null,
+      details: [],
+      innerError: null,
+      debugInfo: null,
+      additionalInfo: null,
+    },
+    correlation: null,
+    environment: null,
+    location: null,
+    time: error.time ?? endTimeUtc ?? new Date().toISOString(),
+    componentName: error.componentName ?? null,
   };
 }
 

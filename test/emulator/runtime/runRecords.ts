@@ -15,6 +15,10 @@ export interface MetricPoint {
 export interface RunError {
   code: string;
   message: string;
+  /** The part of the service that reported the failure, e.g. "CommonRuntime" for the job's own process. */
+  componentName?: string;
+  /** When the failure was recorded; defaults to the run's end. */
+  time?: string;
 }
 
 export interface RunRecord {

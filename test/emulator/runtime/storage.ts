@@ -33,8 +33,8 @@ export function emulatorDatastoreProperties(
     datastoreType: 'AzureBlob',
     accountName: storage.accountName,
     containerName,
-    endpoint: url.host,
-    protocol: url.protocol.replace(':', ''),
+    endpoint: storage.hostStyle?.endpointSuffix ?? url.host,
+    protocol: storage.hostStyle?.protocol ?? url.protocol.replace(':', ''),
   };
 }
 
@@ -55,7 +55,9 @@ export async function startStorage(workDir: string): Promise<StorageRuntime> {
       '--skipApiVersionCheck',
       '--loose',
       '--disableTelemetry',
-      '--disableProductStyleUrl',
+      // No --disableProductStyleUrl: the blob front (test/emulator/blobFront.ts) passes host-style requests on
+      // with their `{account}.blob.core.localhost` host, which Azurite reads the account from. Requests to the
+      // IP address stay path-style.
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -92,6 +94,26 @@ export async function startStorage(workDir: string): Promise<StorageRuntime> {
       await stopChild(child);
     },
   };
+}
+
+/** Writes seeded files into the account, creating their containers as needed. */
+export async function uploadBlobs(
+  storage: StorageRuntime,
+  blobs: ReadonlyArray<{ containerName: string; blobPath: string; content: string }>,
+): Promise<void> {
+  const service = new BlobServiceClient(
+    storage.blobEndpoint,
+    new StorageSharedKeyCredential(storage.accountName, storage.accountKey),
+  );
+  const ready = new Set<string>();
+  for (const blob of blobs) {
+    const container = service.getContainerClient(blob.containerName);
+    if (!ready.has(blob.containerName)) {
+      await container.createIfNotExists();
+      ready.add(blob.containerName);
+    }
+    await container.getBlockBlobClient(blob.blobPath).upload(blob.content, Buffer.byteLength(blob.content));
+  }
 }
 
 function waitForListening(child: ChildProcess): Promise<string> {

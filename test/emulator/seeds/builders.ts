@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ArmResource } from '../contracts';
 import { childType, mlflowTrackingUri, versionType, WORKSPACE_TYPE, workspaceId, type WorkspaceRef } from '../arm/ids';
+import { withModelVersionDefaults } from '../arm/assets';
 import { newJobResource } from '../arm/jobs';
 import {
   emulatorDatastoreProperties,
@@ -84,7 +85,7 @@ export function defaultDatastores(ctx: SeedContext, wsId: string, createdAt: Dat
     type: childType('datastores'),
     properties: {
       ...emulatorDatastoreProperties(ctx.storage, container),
-      credentials: { credentialsType: 'AccountKey' },
+      credentials: accountKeyCredentials(ctx),
       isDefault,
       serviceDataAccessAuthIdentity: 'None',
       description: '',
@@ -106,7 +107,7 @@ export function defaultDatastores(ctx: SeedContext, wsId: string, createdAt: Dat
         fileShareName: 'code-391ff5ac-6576-460f-ba4d-7e03433c68b6',
         endpoint: 'core.windows.net',
         protocol: 'https',
-        credentials: { credentialsType: 'AccountKey' },
+        credentials: accountKeyCredentials(ctx),
         isDefault: false,
         serviceDataAccessAuthIdentity: 'None',
         properties: {},
@@ -115,6 +116,11 @@ export function defaultDatastores(ctx: SeedContext, wsId: string, createdAt: Dat
       systemData: systemData(ctx, createdAt),
     },
   ];
+}
+
+/** What Azure stores for a workspace's own datastores: the storage account's key, readable via listSecrets. */
+function accountKeyCredentials(ctx: SeedContext): Record<string, unknown> {
+  return { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: ctx.storage.accountKey } };
 }
 
 export function computeResource(
@@ -196,13 +202,16 @@ export function assetWithVersions(
     },
     systemData: systemData(ctx, versions[0].createdAt, latest.createdAt),
   };
-  const versionResources = versions.map<ArmResource>((v) => ({
-    id: `${containerId}/versions/${v.version}`,
-    name: v.version,
-    type: versionType(kind),
-    properties: { isAnonymous: false, isArchived: false, properties: {}, tags: {}, ...v.properties },
-    systemData: systemData(ctx, v.createdAt),
-  }));
+  const versionResources = versions.map<ArmResource>((v) => {
+    const properties = { isAnonymous: false, isArchived: false, properties: {}, tags: {}, ...v.properties };
+    return {
+      id: `${containerId}/versions/${v.version}`,
+      name: v.version,
+      type: versionType(kind),
+      properties: kind === 'models' ? withModelVersionDefaults(properties) : properties,
+      systemData: systemData(ctx, v.createdAt),
+    };
+  });
   return [container, ...versionResources];
 }
 

@@ -23,6 +23,7 @@ import {
   workspaceResource,
 } from './builders';
 import { WORKSPACE_BLOBSTORE_CONTAINER } from '../runtime';
+import { demoBlobs, TRAINING_CODE_PREFIX } from './trainingFiles';
 import type { SeedContext, SeedData, SeededJobInfo } from './types';
 
 export const DEMO_SUBSCRIPTIONS = {
@@ -424,6 +425,8 @@ export function demoSeed(ctx: SeedContext): SeedData {
     resources,
     jobHistories,
     jobsToStart,
+    // Every workspace's default datastore is the same container, so one copy serves all three.
+    blobs: demoBlobs(WORKSPACE_BLOBSTORE_CONTAINER),
   };
 }
 
@@ -525,6 +528,7 @@ function trainingHistory(
           error: {
             code: 'UserError',
             message: `Execution failed. User process 'python' exited with status code 1. Please check log file 'user_logs/std_log.txt' for error details. Error: ${profile.failure}`,
+            componentName: 'CommonRuntime',
           },
         }
       : {}),
@@ -742,7 +746,7 @@ function trainingCode(ctx: SeedContext, wsId: string, created: Date): ArmResourc
       version: '1',
       createdAt: created,
       properties: {
-        codeUri: `${ctx.storage.blobEndpoint}/${WORKSPACE_BLOBSTORE_CONTAINER}/LocalUpload/train-src/1`,
+        codeUri: `${ctx.storage.blobEndpoint}/${WORKSPACE_BLOBSTORE_CONTAINER}/${TRAINING_CODE_PREFIX}`,
         description: 'training scripts',
       },
     },

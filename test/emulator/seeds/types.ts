@@ -22,7 +22,7 @@ export interface SeededJobInfo {
   metrics: Record<string, number[]>;
   params: Record<string, string>;
   /** For a failed job: the error run history reports. */
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; componentName?: string };
   /** Name of the pipeline job this is a step of (also in properties.properties['azureml.pipelinerunid']). */
   parentJobName?: string;
 }
@@ -34,6 +34,16 @@ export interface SeedData {
   jobHistories: SeededJobInfo[];
   /** Jobs seeded as NotStarted that the emulator hands to jobRuntime.start after seeding. */
   jobsToStart: string[];
+  /** Files the seeded assets point at (code snapshots, data), written to storage before the emulator serves. */
+  blobs?: SeedBlob[];
+}
+
+/** One file in the emulator's storage account. */
+export interface SeedBlob {
+  containerName: string;
+  /** Path inside the container, no leading slash. */
+  blobPath: string;
+  content: string;
 }
 
 export interface SeedContext {
