@@ -60,10 +60,12 @@ const lazyBundles = {
   'azure-sdk': 'src/core/lazy/azureSdk.ts',
   yaml: 'src/core/lazy/yaml.ts',
   'azure-clients': 'src/core/lazy/azureClients.ts',
+  'storage-blob': 'src/core/lazy/storageBlob.ts',
   'explorer-actions': 'src/explorer/actions.lazy.ts',
   'sign-in': 'src/auth/signIn.lazy.ts',
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',
   'yaml-language': 'src/yaml/language.lazy.ts',
+  jobs: 'src/jobs/jobs.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
 function lazyBundlesApart({ staticImportsToo }) {

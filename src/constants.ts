@@ -28,6 +28,12 @@ export const CommandId = {
   filterJobsByStatus: 'azureml.filterJobsByStatus',
   filterJobsByText: 'azureml.filterJobsByText',
   clearJobFilters: 'azureml.clearJobFilters',
+  submitJob: 'azureml.submitJob',
+  rerunJob: 'azureml.rerunJob',
+  streamJobLogs: 'azureml.streamJobLogs',
+  cancelJob: 'azureml.cancelJob',
+  /** Internal: the Jobs view selects a job that another feature just created. */
+  revealJob: 'azureml.revealJob',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -71,6 +77,8 @@ export const ContextKey = {
   jobsFiltered: 'azureml.jobsFiltered',
   /** The cloud has a studio address, so "Open in Azure ML Studio" can work. */
   studioAvailable: 'azureml.studioAvailable',
+  /** The active editor holds a job YAML, so the editor title offers Submit. */
+  jobFileActive: 'azureml.jobFileActive',
 } as const;
 export type ContextKey = (typeof ContextKey)[keyof typeof ContextKey];
 
@@ -85,6 +93,8 @@ export const NodeContext = {
   datastore: 'azureml.datastore',
   experiment: 'azureml.experiment',
   job: 'azureml.job',
+  /** A job that can still change: it can be cancelled. */
+  activeJob: 'azureml.job.active',
   model: 'azureml.model',
   modelVersion: 'azureml.modelVersion',
   candidateModelVersion: 'azureml.modelVersion.candidate',

@@ -3,6 +3,7 @@ import { createAzureServices, registerAuth } from './auth/register';
 import { registerExplorer, type ExplorerTestHandle } from './explorer/register';
 import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
+import { registerJobs, type JobsTestHandle } from './jobs/register';
 import { registerYaml, type YamlTestHandle } from './yaml/register';
 import type { Services } from './services';
 
@@ -14,6 +15,7 @@ export interface ExtensionApi {
   readonly auth: Pick<Services, 'session' | 'activeWorkspace'>;
   readonly explorer: ExplorerTestHandle;
   readonly yaml: YamlTestHandle;
+  readonly jobs: JobsTestHandle;
 }
 
 /** The composition root: shared services first, then one register() per feature folder. */
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     auth: azure,
     explorer: registerExplorer(services),
     yaml: registerYaml(services),
+    jobs: registerJobs(services),
   };
 }
 

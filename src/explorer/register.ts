@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { DataRoot } from './data/dataNodes';
 import { DetailsDocuments } from './details/detailsDocuments';
 import { JobFilterState } from './jobs/jobFilter';
-import { ExperimentsRoot, type JobsContext } from './jobs/jobNodes';
+import { ExperimentNode, ExperimentsRoot, JobNode, type JobsContext } from './jobs/jobNodes';
 import { JobsPoller } from './jobs/jobsPoller';
 import { ModelsRoot } from './models/modelNodes';
 import { ExplorerTree } from './tree/explorerTree';
@@ -78,9 +78,11 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     [ViewId.models, modelsTree],
   ]);
   const trees = [...treesByView.values()];
+  let jobsView: vscode.TreeView<TreeNode> | undefined;
   for (const [id, provider] of treesByView) {
     const view = track(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
     if (id === ViewId.jobs) {
+      jobsView = view;
       view.description = jobFilter.describe();
       commands.registerEvent('Job filter change', jobFilter.onDidChange, () => {
         view.description = jobFilter.describe();
@@ -161,5 +163,20 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     if (text !== undefined) await jobFilter.update({ text });
   });
   commands.register(CommandId.clearJobFilters, () => jobFilter.clear());
+  // Another feature created a job: show it selected, reading its experiment afresh.
+  commands.register(CommandId.revealJob, async (_call, target: { experimentName: string; jobName: string }) => {
+    jobsTree.refresh();
+    const experiment = (await jobsTree.rootChildren()).find(
+      (node) => node instanceof ExperimentNode && node.name === target.experimentName,
+    );
+    if (!experiment) return false;
+    jobsTree.refresh(experiment);
+    const job = (await jobsTree.getChildren(experiment)).find(
+      (node) => node instanceof JobNode && node.run.runId === target.jobName,
+    );
+    if (!job) return false;
+    await jobsView?.reveal(job, { select: true, focus: false });
+    return true;
+  });
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
 }

@@ -14,7 +14,7 @@ import { createIdentityCredential } from '../../src/core/azure/credentials';
 import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
-import { childNamed, contextOf, labelOf } from '../integration/tree';
+import { childNamed, contextOf, isJobRow, labelOf } from '../integration/tree';
 
 /** What bench.mjs reads back: every sample, so it reports medians and can say how many runs it had. */
 export interface ExplorerBenchResults {
@@ -105,7 +105,7 @@ async function expandFresh(api: ExtensionApi, experiment: TreeNode): Promise<{ m
 
 /** Jobs on a first page; throws unless it is a page of jobs followed by "Load more…". */
 function checkFirstPage(children: TreeNode[]): number {
-  const jobs = children.filter((node) => contextOf(node) === NodeContext.job).length;
+  const jobs = children.filter((node) => isJobRow(node)).length;
   if (jobs === 0 || jobs !== children.length - 1 || contextOf(children[children.length - 1]) !== NodeContext.loadMore) {
     throw new Error(`Expected a page of jobs and "Load more…", got: ${children.slice(0, 3).map(labelOf).join(', ')}…`);
   }
@@ -135,7 +135,7 @@ async function heapGrowthOverLoadMore(api: ExtensionApi, experiment: TreeNode) {
     for (const child of children) api.explorer.jobsTree.getTreeItem(child);
   }
   const heapAfterBytes = heapUsedAfterGc();
-  const jobsAfterLoadMore = children.filter((node) => contextOf(node) === NodeContext.job).length;
+  const jobsAfterLoadMore = children.filter((node) => isJobRow(node)).length;
   return { heapBeforeBytes, heapAfterBytes, jobsAfterLoadMore };
 }
 

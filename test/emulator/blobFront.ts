@@ -21,6 +21,8 @@ export interface BlobFrontOptions {
   azuriteAccountUrl: string;
   cert: Buffer;
   key: Buffer;
+  /** The emulator's injected faults (503s, dropped connections), applied before a request is passed on. */
+  faults?: { apply(req: IncomingMessage, res: ServerResponse, url: URL): Promise<'handled' | 'continue'> };
 }
 
 /** One request the front passed on, as the admin route reports it. */
@@ -33,6 +35,8 @@ export interface BlobRequestRecord {
   /** The `comp` query parameter (`block`, `blocklist`, `list`...), or empty. */
   comp: string;
   status: number;
+  /** Bytes of the request body, from its Content-Length (what the client sent). */
+  bytes: number;
 }
 
 export interface BlobFront {
@@ -41,6 +45,8 @@ export interface BlobFront {
   blobEndpoint: string;
   /** What a datastore's `endpoint` (the storage suffix) is for this front: core.localhost:{port} */
   endpointSuffix: string;
+  /** Every request passed on so far, oldest first (at most the last MAX_RECORDS). */
+  requests(): BlobRequestRecord[];
   stop(): Promise<void>;
 }
 
@@ -72,7 +78,21 @@ export async function startBlobFront(options: BlobFrontOptions): Promise<BlobFro
       path: hostStyle ? url.pathname : url.pathname.replace(/^\/[^/]*/, '') || '/',
       comp: url.searchParams.get('comp') ?? '',
       status: 0,
+      bytes: Number(req.headers['content-length'] ?? 0) || 0,
     };
+    void forward(record, hostStyle ? hostname : undefined, req, res, url);
+  };
+
+  const forward = async (
+    record: BlobRequestRecord,
+    hostStyleName: string | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> => {
+    if (options.faults && (await options.faults.apply(req, res, url)) === 'handled') return;
+    const hostname = hostStyleName;
+    const hostStyle = hostStyleName !== undefined;
     const upstream = httpRequest(
       {
         host: azurite.hostname,
@@ -117,6 +137,7 @@ export async function startBlobFront(options: BlobFrontOptions): Promise<BlobFro
     port,
     blobEndpoint: `https://localhost:${port}/${encodeURIComponent(accountName)}`,
     endpointSuffix: `core.localhost:${port}`,
+    requests: () => [...records],
     stop: async () => {
       await Promise.all(
         servers.map(

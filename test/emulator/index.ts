@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createArmHandler } from './arm/router';
-import { startBlobFront } from './blobFront';
+import { BLOB_REQUESTS_PATH, startBlobFront } from './blobFront';
 import type { ArmContext } from './arm/context';
 import { DEFAULT_PAGE_SIZE } from './arm/paging';
 import { defaultStateDir, ensureCertificate, type CertificatePaths } from './certificate';
@@ -31,7 +31,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   mkdirSync(workDir, { recursive: true });
 
   const storage = await startStorage(workDir);
+  const faults = new FaultInjector();
   const blobFront = await startBlobFront({
+    faults,
     azuriteAccountUrl: storage.blobEndpoint,
     cert: readFileSync(certificate.certPath),
     key: readFileSync(certificate.keyPath),
@@ -47,7 +49,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const directory = createDirectory([]);
   const issuer = new TokenIssuer(directory.tenantId);
-  const faults = new FaultInjector();
   const store = new MemoryResourceStore();
 
   // Handlers are bound after listen() because they need the origin, which needs the port.
@@ -112,6 +113,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     storage: clientStorage,
     cancelOperations: new Map(),
   };
+  /** Admin route: the blob requests clients sent, so tests in the extension host can count uploads. */
+  const blobRequestsHandler: RouteHandler = async (req, res, url) => {
+    if (url.pathname !== BLOB_REQUESTS_PATH) return false;
+    if (req.method === 'GET') sendJson(res, 200, { requests: blobFront.requests() });
+    else sendArmError(res, 405, 'MethodNotAllowed', `GET ${BLOB_REQUESTS_PATH} lists the blob requests.`);
+    return true;
+  };
   /** Admin route: tests change the ARM page size at run time to exercise paging on small seeds. */
   const pageSizeHandler: RouteHandler = async (req, res, url, body) => {
     if (url.pathname !== '/_emulator/page-size') return false;
@@ -162,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
   const handlers: RouteHandler[] = [
     pageSizeHandler,
+    blobRequestsHandler,
     accessHandler,
     createEntraHandler(directory, issuer, () => origin),
     createArmHandler(armContext),

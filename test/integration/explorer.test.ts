@@ -7,7 +7,7 @@ import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { emulator } from './emulator';
 import { scriptedInput } from '../support/scriptedInput';
 import { submitCommandJob } from './submitJob';
-import { asErrorNode, childNamed, contextOf, descriptionOf, eventually, labelOf } from './tree';
+import { asErrorNode, childNamed, contextOf, descriptionOf, eventually, isJobRow, labelOf } from './tree';
 
 describe('Data, Jobs and Models views against the emulator', () => {
   let api: ExtensionApi;
@@ -92,9 +92,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
     it('lists experiments, then jobs newest first with status, duration and compute', async () => {
       const names = (await api.explorer.jobsTree.rootChildren()).map(labelOf);
       assert.ok(names.includes('iris-training') && names.includes('image-classification'), names.join(', '));
-      const jobs = (await (await experiment('iris-training')).getChildren()).filter(
-        (node) => contextOf(node) === NodeContext.job,
-      );
+      const jobs = (await (await experiment('iris-training')).getChildren()).filter((node) => isJobRow(node));
       assert.ok(jobs.length >= 5);
       const completed = jobs.find((node) => descriptionOf(node).startsWith('Completed'))!;
       assert.match(descriptionOf(completed), /^Completed · (\d+m \d\ds|\d+s|\d+h \d\dm) · (cpu|gpu)-cluster$/);
@@ -117,15 +115,13 @@ describe('Data, Jobs and Models views against the emulator', () => {
       );
       const steps = await pipeline.getChildren();
       assert.equal(steps.length, 3);
-      assert.ok(
-        steps.every((step) => contextOf(step) === NodeContext.job && descriptionOf(step).startsWith('Completed')),
-      );
+      assert.ok(steps.every((step) => isJobRow(step) && descriptionOf(step).startsWith('Completed')));
     });
 
     it('filters by status and by text on the service, and clears the filter', async () => {
       await vscode.commands.executeCommand(CommandId.filterJobsByStatus, ['Failed']);
       const failed = await (await experiment('image-classification')).getChildren();
-      assert.ok(failed.length > 0 && contextOf(failed[0]) === NodeContext.job, failed.map(labelOf).join('; '));
+      assert.ok(failed.length > 0 && isJobRow(failed[0]), failed.map(labelOf).join('; '));
       assert.ok(
         failed.every((node) => descriptionOf(node).startsWith('Failed')),
         failed.map(descriptionOf).join('; '),
@@ -201,7 +197,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
       assert.equal(error.classified.kind, 'network');
       await emulator.clearFaults();
       await vscode.commands.executeCommand(CommandId.retry, error);
-      assert.ok((await iris.getChildren()).every((node) => contextOf(node) === NodeContext.job));
+      assert.ok((await iris.getChildren()).every((node) => isJobRow(node)));
     });
   });
 
@@ -235,7 +231,7 @@ describe('Data, Jobs and Models views against the emulator', () => {
       assert.ok(recovered.includes(iris) && iris.getTreeItem().id === experimentId);
       assert.ok(recovered.every((node) => contextOf(node) === NodeContext.experiment));
       const jobsAgain = await api.explorer.jobsTree.getChildren(iris);
-      assert.ok(jobsAgain.every((node) => contextOf(node) === NodeContext.job));
+      assert.ok(jobsAgain.every((node) => isJobRow(node)));
     });
 
     it('logs each failure shown in a view once, without a stack, and shows no notification for it', async () => {

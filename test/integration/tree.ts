@@ -8,6 +8,9 @@ export const labelOf = (node: TreeNode) => String(node.getTreeItem().label);
 export const descriptionOf = (node: TreeNode) => String(node.getTreeItem().description ?? '');
 // The tests' bundle has its own copies of the node classes, so nodes are told apart as the UI's menus do.
 export const contextOf = (node: TreeNode) => node.getTreeItem().contextValue;
+/** A job row, running (which can be cancelled) or not. */
+export const isJobRow = (node: TreeNode) =>
+  contextOf(node) === NodeContext.job || contextOf(node) === NodeContext.activeJob;
 
 const ERROR_CONTEXTS = new Set<string | undefined>([
   NodeContext.errorRetry,

@@ -1,7 +1,7 @@
 import type * as ml from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import { asServiceError, HttpClient, RETRY_OPTIONS } from '../http/httpClient';
-import { optionalString } from '../http/json';
+import { optionalString, type JsonObject } from '../http/json';
 import { loadAzureSdk } from '../lazy/load';
 import { mapPage, type Page } from '../paging';
 import type { CloudEndpoints } from './cloud';
@@ -26,6 +26,7 @@ import {
   type WorkspaceInfo,
 } from './resources';
 import { subscriptionOf, workspaceId, type WorkspaceRef } from './resourceIds';
+import { rangeReaderOver, type RangeReader } from './jobLogs';
 import { RunHistory } from './runHistory';
 
 type PagedList<T> = {
@@ -33,6 +34,32 @@ type PagedList<T> = {
 };
 
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+
+/** What listSecrets returns for a datastore: an account key or a SAS token, by `secretsType`. */
+export interface DatastoreSecrets {
+  secretsType: string;
+  key?: string;
+  sasToken?: string;
+}
+
+/** A code version as job submission needs it. */
+export interface CodeVersionInfo {
+  /** ARM id: WS/codes/{name}/versions/{version}. */
+  id: string;
+  name: string;
+  version: string;
+  codeUri?: string;
+  isAnonymous: boolean;
+}
+
+export interface CodeVersionProperties {
+  codeUri: string;
+  isAnonymous: boolean;
+  /** Free-form properties, e.g. the snapshot's content hash. */
+  properties?: Record<string, string>;
+}
+/** What the project writes itself (jobs, anonymous versions) follows this contract, the newest stable of the old spec layout. */
+const JOBS_API_VERSION = '2025-09-01';
 
 /**
  * Azure ML control plane, one page at a time, in the project's own types. The SDK is loaded on first
@@ -61,6 +88,11 @@ export class AzureMlArm {
       auth: { credential, scopes: cloud.armScope },
     });
   }
+
+  /** Reads job logs by byte range from their signed URLs, which need no token. */
+  readonly readLogRange: RangeReader = rangeReaderOver(
+    new HttpClient({ source: 'azure', serviceName: 'Azure Storage (job logs)' }),
+  );
 
   private async client(subscriptionId: string): Promise<ml.AzureMachineLearningWorkspaces> {
     let client = this.clients.get(subscriptionId);
@@ -185,6 +217,56 @@ export class AzureMlArm {
     return mapPage(await onePage(list, continuationToken), toModelVersionInfo);
   }
 
+  /** The credential of the signed-in user, for data-plane calls that take a token of their own (storage). */
+  get tokenCredential(): TokenCredential {
+    return this.credential;
+  }
+
+  async getDatastore(ws: WorkspaceRef, name: string): Promise<DatastoreInfo> {
+    const client = await this.client(ws.subscriptionId);
+    return toDatastoreInfo(await sdkCall(() => client.datastores.get(ws.resourceGroup, ws.name, name)));
+  }
+
+  /** The datastore's stored secret (POST …/listSecrets); fails for datastores without one (identity-based). */
+  async listDatastoreSecrets(ws: WorkspaceRef, name: string): Promise<DatastoreSecrets> {
+    const client = await this.client(ws.subscriptionId);
+    const secrets = (await sdkCall(() => client.datastores.listSecrets(ws.resourceGroup, ws.name, name))) as {
+      secretsType?: string;
+      key?: string;
+      sasToken?: string;
+    };
+    return { secretsType: secrets.secretsType ?? '', key: secrets.key, sasToken: secrets.sasToken };
+  }
+
+  /** A code version, or undefined when the workspace has none of that name and version. */
+  async getCodeVersion(ws: WorkspaceRef, name: string, version: string): Promise<CodeVersionInfo | undefined> {
+    const client = await this.client(ws.subscriptionId);
+    try {
+      return toCodeVersionInfo(
+        await sdkCall(() => client.codeVersions.get(ws.resourceGroup, ws.name, name, version)),
+        name,
+        version,
+      );
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** PUT WS/codes/{name}/versions/{version}. */
+  async createOrUpdateCodeVersion(
+    ws: WorkspaceRef,
+    name: string,
+    version: string,
+    properties: CodeVersionProperties,
+  ): Promise<CodeVersionInfo> {
+    const client = await this.client(ws.subscriptionId);
+    const created = await sdkCall(() =>
+      client.codeVersions.createOrUpdate(ws.resourceGroup, ws.name, name, version, { properties }),
+    );
+    return toCodeVersionInfo(created, name, version);
+  }
+
   /** The workspace's discovery document address, where the data-plane services (run history) are listed. */
   async discoveryUrl(ws: WorkspaceRef): Promise<string> {
     const workspace = await this.getResource(workspaceId(ws));
@@ -194,12 +276,84 @@ export class AzureMlArm {
     return url;
   }
 
+  /**
+   * Creates a job under a name the caller chose, with a body the project builds itself (the SDK's
+   * serializer drops fields of job inputs). A retried PUT with the same name addresses the same job,
+   * so a retry never makes a second one.
+   */
+  async putJob(ws: WorkspaceRef, name: string, body: { properties: Record<string, unknown> }): Promise<JsonObject> {
+    return this.http.json({ method: 'PUT', url: this.jobUrl(ws, name), json: body });
+  }
+
+  async getJob(ws: WorkspaceRef, name: string): Promise<JsonObject> {
+    return this.http.json({ method: 'GET', url: this.jobUrl(ws, name) });
+  }
+
+  /**
+   * PUT of an environment or component version with a body the project builds (anonymous versions a job
+   * registers for its inline environment or components). Returns the version's ARM id.
+   */
+  async putAssetVersion(
+    ws: WorkspaceRef,
+    kind: 'environments' | 'components',
+    name: string,
+    version: string,
+    properties: Record<string, unknown>,
+  ): Promise<string> {
+    const id = `${workspaceId(ws)}/${kind}/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+    await this.http.json({ method: 'PUT', url: this.armUrl(id), json: { properties } });
+    return id;
+  }
+
+  /** The newest version of a named asset, for `azureml:name@latest`. */
+  async latestVersion(ws: WorkspaceRef, kind: 'environments' | 'components' | 'data' | 'models', name: string) {
+    const container = await this.http.json({
+      method: 'GET',
+      url: this.armUrl(`${workspaceId(ws)}/${kind}/${encodeURIComponent(name)}`),
+    });
+    const latest = optionalString((container.properties as JsonObject | undefined)?.latestVersion);
+    if (!latest) throw new Error(`${name} has no versions in workspace ${ws.name}, so @latest names nothing.`);
+    return latest;
+  }
+
+  /** Asks the service to cancel; it answers at once (202) and the job reaches Canceled later. */
+  async cancelJob(ws: WorkspaceRef, name: string): Promise<void> {
+    await this.http.send({ method: 'POST', url: this.jobUrl(ws, name, '/cancel') });
+  }
+
+  private jobUrl(ws: WorkspaceRef, name: string, action = ''): string {
+    return this.armUrl(`${workspaceId(ws)}/jobs/${encodeURIComponent(name)}${action}`);
+  }
+
+  private armUrl(path: string): string {
+    return `${this.cloud.armEndpoint.replace(/\/$/, '')}${path}?api-version=${JOBS_API_VERSION}`;
+  }
+
   /** Any resource by id, as ARM's JSON (for the details documents, which show it whole). */
   async getResource(id: string): Promise<Record<string, unknown>> {
     const client = await this.client(subscriptionOf(id) ?? '');
     const url = `${this.cloud.armEndpoint.replace(/\/$/, '')}${id}?api-version=${client.apiVersion}`;
     return this.http.json({ method: 'GET', url });
   }
+}
+
+/** One SDK operation; its errors become Azure ServiceErrors, so they are worded as Azure's. */
+async function sdkCall<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw asServiceError(error, 'azure');
+  }
+}
+
+function toCodeVersionInfo(resource: ml.CodeVersion, name: string, version: string): CodeVersionInfo {
+  return {
+    id: resource.id ?? '',
+    name: resource.id ? (/\/codes\/([^/]+)\/versions\//i.exec(resource.id)?.[1] ?? name) : name,
+    version: resource.name ?? version,
+    codeUri: resource.properties.codeUri,
+    isAnonymous: resource.properties.isAnonymous === true,
+  };
 }
 
 /**

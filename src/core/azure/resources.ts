@@ -60,6 +60,12 @@ export interface DatastoreInfo {
   /** Container, file share or file system, whichever the kind has. */
   container?: string;
   isDefault: boolean;
+  /** Storage endpoint suffix, e.g. `core.windows.net`; Azure's default when the datastore names none. */
+  endpoint?: string;
+  /** `https` unless the datastore says otherwise. */
+  protocol?: string;
+  /** How the workspace reaches the storage: `AccountKey`, `Sas`, `None` (identity-based), … */
+  credentialsType?: string;
 }
 
 export interface ModelVersionInfo {
@@ -132,6 +138,11 @@ export function toDatastoreInfo(datastore: ml.Datastore): DatastoreInfo {
     accountName: text(properties.accountName),
     container: text(properties.containerName) ?? text(properties.fileShareName) ?? text(properties.filesystem),
     isDefault: properties.isDefault === true,
+    endpoint: text(properties.endpoint),
+    protocol: text(properties.protocol),
+    credentialsType: text(
+      (properties.credentials as unknown as { credentialsType?: unknown } | undefined)?.credentialsType,
+    ),
   };
 }
 

@@ -25,6 +25,19 @@ export interface RunInfo {
   endTimeUtc?: string;
 }
 
+export interface RunError {
+  code?: string;
+  message: string;
+}
+
+export interface RunDetails {
+  runId: string;
+  status: string;
+  /** Log name (`user_logs/std_log.txt`) to a signed URL that a plain GET with a Range header reads. */
+  logFiles: Record<string, string>;
+  error?: RunError;
+}
+
 export interface RunFilter {
   statuses?: StatusGroup[];
   /** Matched case-insensitively against the display name and the job name. */
@@ -101,6 +114,20 @@ export class RunHistory {
     return toRunInfo(await this.http.json({ method: 'GET', url: await this.url(`runs/${encodeURIComponent(runId)}`) }));
   }
 
+  /** Status, log files (each a signed URL, renewed at every read) and error of one job or step. */
+  async getRunDetails(runId: string, abortSignal?: AbortSignal): Promise<RunDetails> {
+    const body = await this.http.json({
+      method: 'GET',
+      url: await this.url(`runs/${encodeURIComponent(runId)}/details`),
+      abortSignal,
+    });
+    const logFiles: Record<string, string> = {};
+    if (isObject(body.logFiles)) {
+      for (const [name, url] of Object.entries(body.logFiles)) if (typeof url === 'string') logFiles[name] = url;
+    }
+    return { runId, status: optional(body.status) ?? 'NotStarted', logFiles, error: runError(body.error) };
+  }
+
   private async post(path: string, json: unknown): Promise<JsonObject> {
     return this.http.json({ method: 'POST', url: await this.url(path), json });
   }
@@ -127,6 +154,19 @@ export class RunHistory {
     if (!history) throw new Error(`The workspace discovery document at ${discoveryUrl} names no run history service.`);
     return history.replace(/\/$/, '');
   }
+}
+
+/** What run history reports of a failed run: `{error: {code, message}}`, or the inner object alone. */
+function runError(value: unknown): RunError | undefined {
+  if (!isObject(value)) return undefined;
+  const inner = isObject(value.error) ? value.error : value;
+  const message = optional(inner.message);
+  if (!message) return undefined;
+  return { code: optional(inner.code), message };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function list(body: JsonObject): JsonObject[] {

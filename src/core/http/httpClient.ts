@@ -77,6 +77,42 @@ export class HttpClient {
     return { status: response.status, headers: response.headers.toJSON(), text };
   }
 
+  /**
+   * Sends the request and returns the body as bytes, so that a byte range of a text file is never cut
+   * inside a character. An error status becomes a ServiceError, as in send().
+   */
+  async bytes(request: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+    const { restPipeline } = await loadAzureSdk();
+    const pipelineRequest = restPipeline.createPipelineRequest({
+      url: request.url,
+      method: request.method,
+      headers: restPipeline.createHttpHeaders(request.headers),
+      abortSignal: request.abortSignal,
+      allowInsecureConnection: this.options.allowInsecureConnection,
+      streamResponseStatusCodes: new Set([200, 206]),
+    });
+    let response;
+    let body: Buffer;
+    try {
+      response = await (await this.getPipeline()).sendRequest(restPipeline.createDefaultHttpClient(), pipelineRequest);
+      body = response.readableStreamBody ? await readAll(response.readableStreamBody) : Buffer.alloc(0);
+    } catch (error) {
+      throw asServiceError(error, this.options.source);
+    }
+    if (response.status >= 400) {
+      const text = response.bodyAsText ?? undefined;
+      throw new ServiceError({
+        source: this.options.source,
+        statusCode: response.status,
+        code: parseErrorBody(text)?.code ?? response.headers.get('x-ms-error-code'),
+        message:
+          parseErrorBody(text)?.message ??
+          `${this.options.serviceName} answered HTTP ${response.status} to ${request.method} ${pathOf(request.url)}`,
+      });
+    }
+    return { status: response.status, headers: response.headers.toJSON(), body };
+  }
+
   /** Sends the request and reads the body as a JSON object. */
   async json(request: HttpRequest): Promise<JsonObject> {
     const response = await this.send(request);
@@ -100,6 +136,12 @@ export class HttpClient {
     });
     return this.pipeline;
   }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }
 
 function pathOf(url: string): string {

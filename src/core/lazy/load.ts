@@ -6,10 +6,12 @@
 export type AzureSdk = typeof import('./azureSdk');
 export type YamlLibrary = typeof import('./yaml');
 export type AzureClients = typeof import('./azureClients');
+export type StorageBlob = typeof import('./storageBlob');
 
 let azureSdk: AzureSdk | undefined;
 let yamlLibrary: YamlLibrary | undefined;
 let azureClients: AzureClients | undefined;
+let storageBlob: StorageBlob | undefined;
 
 export function loadAzureSdk(): Promise<AzureSdk> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
@@ -27,4 +29,10 @@ export function loadAzureClients(): Promise<AzureClients> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
   azureClients ??= require('./azureClients') as AzureClients;
   return Promise.resolve(azureClients);
+}
+
+export function loadStorageBlob(): Promise<StorageBlob> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
+  storageBlob ??= require('./storageBlob') as StorageBlob;
+  return Promise.resolve(storageBlob);
 }

@@ -55,6 +55,10 @@ export class ExperimentNode extends PagedItemNode<ExperimentInfo, RunInfo> {
     super(parent, experiment);
   }
 
+  get name(): string {
+    return this.item.name;
+  }
+
   get studioTarget(): StudioTarget {
     return { kind: 'experiment', workspace: this.workspace, experimentId: this.item.experimentId };
   }
@@ -166,7 +170,8 @@ export class JobNode extends PagedItemNode<RunInfo, RunInfo> implements Resource
         run.startTimeUtc && `Started: ${formatDate(run.startTimeUtc)}`,
         duration && `Duration: ${duration}`,
       ),
-      contextValue: NodeContext.job,
+      // Only a top-level job can be cancelled; a step goes with its pipeline.
+      contextValue: this.isActive && !run.parentRunId ? NodeContext.activeJob : NodeContext.job,
       collapsible: this.isPipeline ? 'collapsed' : 'none',
     };
   }

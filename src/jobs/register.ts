@@ -1,0 +1,54 @@
+import vscode = require('vscode');
+import { CommandId, ContextKey } from '../constants';
+import type { Services } from '../services';
+import { looksLikeJobFile } from './jobFiles';
+import type { JobActions } from './jobs.lazy';
+
+type JobsModule = typeof import('./jobs.lazy');
+
+/** What integration tests reach of job submission. */
+export interface JobsTestHandle {
+  /** Submission and log following, once the first job command has loaded them. */
+  readonly actions: () => JobActions | undefined;
+}
+
+/** Submit, follow, cancel and re-run jobs: activation registers commands and a CodeLens; the work loads on first use. */
+export function registerJobs(services: Services): JobsTestHandle {
+  const { commands, track, contextKeys } = services;
+  let actions: JobActions | undefined;
+  const load = (): JobActions => (actions ??= (require('./jobs.lazy') as JobsModule).createJobActions(services));
+
+  commands.register(CommandId.submitJob, (call, target?: vscode.Uri) => load().submit(call, target));
+  commands.register(CommandId.rerunJob, (call, target?: unknown) => load().rerun(call, target));
+  commands.register(CommandId.streamJobLogs, (call, target?: unknown) => load().streamLogs(call, target));
+  commands.register(CommandId.cancelJob, (call, target?: unknown) => load().cancel(call, target));
+
+  const updateJobFileActive = () => {
+    const document = vscode.window.activeTextEditor?.document;
+    contextKeys.set(ContextKey.jobFileActive, document?.languageId === 'yaml' && looksLikeJobFile(document.getText()));
+  };
+  updateJobFileActive();
+  track(vscode.window.onDidChangeActiveTextEditor(updateJobFileActive));
+  track(vscode.workspace.onDidSaveTextDocument(updateJobFileActive));
+
+  track(
+    vscode.languages.registerCodeLensProvider(
+      { language: 'yaml' },
+      {
+        provideCodeLenses(document) {
+          if (!looksLikeJobFile(document.getText())) return [];
+          const top = new vscode.Range(0, 0, 0, 0);
+          return [
+            new vscode.CodeLens(top, {
+              title: '$(play) Submit to Azure ML',
+              tooltip: 'Validate this job, upload what it needs and run it in the active workspace',
+              command: CommandId.submitJob,
+              arguments: [document.uri],
+            }),
+          ];
+        },
+      },
+    ),
+  );
+  return { actions: () => actions };
+}

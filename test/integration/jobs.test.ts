@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandId, EXTENSION_ID } from '../../src/constants';
+import type { ExtensionApi } from '../../src/extension';
+import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
+import { emulator } from './emulator';
+import { childNamed, eventually } from './tree';
+
+const SCHEMA = '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json';
+
+/** A job folder of its own: the YAML, and a code folder with a few files. */
+function jobFolder(name: string, yaml: string): vscode.Uri {
+  const folder = mkdtempSync(join(tmpdir(), `aml-job-${name}-`));
+  mkdirSync(join(folder, 'src'));
+  writeFileSync(join(folder, 'src', 'main.sh'), `echo "hello from ${name}"\n`);
+  writeFileSync(join(folder, 'src', 'data.txt'), `${'x'.repeat(200_000)}\n`);
+  writeFileSync(join(folder, 'job.yml'), yaml);
+  return vscode.Uri.file(join(folder, 'job.yml'));
+}
+
+function commandJob(experiment: string, command: string): string {
+  return [
+    SCHEMA,
+    'code: ./src',
+    `command: ${JSON.stringify(command)}`,
+    'environment: azureml:sklearn-env:1',
+    'compute: azureml:cpu-cluster',
+    `experiment_name: ${experiment}`,
+    '',
+  ].join('\n');
+}
+
+describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
+  this.timeout(120_000);
+  let api: ExtensionApi;
+  const folders: vscode.Uri[] = [];
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
+    await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
+  });
+  afterEach(async () => {
+    await emulator.clearFaults();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  after(() => folders.forEach((uri) => rmSync(join(uri.fsPath, '..'), { recursive: true, force: true })));
+
+  function file(name: string, yaml: string): vscode.Uri {
+    const uri = jobFolder(name, yaml);
+    folders.push(uri);
+    return uri;
+  }
+
+  async function submit(uri: vscode.Uri): Promise<SubmittedJob> {
+    const submitted = await vscode.commands.executeCommand<SubmittedJob | undefined>(CommandId.submitJob, uri);
+    assert.ok(submitted, 'the submit command returns the job it created');
+    return submitted;
+  }
+
+  const channelText = (job: SubmittedJob) => api.jobs.actions()?.channelText(job.jobName) ?? '';
+
+  it('uploads the code, creates the job, shows it in the Jobs view and streams its log while it grows', async () => {
+    const uri = file('stream', commandJob('submit-stream', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.5; done'));
+    const job = await submit(uri);
+    assert.ok(job.uploadedBytes > 200_000, `the code went up (${job.uploadedBytes} bytes)`);
+    const partial = await eventually(
+      () => channelText(job),
+      (text) => text.includes('tick 1'),
+    );
+    assert.ok(!partial.includes('[Completed]'), 'the first lines show before the job ends');
+    const complete = await eventually(
+      () => channelText(job),
+      (text) => text.includes('[Completed]'),
+    );
+    assert.match(complete, /tick 1\n[\s\S]*tick 6\n/);
+
+    const experiment = await eventually(
+      async () => (await api.explorer.jobsTree.rootChildren()).map((node) => String(node.getTreeItem().label)),
+      (names) => names.includes('submit-stream'),
+    );
+    assert.ok(experiment.includes('submit-stream'));
+    const rows = await (await childNamed(api.explorer.jobsTree, 'submit-stream')).getChildren();
+    assert.ok(rows.some((row) => row.getTreeItem().id?.endsWith(job.jobName)));
+  });
+
+  it('re-submits unchanged code without uploading a byte', async () => {
+    const uri = file('again', commandJob('submit-again', 'bash main.sh'));
+    const first = await submit(uri);
+    assert.ok(first.uploadedBytes > 0);
+    const before = (await emulator.blobRequests()).length;
+    const second = await submit(uri);
+    assert.notEqual(second.jobName, first.jobName, 'a new job, named before its PUT');
+    assert.equal(second.uploadedBytes, 0);
+    const sinceThen = (await emulator.blobRequests()).slice(before);
+    assert.deepEqual(
+      sinceThen.filter((request) => request.method === 'PUT'),
+      [],
+      'no blob was written: the content was only looked up',
+    );
+    await eventually(
+      () => channelText(second),
+      (text) => text.includes('hello from again') && text.includes('[Completed]'),
+    );
+  });
+
+  it('cancels a running job from its row', async () => {
+    const job = await submit(file('cancel', commandJob('submit-cancel', 'echo started; sleep 60')));
+    await eventually(
+      () => channelText(job),
+      (text) => text.includes('started'),
+    );
+    await vscode.commands.executeCommand(CommandId.cancelJob, { workspace: job.workspace, jobName: job.jobName });
+    await eventually(
+      () => channelText(job),
+      (text) => text.includes('[Canceled]'),
+    );
+  });
+
+  it('survives 503s and dropped connections during upload and submit, creating exactly one job', async () => {
+    await emulator.addFault({ pathPattern: 'LocalUpload', kind: 'reset', count: 2 });
+    await emulator.addFault({ pathPattern: '/jobs/', method: 'PUT', kind: 'status', status: 503, count: 1 });
+    await emulator.addFault({ pathPattern: '/jobs/', method: 'PUT', kind: 'reset', count: 1 });
+    const job = await submit(file('faults', commandJob('submit-faults', 'echo survived')));
+    assert.deepEqual(await emulator.pendingFaults(), [], 'every injected fault was met and survived');
+    await eventually(
+      () => channelText(job),
+      (text) => text.includes('survived') && text.includes('[Completed]'),
+    );
+    const arm = await api.auth.session.getArm();
+    const runs = await arm.runHistory(job.workspace).listRuns('submit-faults', {});
+    assert.deepEqual(
+      runs.items.map((run) => run.runId),
+      [job.jobName],
+      'one job in the experiment, whatever was retried',
+    );
+  });
+
+  it('refuses an invalid file with its problems, before anything is uploaded', async () => {
+    const reported: string[] = [];
+    const reporting = api.platform.errors.onDidReport((report) => reported.push(report.classified.message));
+    const before = (await emulator.blobRequests()).length;
+    try {
+      const result = await vscode.commands.executeCommand(
+        CommandId.submitJob,
+        file('invalid', `${SCHEMA}\ncomand: python train.py\nenvironment: azureml:sklearn-env:1\n`),
+      );
+      assert.equal(result, undefined);
+    } finally {
+      reporting.dispose();
+    }
+    assert.equal(reported.length, 1);
+    assert.match(reported[0], /job\.yml has (a problem|\d+ problems) to fix before it can run/);
+    assert.equal((await emulator.blobRequests()).length, before);
+  });
+
+  it('underlines what the converter cannot use and says why', async () => {
+    const uri = file('badlabel', commandJob('submit-bad', 'echo x').replace('sklearn-env:1', 'sklearn-env@production'));
+    const reported: string[] = [];
+    const reporting = api.platform.errors.onDidReport((report) => reported.push(report.classified.message));
+    try {
+      await vscode.commands.executeCommand(CommandId.submitJob, uri);
+    } finally {
+      reporting.dispose();
+    }
+    assert.equal(reported.length, 1, reported.join('\n'));
+    const diagnostics = await eventually(
+      () => vscode.languages.getDiagnostics(uri),
+      (found) => found.length > 0,
+    );
+    assert.equal(diagnostics[0].range.start.line, 3, 'on the environment line');
+    assert.match(reported[0], /@latest/);
+  });
+});
