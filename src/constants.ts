@@ -32,6 +32,8 @@ export const CommandId = {
   rerunJob: 'azureml.rerunJob',
   streamJobLogs: 'azureml.streamJobLogs',
   cancelJob: 'azureml.cancelJob',
+  showJobLog: 'azureml.showJobLog',
+  registerModelFromJob: 'azureml.registerModelFromJob',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;

@@ -3,7 +3,7 @@ import vscode = require('vscode');
 import * as path from 'node:path';
 import { CommandId, ViewId } from '../constants';
 import type { AzureMlArm } from '../core/azure/armClient';
-import { followJobLogs, type FollowResult, type LogSource } from '../core/azure/jobLogs';
+import { followJobLogs, MAIN_LOG, type FollowResult, type LogSource } from '../core/azure/jobLogs';
 import { isActiveStatus } from '../core/azure/jobStatus';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { CancelledError, isCancellation } from '../core/errors/kinds';
@@ -18,6 +18,8 @@ import {
 import { analyzeYaml } from '../core/yaml/engine';
 import { nodeAt } from '../core/yaml/parse';
 import type { CallContext } from '../platform/commands';
+import { isBack } from '../platform/userInput';
+import type { ErrorButton } from '../platform/errorReporter';
 import type { Services } from '../services';
 import { looksLikeJobFile } from './jobFiles';
 import { createJobResolvers, type TransferProgress } from './resolvers';
@@ -54,8 +56,10 @@ export interface JobActions {
   rerun(call: CallContext, target?: unknown): Promise<SubmittedJob | undefined>;
   streamLogs(call: CallContext, target?: unknown): Promise<FollowResult | undefined>;
   cancel(call: CallContext, target?: unknown): Promise<void>;
-  /** The output channel a job's log streams to (tests read it). */
-  channelText(jobName: string): string | undefined;
+  showLog(call: CallContext, target?: unknown, logName?: string): Promise<FollowResult | undefined>;
+  registerModel(call: CallContext, target?: unknown): Promise<string | undefined>;
+  /** What the output channel of a job's log shows (tests read it). */
+  channelText(jobName: string, logName?: string): string | undefined;
 }
 
 export function createJobActions(services: Services): JobActions {
@@ -111,13 +115,27 @@ export function createJobActions(services: Services): JobActions {
     if (!workspace) return undefined;
     const arm = await session.getArm();
     const jobDocument = analysis.parsed.value;
-    const chosen: { compute?: string } = {};
-    if (missingForSubmit(jobDocument).includes('compute') && overrides.compute === undefined) {
-      chosen.compute = await askCompute(arm, workspace);
-    }
+    const { compute: computeOverride, ...yamlOverrides } = overrides;
+    let compute = typeof computeOverride === 'string' ? computeOverride : undefined;
+    if (!compute && missingForSubmit(jobDocument).includes('compute')) compute = await askCompute(arm, workspace);
 
     const fileDir = path.dirname(uri.fsPath);
     const jobName = jobNameFor(jobDocument, fileName);
+    if (typeof (jobDocument as { name?: unknown }).name === 'string') {
+      // A job name is used once; checked before anything is uploaded.
+      if (await arm.exists(`${workspaceId(workspace)}/jobs/${encodeURIComponent(jobName)}`)) {
+        throw new JobFileError(
+          `A job named ${jobName} already exists in ${workspace.name}. Remove \`name:\` from ${fileName} to get a new name at each submit, or change it.`,
+        );
+      }
+    }
+    const pickAnotherCompute: ErrorButton = {
+      title: 'Pick Another Compute',
+      run: async () => {
+        const picked = await askCompute(arm, workspace);
+        return vscode.commands.executeCommand(CommandId.submitJob, uri, { ...overrides, compute: picked });
+      },
+    };
     let restJob: RestJob;
     let uploadedBytes = 0;
     try {
@@ -132,10 +150,17 @@ export function createJobActions(services: Services): JobActions {
             fileDir,
             workspace,
             resolvers,
-            overrides: { compute: chosen.compute, set: overrides },
+            overrides: { compute, set: yamlOverrides },
           });
           uploadedBytes = report.uploadedBytes();
           if (controller.signal.aborted) throw new CancelledError();
+          const missing = await missingComputes(arm, converted.body.properties);
+          if (missing.length > 0) {
+            call.errorHandling.buttons = [pickAnotherCompute];
+            throw new JobFileError(
+              `Compute ${missing.map((name) => `'${name}'`).join(', ')} does not exist in workspace ${workspace.name}. Pick one of its computes, or create it in Azure ML studio.`,
+            );
+          }
           progress.report({ message: `creating job ${jobName}…` });
           // The name was chosen before this PUT, so the retries inside it can never create a second job.
           await arm.putJob(workspace, converted.name ?? jobName, converted.body);
@@ -261,16 +286,83 @@ export function createJobActions(services: Services): JobActions {
     return answer;
   }
 
-  function followInChannel(job: JobTarget): Promise<FollowResult | undefined> {
-    const existing = streams.get(job.jobName);
+  function followInChannel(job: JobTarget, logName = MAIN_LOG): Promise<FollowResult | undefined> {
+    const key = logName === MAIN_LOG ? job.jobName : `${job.jobName} ${logName}`;
+    const existing = streams.get(key);
     if (existing && !existing.finished) {
       existing.channel.show(true);
       return existing.result;
     }
-    existing?.channel.dispose();
-    const stream = new JobStream(job, session.getArm(), (result) => announce(job, result));
-    streams.set(job.jobName, track(stream));
+    existing?.dispose();
+    const onEnd = logName === MAIN_LOG ? (result: FollowResult | undefined) => announce(job, result) : () => undefined;
+    const stream = new JobStream(job, logName, session.getArm(), onEnd);
+    streams.set(key, track(stream));
     return stream.result;
+  }
+
+  /** The log files of a job and of its steps, for a pick. */
+  async function logFilesOf(job: JobTarget): Promise<Array<{ label: string; description?: string; value: string }>> {
+    const history = (await session.getArm()).runHistory(job.workspace);
+    const names = new Map<string, string | undefined>();
+    for (const name of Object.keys((await history.getRunDetails(job.jobName)).logFiles)) names.set(name, undefined);
+    for (const step of (await history.listChildRuns(job.jobName)).items) {
+      const details = await history.getRunDetails(step.runId);
+      for (const name of Object.keys(details.logFiles)) if (!names.has(name)) names.set(name, step.displayName);
+    }
+    return [...names].map(([name, step]) => ({ label: name, description: step && `step ${step}`, value: name }));
+  }
+
+  async function registerModel(job: JobTarget): Promise<string | undefined> {
+    const arm = await session.getArm();
+    const resource = await arm.getJob(job.workspace, job.jobName);
+    const properties = (resource.properties ?? {}) as Record<string, unknown>;
+    const outputs = Object.entries((properties.outputs ?? {}) as Record<string, { jobOutputType?: string }>);
+    const modelTypes = new Set(['mlflow_model', 'custom_model', 'triton_model']);
+    const items = [
+      ...outputs
+        .sort(
+          ([, a], [, b]) =>
+            Number(modelTypes.has(b.jobOutputType ?? '')) - Number(modelTypes.has(a.jobOutputType ?? '')),
+        )
+        .map(([name, output]) => ({
+          label: name,
+          description: output.jobOutputType,
+          value: { output: name, type: output.jobOutputType === 'mlflow_model' ? 'mlflow_model' : 'custom_model' },
+        })),
+      {
+        label: 'outputs/',
+        description: 'the files the job wrote to ./outputs',
+        value: { output: 'artifacts', path: 'outputs/', type: 'custom_model' },
+      },
+    ];
+    const source = await userInput.pick({
+      title: `Register a model from ${job.jobName}`,
+      placeholder: 'Which output of the job holds the model?',
+      items,
+    });
+    if (isBack(source)) throw new CancelledError();
+    const suggested = String(properties.displayName ?? job.jobName).replace(/[^A-Za-z0-9_.-]+/g, '-');
+    const name = await userInput.input({
+      title: `Register a model from ${job.jobName}`,
+      prompt: 'Model name (a new version is added if the model exists)',
+      value: suggested,
+      validate: (value) =>
+        /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(value)
+          ? undefined
+          : 'Letters, digits, "-", "_" and ".", starting with a letter or digit.',
+    });
+    if (typeof name !== 'string') throw new CancelledError();
+    const version = await arm.nextVersion(job.workspace, 'models', name);
+    const modelUri = `azureml://jobs/${job.jobName}/outputs/${source.output}/paths/${'path' in source ? source.path : ''}`;
+    await arm.putAssetVersion(job.workspace, 'models', name, version, {
+      modelType: source.type,
+      modelUri,
+      jobName: job.jobName,
+      description: `Registered from job ${job.jobName}.`,
+    });
+    void vscode.commands.executeCommand(CommandId.refreshView);
+    void vscode.window.showInformationMessage(`Registered model ${name}:${version} from job ${job.jobName}.`);
+    return `${name}:${version}`;
   }
 
   function announce(job: JobTarget, result: FollowResult | undefined): void {
@@ -280,7 +372,7 @@ export function createJobActions(services: Services): JobActions {
     if (result.status === 'Completed') {
       void vscode.window.showInformationMessage(`Job ${job.jobName} completed.`, showLogs, register).then((choice) => {
         if (choice === showLogs) streams.get(job.jobName)?.channel.show();
-        if (choice === register) void vscode.commands.executeCommand('azureml.registerModel', job);
+        if (choice === register) void vscode.commands.executeCommand(CommandId.registerModelFromJob, job);
       });
     } else if (result.status === 'Failed') {
       const reason = result.error?.message ?? 'It failed without an error message.';
@@ -329,8 +421,43 @@ export function createJobActions(services: Services): JobActions {
       );
       void vscode.window.setStatusBarMessage(`Azure ML: cancel requested for ${job.jobName}`, 5000);
     },
-    channelText: (jobName) => streams.get(jobName)?.text,
+    async showLog(_call, target, logName) {
+      const job = targetOf(target) ?? (await pickJobTarget('Show a log file of which job?'));
+      if (!job) return undefined;
+      if (!logName) {
+        const picked = await userInput.pick({
+          title: `Log files of ${job.jobName}`,
+          placeholder: 'The log to follow in its own output channel',
+          items: logFilesOf(job),
+        });
+        if (typeof picked !== 'string') throw new CancelledError();
+        logName = picked;
+      }
+      return followInChannel(job, logName);
+    },
+    async registerModel(_call, target) {
+      const job = targetOf(target) ?? (await pickJobTarget('Register a model from which job?'));
+      return job ? registerModel(job) : undefined;
+    },
+    channelText: (jobName, logName = MAIN_LOG) =>
+      streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };
+}
+
+/** Computes the job names (for the job, the pipeline's default and its steps) that the workspace does not have. */
+async function missingComputes(arm: AzureMlArm, properties: Record<string, unknown>): Promise<string[]> {
+  const ids = new Set<string>();
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value.includes('/computes/')) ids.add(value.replace(/^azureml:/, ''));
+  };
+  add(properties.computeId);
+  add((properties.settings as Record<string, unknown> | undefined)?.default_compute);
+  for (const step of Object.values((properties.jobs as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+    add(step.computeId);
+  }
+  const missing: string[] = [];
+  for (const id of ids) if (!(await arm.exists(id))) missing.push(id.slice(id.lastIndexOf('/') + 1));
+  return missing;
 }
 
 /** The notification's progress: bytes while uploading, with how much there is. */
@@ -373,8 +500,14 @@ class JobStream implements vscode.Disposable {
   private readonly controller = new AbortController();
   private lastStep: string | undefined;
 
-  constructor(job: JobTarget, arm: Promise<AzureMlArm>, onEnd: (result: FollowResult | undefined) => void) {
-    this.channel = vscode.window.createOutputChannel(`Azure ML Job: ${job.jobName}`);
+  constructor(
+    job: JobTarget,
+    logName: string,
+    arm: Promise<AzureMlArm>,
+    onEnd: (result: FollowResult | undefined) => void,
+  ) {
+    const suffix = logName === MAIN_LOG ? '' : ` (${logName})`;
+    this.channel = vscode.window.createOutputChannel(`Azure ML Job: ${job.jobName}${suffix}`);
     this.channel.show(true);
     this.write(`Following ${job.jobName} in ${job.workspace.name} (${workspaceId(job.workspace)}).\n`);
     this.result = arm
@@ -383,6 +516,7 @@ class JobStream implements vscode.Disposable {
           history: client.runHistory(job.workspace),
           readRange: client.readLogRange,
           runId: job.jobName,
+          logName,
           abortSignal: this.controller.signal,
           onStatus: (status) => this.write(`[status] ${status}\n`),
           onText: (source, text) => this.writeLog(source, text),

@@ -22,6 +22,8 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.rerunJob, (call, target?: unknown) => load().rerun(call, target));
   commands.register(CommandId.streamJobLogs, (call, target?: unknown) => load().streamLogs(call, target));
   commands.register(CommandId.cancelJob, (call, target?: unknown) => load().cancel(call, target));
+  commands.register(CommandId.showJobLog, (call, target?: unknown) => load().showLog(call, target));
+  commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;

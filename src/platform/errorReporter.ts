@@ -23,6 +23,8 @@ export interface ReportedError {
   where: string;
   classified: ClassifiedError;
   shown: boolean;
+  /** Titles of the buttons the caller added before the way forward. */
+  buttons: string[];
 }
 
 /**
@@ -45,7 +47,7 @@ export class ErrorReporter implements vscode.Disposable {
     this.logError(where, classified, error);
     const shown = !handling.suppressDisplay;
     if (shown) this.show(handling.message ?? classified.message, classified, handling.buttons ?? [], retry);
-    this.reported.fire({ where, classified, shown });
+    this.reported.fire({ where, classified, shown, buttons: (handling.buttons ?? []).map((button) => button.title) });
     return classified;
   }
 

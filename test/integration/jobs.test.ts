@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
 import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
+import { scriptedInput } from '../support/scriptedInput';
 import { emulator } from './emulator';
 import { childNamed, eventually } from './tree';
 
@@ -155,6 +156,78 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
     assert.equal(reported.length, 1);
     assert.match(reported[0], /job\.yml has (a problem|\d+ problems) to fix before it can run/);
     assert.equal((await emulator.blobRequests()).length, before);
+  });
+
+  it('asks for a compute when the job names none, and offers another when the one it names is missing', async () => {
+    const withoutCompute = commandJob('submit-compute', 'echo on the picked compute').replace(
+      'compute: azureml:cpu-cluster\n',
+      '',
+    );
+    const input = scriptedInput([{ pick: 'gpu-cluster' }]);
+    const restore = api.platform.useUserInput(input);
+    let job: SubmittedJob;
+    try {
+      job = await submit(file('nocompute', withoutCompute));
+    } finally {
+      restore();
+    }
+    assert.equal(input.prompts[0].title, 'Run this job on which compute?');
+    const arm = await api.auth.session.getArm();
+    const created = await arm.getJob(job.workspace, job.jobName);
+    assert.match(String((created.properties as { computeId?: string }).computeId), /\/computes\/gpu-cluster$/);
+
+    const reported: Array<{ message: string; buttons: string[] }> = [];
+    const reporting = api.platform.errors.onDidReport((report) =>
+      reported.push({ message: report.classified.message, buttons: report.buttons }),
+    );
+    try {
+      const result = await vscode.commands.executeCommand(
+        CommandId.submitJob,
+        file('badcompute', commandJob('submit-compute', 'echo x').replace('cpu-cluster', 'no-such-cluster')),
+      );
+      assert.equal(result, undefined);
+    } finally {
+      reporting.dispose();
+    }
+    assert.equal(reported.length, 1);
+    assert.match(reported[0].message, /Compute 'no-such-cluster' does not exist in workspace mlw-vision-dev/);
+    assert.deepEqual(reported[0].buttons, ['Pick Another Compute']);
+  });
+
+  it('registers a model from a completed job, and shows another log file of it', async () => {
+    const job = await submit(
+      file('model', commandJob('submit-model', 'mkdir -p outputs && echo w > outputs/model.txt')),
+    );
+    await eventually(
+      () => channelText(job),
+      (text) => text.includes('[Completed]'),
+    );
+    const input = scriptedInput([{ pick: 'outputs/' }, { input: 'demo-classifier' }]);
+    const restore = api.platform.useUserInput(input);
+    let registered: string | undefined;
+    try {
+      registered = await vscode.commands.executeCommand<string>(CommandId.registerModelFromJob, job);
+    } finally {
+      restore();
+    }
+    assert.match(registered ?? '', /^demo-classifier:\d+$/);
+    const version = registered!.split(':')[1];
+    const arm = await api.auth.session.getArm();
+    const model = await arm.getResource(
+      `/subscriptions/${job.workspace.subscriptionId}/resourceGroups/${job.workspace.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${job.workspace.name}/models/demo-classifier/versions/${version}`,
+    );
+    const properties = model.properties as Record<string, unknown>;
+    assert.equal(properties.modelUri, `azureml://jobs/${job.jobName}/outputs/artifacts/paths/outputs/`);
+    assert.equal(properties.jobName, job.jobName);
+
+    const logs = scriptedInput([{ pick: 'user_logs/std_log.txt' }]);
+    const restoreLogs = api.platform.useUserInput(logs);
+    try {
+      await vscode.commands.executeCommand(CommandId.showJobLog, job);
+    } finally {
+      restoreLogs();
+    }
+    assert.ok((logs.prompts[0].items ?? []).length >= 1, 'the job log files are offered');
   });
 
   it('underlines what the converter cannot use and says why', async () => {

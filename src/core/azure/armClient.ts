@@ -295,7 +295,7 @@ export class AzureMlArm {
    */
   async putAssetVersion(
     ws: WorkspaceRef,
-    kind: 'environments' | 'components',
+    kind: 'environments' | 'components' | 'models',
     name: string,
     version: string,
     properties: Record<string, unknown>,
@@ -314,6 +314,31 @@ export class AzureMlArm {
     const latest = optionalString((container.properties as JsonObject | undefined)?.latestVersion);
     if (!latest) throw new Error(`${name} has no versions in workspace ${ws.name}, so @latest names nothing.`);
     return latest;
+  }
+
+  /** The version number a new version of the asset gets (the container's `nextVersion`; 1 for a new asset). */
+  async nextVersion(ws: WorkspaceRef, kind: 'models' | 'data', name: string): Promise<string> {
+    try {
+      const container = await this.http.json({
+        method: 'GET',
+        url: this.armUrl(`${workspaceId(ws)}/${kind}/${encodeURIComponent(name)}`),
+      });
+      return optionalString((container.properties as JsonObject | undefined)?.nextVersion) ?? '1';
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return '1';
+      throw error;
+    }
+  }
+
+  /** Whether a resource exists: false on 404, any other failure thrown. */
+  async exists(id: string): Promise<boolean> {
+    try {
+      await this.http.json({ method: 'GET', url: this.armUrl(id) });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
   }
 
   /** Asks the service to cancel; it answers at once (202) and the job reaches Canceled later. */
