@@ -477,9 +477,11 @@ const results = [];
 for (const benchmark of selected) {
   const value = Math.round((await benchmark.measure()) * 100) / 100;
   // `atMost` is for targets a figure may equal, such as 0 bytes.
-  const pass = { lower: value < benchmark.target, atMost: value <= benchmark.target, higher: value >= benchmark.target }[
-    benchmark.better
-  ];
+  const pass = {
+    lower: value < benchmark.target,
+    atMost: value <= benchmark.target,
+    higher: value >= benchmark.target,
+  }[benchmark.better];
   results.push({ id: benchmark.id, value, unit: benchmark.unit, target: benchmark.target, pass });
 }
 writeFileSync(join(repoRoot, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -2,7 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ensureEmulatorCertificate } from './lib/emulatorCert.mjs';
-import { repoRoot } from './lib/vscodeHost.mjs';
+import { ensureSystemPackages, pythonClientPackages, repoRoot } from './lib/vscodeHost.mjs';
+
+// Uploads reach the emulator's storage at *.localhost, and one test runs Microsoft's Python client.
+ensureSystemPackages(pythonClientPackages, 'The unit tests');
 
 const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2)], {

@@ -22,6 +22,8 @@ const hostPackages = [
     name: 'libkrb5-dev',
     present: () => existsSync('/usr/include/gssapi/gssapi.h') || findOnPath('krb5-config') !== undefined,
   },
+  // The emulator's storage answers at {account}.blob.core.localhost, as Azure's does at {account}.blob.core.windows.net.
+  { name: 'libnss-myhostname', present: () => isDebianPackageInstalled('libnss-myhostname') },
 ];
 
 /**

@@ -188,7 +188,7 @@ export async function downloadJobOutputs(
   const root = path.resolve(targetFolder);
 
   // Plan every file first: a name that would escape the target folder stops the download before any write.
-  const planned: Array<{ output: DownloadedOutput; file: PlannedFile }> = [];
+  const planned: Array<{ output: DownloadedOutput; file: PlannedBlob }> = [];
   const downloaded: DownloadedOutput[] = [];
   for (const output of chosen) {
     throwIfAborted(options.abortSignal);
@@ -263,7 +263,7 @@ export async function downloadJobLogs(
   const history = arm.runHistory(ws);
   const root = path.resolve(targetFolder);
   const runs: LogsDownloadResult['runs'] = [];
-  const planned: Array<PlannedFile & { runId: string; logName: string }> = [];
+  const planned: PlannedLog[] = [];
 
   const visit = async (runId: string, folders: string[], step?: string): Promise<void> => {
     throwIfAborted(options.abortSignal);
@@ -295,8 +295,8 @@ export async function downloadJobLogs(
   await visit(jobName, []);
   refuseCollisions(planned);
 
-  const written = await transferAll(root, planned, options, async (file, onBytes, signal) => {
-    const { status, body } = await arm.readLogRange(file.url ?? '', 0, signal);
+  const written = await transferAll(root, planned, options, async (file, _onBytes, signal) => {
+    const { status, body } = await arm.readLogRange(file.url, 0, signal);
     const content = status === 416 ? Buffer.alloc(0) : body;
     await writeFile(file.localPath, content, { signal });
     return content.length;
@@ -344,9 +344,17 @@ interface PlannedFile {
   localPath: string;
   /** Bytes expected; 0 when unknown until read. */
   size: number;
-  container?: ContainerClient;
-  blobName?: string;
-  url?: string;
+}
+
+interface PlannedBlob extends PlannedFile {
+  container: ContainerClient;
+  blobName: string;
+}
+
+interface PlannedLog extends PlannedFile {
+  runId: string;
+  logName: string;
+  url: string;
 }
 
 type FetchOne<T extends PlannedFile> = (

@@ -4,7 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  type WriteStream,
+} from 'node:fs';
 import path from 'node:path';
 import { assetReferenceToId, workspaceId, type WorkspaceRef } from './armIds';
 import { parseBlobAddress } from './blobAddress';
@@ -214,6 +222,28 @@ export function substitutePlaceholders(
   });
 }
 
+/**
+ * Azure ML images answer `python`; Debian has only `python3` unless python-is-python3 is installed. A
+ * folder in front of PATH with a `python` link to the machine's python3 makes job commands run as written.
+ */
+function withPythonCommand(workDir: string, searchPath: string): string {
+  const folders = searchPath.split(path.delimiter).filter(Boolean);
+  const has = (name: string) => folders.find((folder) => existsSync(path.join(folder, name)));
+  if (has('python')) return searchPath;
+  const python3 = has('python3');
+  if (!python3) return searchPath;
+  const shims = path.join(workDir, 'bin');
+  const link = path.join(shims, 'python');
+  mkdirSync(shims, { recursive: true });
+  try {
+    symlinkSync(path.join(python3, 'python3'), link);
+  } catch (error) {
+    // Another job made it first.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return [shims, ...folders].join(path.delimiter);
+}
+
 function jobEnvironment(
   env: ExecutorEnv,
   ws: WorkspaceRef,
@@ -226,6 +256,7 @@ function jobEnvironment(
   const experimentName = asString(properties.experimentName) ?? 'Default';
   const vars: NodeJS.ProcessEnv = {
     ...process.env,
+    PATH: withPythonCommand(env.ctx.workDir, process.env.PATH ?? ''),
     PYTHONUNBUFFERED: '1',
     MLFLOW_TRACKING_URI: mlflowTrackingUri(env.ctx.origin, ws),
     MLFLOW_RUN_ID: runId,
