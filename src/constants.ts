@@ -33,6 +33,8 @@ export const CommandId = {
   streamJobLogs: 'azureml.streamJobLogs',
   cancelJob: 'azureml.cancelJob',
   showJobLog: 'azureml.showJobLog',
+  downloadJobOutputs: 'azureml.downloadJobOutputs',
+  downloadJobLogs: 'azureml.downloadJobLogs',
   registerModelFromJob: 'azureml.registerModelFromJob',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',

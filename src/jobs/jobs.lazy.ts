@@ -15,6 +15,8 @@ import {
   serviceErrorPath,
   yamlPathForRestField,
 } from '../core/jobs/submission';
+import { downloadJobLogs, downloadJobOutputs } from '../core/jobs/download';
+import type { TransferProgress as TransferCounts } from '../core/jobs/blobTransfer';
 import { analyzeYaml } from '../core/yaml/engine';
 import { nodeAt } from '../core/yaml/parse';
 import type { CallContext } from '../platform/commands';
@@ -58,6 +60,8 @@ export interface JobActions {
   cancel(call: CallContext, target?: unknown): Promise<void>;
   showLog(call: CallContext, target?: unknown, logName?: string): Promise<FollowResult | undefined>;
   registerModel(call: CallContext, target?: unknown): Promise<string | undefined>;
+  /** Downloads a job's outputs or logs into a folder; resolves with that folder. */
+  download(call: CallContext, target: unknown, what: 'outputs' | 'logs'): Promise<string | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
 }
@@ -242,6 +246,32 @@ export function createJobActions(services: Services): JobActions {
     return answer;
   }
 
+  /** The folder a download goes to: under the first open folder by default, or one the user chooses. */
+  async function askDownloadFolder(job: JobTarget, what: 'outputs' | 'logs'): Promise<string> {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const suggested = root ? path.join(root, '.azureml', 'jobs', job.jobName, what) : undefined;
+    const choose = 'choose';
+    const answer = await userInput.pick<string>({
+      title: `Download the ${what} of ${job.jobName}`,
+      placeholder: 'Where to?',
+      items: [
+        ...(suggested
+          ? [{ label: vscode.workspace.asRelativePath(suggested), description: 'in this folder', value: suggested }]
+          : []),
+        { label: 'Choose a folder…', value: choose },
+      ],
+    });
+    if (typeof answer !== 'string') throw new CancelledError();
+    if (answer !== choose) return answer;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      openLabel: `Download ${what} here`,
+    });
+    if (!picked?.[0]) throw new CancelledError();
+    return picked[0].fsPath;
+  }
+
   async function askCompute(arm: AzureMlArm, workspace: WorkspaceRef): Promise<string> {
     const answer = await userInput.pick({
       title: 'Run this job on which compute?',
@@ -367,6 +397,15 @@ export function createJobActions(services: Services): JobActions {
 
   function announce(job: JobTarget, result: FollowResult | undefined): void {
     if (!result) return;
+    // The Jobs view polls running jobs; a job that ended here shows its final status at once.
+    const submission = submissions()[job.jobName];
+    if (submission) {
+      void vscode.commands.executeCommand(CommandId.revealJob, {
+        workspace: job.workspace,
+        experimentName: submission.experimentName,
+        jobName: job.jobName,
+      });
+    }
     const showLogs = 'Show Logs';
     const register = 'Register Model';
     if (result.status === 'Completed') {
@@ -438,6 +477,51 @@ export function createJobActions(services: Services): JobActions {
     async registerModel(_call, target) {
       const job = targetOf(target) ?? (await pickJobTarget('Register a model from which job?'));
       return job ? registerModel(job) : undefined;
+    },
+    async download(_call, target, what) {
+      const job = targetOf(target) ?? (await pickJobTarget(`Download the ${what} of which job?`));
+      if (!job) return undefined;
+      const folder = await askDownloadFolder(job, what);
+      const arm = await session.getArm();
+      const summary = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Downloading the ${what} of ${job.jobName}`,
+          cancellable: true,
+        },
+        async (progress, cancellation) => {
+          const controller = new AbortController();
+          cancellation.onCancellationRequested(() => controller.abort());
+          const options = {
+            abortSignal: controller.signal,
+            onProgress: ({ bytesDone, bytesTotal, filesDone, filesTotal }: TransferCounts) =>
+              progress.report({
+                message: `${filesDone} of ${filesTotal} files, ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}`,
+              }),
+          };
+          if (what === 'logs') {
+            const result = await downloadJobLogs(arm, job.workspace, job.jobName, folder, options);
+            return { files: result.logs.length, bytes: result.bytes, skipped: [] as string[] };
+          }
+          const result = await downloadJobOutputs(arm, job.workspace, job.jobName, folder, options);
+          return {
+            files: result.files,
+            bytes: result.bytes,
+            skipped: result.skipped.map((s) => `${s.name} (${s.reason})`),
+          };
+        },
+      );
+      const skipped = summary.skipped.length > 0 ? ` Not downloaded: ${summary.skipped.join('; ')}.` : '';
+      const reveal = 'Reveal in Explorer';
+      void vscode.window
+        .showInformationMessage(
+          `Downloaded ${summary.files} ${summary.files === 1 ? 'file' : 'files'} (${formatBytes(summary.bytes)}) of ${job.jobName} to ${vscode.workspace.asRelativePath(folder)}.${skipped}`,
+          reveal,
+        )
+        .then((choice) => {
+          if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(folder));
+        });
+      return folder;
     },
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,

@@ -23,6 +23,8 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.streamJobLogs, (call, target?: unknown) => load().streamLogs(call, target));
   commands.register(CommandId.cancelJob, (call, target?: unknown) => load().cancel(call, target));
   commands.register(CommandId.showJobLog, (call, target?: unknown) => load().showLog(call, target));
+  commands.register(CommandId.downloadJobOutputs, (call, target?: unknown) => load().download(call, target, 'outputs'));
+  commands.register(CommandId.downloadJobLogs, (call, target?: unknown) => load().download(call, target, 'logs'));
   commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
 
   const updateJobFileActive = () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
@@ -228,6 +228,40 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
       restoreLogs();
     }
     assert.ok((logs.prompts[0].items ?? []).length >= 1, 'the job log files are offered');
+  });
+
+  it("downloads a finished job's outputs and logs into the folder", async () => {
+    const yaml = [
+      commandJob(
+        'submit-download',
+        'echo writing the model; mkdir -p ${{outputs.model}} && echo weights > ${{outputs.model}}/weights.txt',
+      ).trimEnd(),
+      'outputs:',
+      '  model:',
+      '    type: uri_folder',
+      '',
+    ].join('\n');
+    const job = await submit(file('download', yaml));
+    await eventually(
+      () => channelText(job),
+      (text) => text.includes('[Completed]'),
+    );
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const input = scriptedInput([
+      { pick: `.azureml/jobs/${job.jobName}/outputs` },
+      { pick: `.azureml/jobs/${job.jobName}/logs` },
+    ]);
+    const restore = api.platform.useUserInput(input);
+    try {
+      const outputs = await vscode.commands.executeCommand<string>(CommandId.downloadJobOutputs, job);
+      assert.equal(outputs, join(root, '.azureml', 'jobs', job.jobName, 'outputs'));
+      assert.equal(readFileSync(join(outputs!, 'model', 'weights.txt'), 'utf8'), 'weights\n');
+      const logs = await vscode.commands.executeCommand<string>(CommandId.downloadJobLogs, job);
+      assert.match(readFileSync(join(logs!, 'user_logs', 'std_log.txt'), 'utf8'), /writing the model/);
+    } finally {
+      restore();
+      rmSync(join(root, '.azureml'), { recursive: true, force: true });
+    }
   });
 
   it('underlines what the converter cannot use and says why', async () => {

@@ -116,10 +116,13 @@ export async function followJobLogs(options: FollowOptions): Promise<FollowResul
   for (;;) {
     throwIfAborted(options.abortSignal);
     const details = await options.history.getRunDetails(options.runId, options.abortSignal);
-    if (details.status !== lastStatus) {
+    // A running status is told before the log it explains; a final one after the last lines.
+    const reportStatus = () => {
+      if (details.status === lastStatus) return;
       lastStatus = details.status;
       options.onStatus?.(details.status);
-    }
+    };
+    if (isActiveStatus(details.status)) reportStatus();
     let grew = await readLog({ runId: options.runId, logName }, details.logFiles[logName]);
     const steps = logName in details.logFiles ? [] : await stepsOf(options, options.runId);
     let failedStep: string | undefined;
@@ -133,6 +136,7 @@ export async function followJobLogs(options: FollowOptions): Promise<FollowResul
       if (stepDetails.status === 'Failed') failedStep = step.runId;
     }
     if (!isActiveStatus(details.status)) {
+      reportStatus();
       const tailOf = failedStep ?? options.runId;
       return {
         status: details.status,

@@ -52,8 +52,11 @@ export interface Snapshot {
   totalBytes: number;
   /** MD5 object hash: the storage folder `LocalUpload/{objectHash}`. */
   objectHash: string;
-  /** SHA-256 content hash, version CONTENT_HASH_VERSION. */
-  contentHash: string;
+  /**
+   * SHA-256 content hash, version CONTENT_HASH_VERSION: read on demand (it reads every file again), since
+   * only a new code version records it and content already uploaded needs only the object hash.
+   */
+  contentHash(): Promise<string>;
 }
 
 /** A local path that cannot be snapshotted: missing, or a folder with nothing to upload. */
@@ -89,7 +92,7 @@ export async function takeSnapshot(localPath: string): Promise<Snapshot> {
       files: [file],
       totalBytes: size,
       objectHash: objectHash.digest('hex'),
-      contentHash: await contentHashOf([file]),
+      contentHash: once(() => contentHashOf([file])),
     };
   }
 
@@ -111,7 +114,7 @@ export async function takeSnapshot(localPath: string): Promise<Snapshot> {
     files,
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     objectHash: objectHash.digest('hex'),
-    contentHash: await contentHashOf(files),
+    contentHash: once(() => contentHashOf(files)),
   };
 }
 
@@ -203,6 +206,11 @@ async function hashFolderInto(hash: Hash, folder: string, relativeFolder: string
     if (info?.isFile()) await hashFileInto(hash, absolutePath);
     else if (info?.isDirectory()) await hashFolderInto(hash, absolutePath, relativePath, rules);
   }
+}
+
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= compute());
 }
 
 async function contentHashOf(files: SnapshotFile[]): Promise<string> {

@@ -102,7 +102,7 @@ export async function uploadCode(
   code ??= await arm.createOrUpdateCodeVersion(ws, outcome.assetName, outcome.assetVersion, {
     codeUri,
     isAnonymous: true,
-    properties: { hash_sha256: snapshot.contentHash, hash_version: CONTENT_HASH_VERSION },
+    properties: { hash_sha256: await snapshot.contentHash(), hash_version: CONTENT_HASH_VERSION },
   });
   return {
     ...outcome,

@@ -294,7 +294,10 @@ describe('core/jobs/upload: against the emulator and its Azurite', function () {
     const version = await h.client(ws.subscriptionId).codeVersions.get(ws.resourceGroup, ws.name, result.codeName, '1');
     assert.equal(version.properties.isAnonymous, true);
     assert.equal(version.properties.codeUri, `${result.containerUrl}/${prefix}`);
-    assert.deepEqual(version.properties.properties, { hash_sha256: snapshot.contentHash, hash_version: '202208' });
+    assert.deepEqual(version.properties.properties, {
+      hash_sha256: await snapshot.contentHash(),
+      hash_version: '202208',
+    });
     assert.equal(arm.codeVersionWrites, 1);
   });
 
