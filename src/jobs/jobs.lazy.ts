@@ -28,6 +28,8 @@ import { createJobResolvers, type TransferProgress } from './resolvers';
 
 const SUBMITTABLE_KINDS = new Set(['commandJob', 'pipelineJob', 'sweepJob']);
 const SUBMISSIONS_KEY = 'azureml.jobs.submissions';
+/** Re-run remembers this many of the latest submissions per VS Code workspace. */
+const MAX_SUBMISSIONS_KEPT = 200;
 
 /** A job this VS Code workspace submitted: enough to submit it again. */
 interface Submission {
@@ -110,9 +112,8 @@ export function createJobActions(services: Services): JobActions {
     }
     const kind = analysis.schema.by === 'url' || analysis.schema.by === 'shape' ? analysis.schema.kind.kind : undefined;
     if (!kind || !SUBMITTABLE_KINDS.has(kind)) {
-      throw new JobFileError(
-        `${fileName} is not a command, pipeline or sweep job${kind ? ` (it is a ${analysis.schema.by === 'none' ? 'file' : kind})` : ''}, so it cannot be submitted.`,
-      );
+      const what = kind ? `a ${kind} file` : 'not Azure ML job YAML';
+      throw new JobFileError(`${fileName} is ${what}; only command, pipeline and sweep jobs can be submitted.`);
     }
 
     const workspace = await workspaceOrAsk();
@@ -167,7 +168,7 @@ export function createJobActions(services: Services): JobActions {
           }
           progress.report({ message: `creating job ${jobName}…` });
           // The name was chosen before this PUT, so the retries inside it can never create a second job.
-          await arm.putJob(workspace, converted.name ?? jobName, converted.body);
+          await arm.putJob(workspace, jobName, converted.body);
           return converted;
         },
       );
@@ -177,14 +178,14 @@ export function createJobActions(services: Services): JobActions {
       throw error;
     }
 
-    const name = restJob.name ?? jobName;
     const experimentName = String(restJob.body.properties.experimentName ?? 'Default');
+    const kept = Object.entries(submissions()).slice(-(MAX_SUBMISSIONS_KEPT - 1));
     await extensionContext.workspaceState.update(SUBMISSIONS_KEY, {
-      ...submissions(),
-      [name]: { file: uri.fsPath, workspace, overrides, experimentName } satisfies Submission,
+      ...Object.fromEntries(kept),
+      [jobName]: { file: uri.fsPath, workspace, overrides, experimentName } satisfies Submission,
     });
-    void vscode.commands.executeCommand(CommandId.revealJob, { workspace, experimentName, jobName: name });
-    const submitted: SubmittedJob = { workspace, jobName: name, experimentName, uploadedBytes };
+    void vscode.commands.executeCommand(CommandId.revealJob, { workspace, experimentName, jobName });
+    const submitted: SubmittedJob = { workspace, jobName, experimentName, uploadedBytes };
     void followInChannel(submitted);
     return submitted;
   }
@@ -301,11 +302,15 @@ export function createJobActions(services: Services): JobActions {
 
   async function pickJobTarget(title: string): Promise<JobTarget | undefined> {
     const known = Object.entries(submissions());
-    const workspace = activeWorkspace.current;
-    if (!workspace) return undefined;
+    if (known.length === 0) {
+      void vscode.window.showInformationMessage(
+        'No job was submitted from this VS Code workspace yet. Right-click a job in the Azure ML Jobs view instead.',
+      );
+      return undefined;
+    }
     const answer = await userInput.pick({
       title,
-      placeholder: known.length > 0 ? 'Jobs submitted from this VS Code workspace' : 'Type a job name',
+      placeholder: 'Jobs submitted from this VS Code workspace, newest first; others are in the Jobs view',
       items: known.reverse().map(([name, submission]) => ({
         label: name,
         description: `${submission.experimentName} · ${path.basename(submission.file)}`,

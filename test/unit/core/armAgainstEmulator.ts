@@ -4,7 +4,8 @@ import { resolveCloud } from '../../../src/core/azure/cloud';
 import { createIdentityCredential } from '../../../src/core/azure/credentials';
 import type { Harness } from '../emulator/harness';
 
-export async function armAgainst(harness: Harness): Promise<AzureMlArm> {
+/** `armEndpoint` sends ARM calls elsewhere (a capturing server) while tokens still come from the harness. */
+export async function armAgainst(harness: Harness, armEndpoint?: string): Promise<AzureMlArm> {
   const c = harness.emulator.connection;
   const cloud = resolveCloud({
     cloud: 'Custom',
@@ -16,5 +17,5 @@ export async function armAgainst(harness: Harness): Promise<AzureMlArm> {
     AZURE_CLIENT_ID: c.clientId,
     AZURE_CLIENT_SECRET: c.clientSecret,
   });
-  return new AzureMlArm(credential, cloud);
+  return new AzureMlArm(credential, armEndpoint ? { ...cloud, armEndpoint } : cloud);
 }

@@ -9,13 +9,12 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { AzureMlArm } from '../../../../src/core/azure/armClient';
-import { resolveCloud } from '../../../../src/core/azure/cloud';
-import { createIdentityCredential } from '../../../../src/core/azure/credentials';
+import type { AzureMlArm } from '../../../../src/core/azure/armClient';
 import { toRestJob } from '../../../../src/core/jobs/restJob';
 import { validateArmBody } from '../../../emulator/arm/contract';
 import { ensureCertificate } from '../../../emulator/certificate';
 import { startHarness, type Harness } from '../../emulator/harness';
+import { armAgainst } from '../armAgainstEmulator';
 import { corpus, fakeResolvers, jobFiles, refusal, workspace } from './corpus';
 
 interface Captured {
@@ -122,19 +121,8 @@ describe('core/jobs: job bodies on the wire', function () {
   before(async () => {
     h = await startHarness({ seed: 'empty' });
     capture = await startCapture();
-    const c = h.emulator.connection;
     // Tokens come from the emulator's Entra ID; the job PUTs go to the capturing server.
-    const cloud = resolveCloud({
-      cloud: 'Custom',
-      customArmEndpoint: c.armEndpoint,
-      customAuthorityHost: c.authorityHost,
-    });
-    const credential = await createIdentityCredential('environment', cloud, {
-      AZURE_TENANT_ID: c.tenantId,
-      AZURE_CLIENT_ID: c.clientId,
-      AZURE_CLIENT_SECRET: c.clientSecret,
-    });
-    arm = new AzureMlArm(credential, { ...cloud, armEndpoint: capture.origin });
+    arm = await armAgainst(h, capture.origin);
   });
   after(async () => {
     capture?.server.close();
