@@ -175,7 +175,12 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
       (node) => node instanceof JobNode && node.run.runId === target.jobName,
     );
     if (!job) return false;
-    await jobsView?.reveal(job, { select: true, focus: false });
+    // Selecting is a courtesy: a hidden view cannot reveal, and that is no failure to tell anyone about.
+    if (jobsView?.visible) {
+      await Promise.resolve(jobsView.reveal(job, { select: true, focus: false })).catch((error: unknown) =>
+        services.log.warn(`Could not select job ${target.jobName} in the Jobs view: ${String(error)}`),
+      );
+    }
     return true;
   });
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };

@@ -7,7 +7,13 @@ import { followJobLogs, MAIN_LOG, type FollowResult, type LogSource } from '../c
 import { isActiveStatus } from '../core/azure/jobStatus';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { CancelledError, isCancellation } from '../core/errors/kinds';
-import { JobConversionError, missingForSubmit, toRestJob, type RestJob } from '../core/jobs/restJob';
+import {
+  defaultExperimentName,
+  JobConversionError,
+  missingForSubmit,
+  toRestJob,
+  type RestJob,
+} from '../core/jobs/restJob';
 import {
   formatOverrides,
   jobNameFor,
@@ -28,6 +34,7 @@ import { createJobResolvers, type TransferProgress } from './resolvers';
 
 const SUBMITTABLE_KINDS = new Set(['commandJob', 'pipelineJob', 'sweepJob']);
 const SUBMISSIONS_KEY = 'azureml.jobs.submissions';
+const QUOTA_DOCS = 'https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas';
 /** Re-run remembers this many of the latest submissions per VS Code workspace. */
 const MAX_SUBMISSIONS_KEPT = 200;
 
@@ -121,10 +128,24 @@ export function createJobActions(services: Services): JobActions {
     const arm = await session.getArm();
     const jobDocument = analysis.parsed.value;
     const { compute: computeOverride, ...yamlOverrides } = overrides;
+    // What the user answers here is kept with the submission, so a re-run does not ask again.
+    const answered: Record<string, unknown> = {};
     let compute = typeof computeOverride === 'string' ? computeOverride : undefined;
-    if (!compute && missingForSubmit(jobDocument).includes('compute')) compute = await askCompute(arm, workspace);
-
+    if (!compute && missingForSubmit(jobDocument).includes('compute')) {
+      compute = answered.compute = await askCompute(arm, workspace);
+    }
     const fileDir = path.dirname(uri.fsPath);
+    if (
+      (jobDocument as { experiment_name?: unknown }).experiment_name === undefined &&
+      !yamlOverrides.experiment_name
+    ) {
+      yamlOverrides.experiment_name = answered.experiment_name = await askExperiment(
+        arm,
+        workspace,
+        defaultExperimentName(fileDir),
+      );
+    }
+
     const jobName = jobNameFor(jobDocument, fileName);
     if (typeof (jobDocument as { name?: unknown }).name === 'string') {
       // A job name is used once; checked before anything is uploaded.
@@ -175,6 +196,15 @@ export function createJobActions(services: Services): JobActions {
     } catch (error) {
       if (isCancellation(error)) throw error;
       showAsDiagnostic(error, document, analysis);
+      if (isQuotaError(error)) {
+        call.errorHandling.message =
+          `${workspace.name} has no quota left for this job: ${(error as Error).message} ` +
+          'Pick a compute with a smaller VM size or fewer nodes, or ask for more quota.';
+        call.errorHandling.buttons = [
+          pickAnotherCompute,
+          { title: 'How to Raise Quota', run: () => vscode.env.openExternal(vscode.Uri.parse(QUOTA_DOCS)) },
+        ];
+      }
       throw error;
     }
 
@@ -182,7 +212,12 @@ export function createJobActions(services: Services): JobActions {
     const kept = Object.entries(submissions()).slice(-(MAX_SUBMISSIONS_KEPT - 1));
     await extensionContext.workspaceState.update(SUBMISSIONS_KEY, {
       ...Object.fromEntries(kept),
-      [jobName]: { file: uri.fsPath, workspace, overrides, experimentName } satisfies Submission,
+      [jobName]: {
+        file: uri.fsPath,
+        workspace,
+        overrides: { ...overrides, ...answered },
+        experimentName,
+      } satisfies Submission,
     });
     void vscode.commands.executeCommand(CommandId.revealJob, { workspace, experimentName, jobName });
     const submitted: SubmittedJob = { workspace, jobName, experimentName, uploadedBytes };
@@ -271,6 +306,25 @@ export function createJobActions(services: Services): JobActions {
     });
     if (!picked?.[0]) throw new CancelledError();
     return picked[0].fsPath;
+  }
+
+  /** The experiment for a job that names none: the folder's name (as az ml picks it) first, then the workspace's. */
+  async function askExperiment(arm: AzureMlArm, workspace: WorkspaceRef, fallback: string): Promise<string> {
+    const answer = await userInput.pick({
+      title: 'Which experiment does this job belong to?',
+      placeholder: 'The job names no experiment_name; Enter takes the first',
+      items: arm
+        .runHistory(workspace)
+        .listExperiments()
+        .then((page) => [
+          { label: fallback, description: 'named after the folder, as az ml does', value: fallback },
+          ...page.items
+            .filter((experiment) => experiment.name !== fallback)
+            .map((experiment) => ({ label: experiment.name, description: 'existing', value: experiment.name })),
+        ]),
+    });
+    if (typeof answer !== 'string') throw new CancelledError();
+    return answer;
   }
 
   async function askCompute(arm: AzureMlArm, workspace: WorkspaceRef): Promise<string> {
@@ -531,6 +585,12 @@ export function createJobActions(services: Services): JobActions {
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };
+}
+
+/** A service error about quota (OutOfQuota, JobNodeCountExceedsCoreQuota, "…vCPU quota of 4…"). */
+function isQuotaError(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return /quota/i.test(String(code ?? '')) || /\bquota\b/i.test(String(message ?? ''));
 }
 
 /** Computes the job names (for the job, the pipeline's default and its steps) that the workspace does not have. */

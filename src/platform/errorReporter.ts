@@ -23,6 +23,8 @@ export interface ReportedError {
   where: string;
   classified: ClassifiedError;
   shown: boolean;
+  /** What the notification said: the caller's own wording, else the classified message. */
+  message: string;
   /** Titles of the buttons the caller added before the way forward. */
   buttons: string[];
 }
@@ -47,7 +49,13 @@ export class ErrorReporter implements vscode.Disposable {
     this.logError(where, classified, error);
     const shown = !handling.suppressDisplay;
     if (shown) this.show(handling.message ?? classified.message, classified, handling.buttons ?? [], retry);
-    this.reported.fire({ where, classified, shown, buttons: (handling.buttons ?? []).map((button) => button.title) });
+    this.reported.fire({
+      where,
+      classified,
+      shown,
+      message: handling.message ?? classified.message,
+      buttons: (handling.buttons ?? []).map((button) => button.title),
+    });
     return classified;
   }
 

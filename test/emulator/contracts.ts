@@ -86,6 +86,9 @@ export interface FaultRule {
   status?: number;
   /** For 429/503: value of the Retry-After header, in seconds. */
   retryAfterSeconds?: number;
+  /** For kind "status": the error body's code and message, as the service would word them (e.g. a quota error). */
+  code?: string;
+  message?: string;
   /** For kind "latency": delay before the normal response. */
   latencyMs?: number;
   /** How many matching requests are affected; omitted means every one until cleared. */

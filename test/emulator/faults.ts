@@ -57,7 +57,13 @@ export class FaultInjector {
         const headers: Record<string, string> = {};
         if (rule.retryAfterSeconds !== undefined) headers['Retry-After'] = String(rule.retryAfterSeconds);
         else if (status === 429 || status === 503) headers['Retry-After'] = '1';
-        sendArmError(res, status, STATUS_CODES[status] ?? 'InjectedFault', `Injected fault: HTTP ${status}.`, headers);
+        sendArmError(
+          res,
+          status,
+          rule.code ?? STATUS_CODES[status] ?? 'InjectedFault',
+          rule.message ?? `Injected fault: HTTP ${status}.`,
+          headers,
+        );
         return 'handled';
       }
       case 'reset':

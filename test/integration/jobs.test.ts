@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
 import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
+import type { ReportedError } from '../../src/platform/errorReporter';
 import { scriptedInput } from '../support/scriptedInput';
 import { emulator } from './emulator';
 import { childNamed, eventually } from './tree';
@@ -39,8 +40,16 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
   let api: ExtensionApi;
   const folders: vscode.Uri[] = [];
 
+  /** Failures shown to the user by anything but Submit: there should be none. */
+  const shownElsewhere: string[] = [];
+  let watchingReports: vscode.Disposable | undefined;
+
   before(async () => {
     api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    watchingReports = api.platform.errors.onDidReport((report) => {
+      if (report.shown && report.where !== 'Azure ML: Submit Job')
+        shownElsewhere.push(`${report.where}: ${report.message}`);
+    });
     const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
     await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
   });
@@ -48,7 +57,10 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
     await emulator.clearFaults();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
-  after(() => folders.forEach((uri) => rmSync(join(uri.fsPath, '..'), { recursive: true, force: true })));
+  after(() => {
+    watchingReports?.dispose();
+    folders.forEach((uri) => rmSync(join(uri.fsPath, '..'), { recursive: true, force: true }));
+  });
 
   function file(name: string, yaml: string): vscode.Uri {
     const uri = jobFolder(name, yaml);
@@ -63,6 +75,12 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
   }
 
   const channelText = (job: SubmittedJob) => api.jobs.actions()?.channelText(job.jobName) ?? '';
+
+  /** Failures of Submit only: a background poll of an earlier test's job may report meanwhile. */
+  const onSubmitError = (listener: (report: ReportedError) => void) =>
+    api.platform.errors.onDidReport((report) => {
+      if (report.where === 'Azure ML: Submit Job') listener(report);
+    });
 
   it('uploads the code, creates the job, shows it in the Jobs view and streams its log while it grows', async () => {
     const uri = file('stream', commandJob('submit-stream', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.5; done'));
@@ -142,7 +160,7 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
 
   it('refuses an invalid file with its problems, before anything is uploaded', async () => {
     const reported: string[] = [];
-    const reporting = api.platform.errors.onDidReport((report) => reported.push(report.classified.message));
+    const reporting = onSubmitError((report) => reported.push(report.classified.message));
     const before = (await emulator.blobRequests()).length;
     try {
       const result = await vscode.commands.executeCommand(
@@ -159,11 +177,10 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
   });
 
   it('asks for a compute when the job names none, and offers another when the one it names is missing', async () => {
-    const withoutCompute = commandJob('submit-compute', 'echo on the picked compute').replace(
-      'compute: azureml:cpu-cluster\n',
-      '',
-    );
-    const input = scriptedInput([{ pick: 'gpu-cluster' }]);
+    const withoutCompute = commandJob('submit-compute', 'echo on the picked compute')
+      .replace('compute: azureml:cpu-cluster\n', '')
+      .replace('experiment_name: submit-compute\n', '');
+    const input = scriptedInput([{ pick: 'gpu-cluster' }, { pick: 'iris-training' }]);
     const restore = api.platform.useUserInput(input);
     let job: SubmittedJob;
     try {
@@ -172,14 +189,15 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
       restore();
     }
     assert.equal(input.prompts[0].title, 'Run this job on which compute?');
+    assert.equal(input.prompts[1].title, 'Which experiment does this job belong to?');
+    assert.match(String(input.prompts[1].items?.[0].label), /^aml-job-nocompute-/, 'the folder name comes first');
+    assert.equal(job.experimentName, 'iris-training');
     const arm = await api.auth.session.getArm();
     const created = await arm.getJob(job.workspace, job.jobName);
     assert.match(String((created.properties as { computeId?: string }).computeId), /\/computes\/gpu-cluster$/);
 
     const reported: Array<{ message: string; buttons: string[] }> = [];
-    const reporting = api.platform.errors.onDidReport((report) =>
-      reported.push({ message: report.classified.message, buttons: report.buttons }),
-    );
+    const reporting = onSubmitError((report) => reported.push({ message: report.message, buttons: report.buttons }));
     try {
       const result = await vscode.commands.executeCommand(
         CommandId.submitJob,
@@ -264,10 +282,58 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
     }
   });
 
+  it('underlines the YAML line a service 400 names, and words quota and permission errors with what to do', async () => {
+    const uri = file('refused', commandJob('submit-refused', 'echo never'));
+    const reported: Array<{ message: string; buttons: string[] }> = [];
+    const reporting = onSubmitError((report) => reported.push({ message: report.message, buttons: report.buttons }));
+    try {
+      await emulator.addFault({
+        pathPattern: '/jobs/',
+        method: 'PUT',
+        kind: 'status',
+        status: 400,
+        code: 'UserError',
+        message: 'Request is invalid and/or missing fields. Field: properties.environmentId must be an ARM id.',
+        count: 1,
+      });
+      await vscode.commands.executeCommand(CommandId.submitJob, uri);
+      const diagnostics = await eventually(
+        () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Azure ML'),
+        (found) => found.length > 0,
+      );
+      assert.equal(diagnostics[0].range.start.line, 3, 'on the environment line');
+      assert.match(diagnostics[0].message, /properties\.environmentId/);
+
+      await emulator.addFault({
+        pathPattern: '/jobs/',
+        method: 'PUT',
+        kind: 'status',
+        status: 400,
+        code: 'OutOfQuota',
+        message: 'OutOfQuota: Not enough cluster CPU quota. The amount of additional CPU quota requested is 8.',
+        count: 1,
+      });
+      await vscode.commands.executeCommand(CommandId.submitJob, uri);
+      assert.match(reported.at(-1)?.message ?? '', /mlw-vision-dev has no quota left for this job: OutOfQuota/);
+      assert.deepEqual(reported.at(-1)?.buttons, ['Pick Another Compute', 'How to Raise Quota']);
+
+      await emulator.setAccess(api.auth.activeWorkspace.current!.subscriptionId, false);
+      try {
+        await vscode.commands.executeCommand(CommandId.submitJob, uri);
+      } finally {
+        await emulator.restoreAccess();
+      }
+      assert.match(reported.at(-1)?.message ?? '', /You lack the permission .+ Ask an owner for a role/);
+      assert.equal(reported.length, 3);
+    } finally {
+      reporting.dispose();
+    }
+  });
+
   it('underlines what the converter cannot use and says why', async () => {
     const uri = file('badlabel', commandJob('submit-bad', 'echo x').replace('sklearn-env:1', 'sklearn-env@production'));
     const reported: string[] = [];
-    const reporting = api.platform.errors.onDidReport((report) => reported.push(report.classified.message));
+    const reporting = onSubmitError((report) => reported.push(report.classified.message));
     try {
       await vscode.commands.executeCommand(CommandId.submitJob, uri);
     } finally {
@@ -280,5 +346,9 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
     );
     assert.equal(diagnostics[0].range.start.line, 3, 'on the environment line');
     assert.match(reported[0], /@latest/);
+  });
+
+  it('showed no other failure while jobs were submitted, followed, cancelled and revealed', () => {
+    assert.deepEqual(shownElsewhere, []);
   });
 });

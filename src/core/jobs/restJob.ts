@@ -255,7 +255,8 @@ function applyOverrides(document: YamlMap, set: Record<string, unknown> | undefi
 
 /**
  * What must be asked before converting: `compute`, when the job names none (for a pipeline: neither the job,
- * `settings.default_compute`, nor every step). The experiment needs no question: see defaultExperimentName.
+ * `settings.default_compute`, nor every step). A missing experiment has a default (defaultExperimentName), which
+ * the editor offers first.
  */
 export function missingForSubmit(document: unknown): Array<'compute'> {
   if (!isMap(document)) return [];
