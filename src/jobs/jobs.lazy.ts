@@ -473,7 +473,8 @@ export function createJobActions(services: Services): JobActions {
         if (choice === register) void vscode.commands.executeCommand(CommandId.registerModelFromJob, job);
       });
     } else if (result.status === 'Failed') {
-      const reason = result.error?.message ?? 'It failed without an error message.';
+      // The service's message can carry the whole log tail; the notification keeps its first sentence.
+      const reason = firstSentence(result.error?.message ?? 'It failed without an error message.');
       void vscode.window.showErrorMessage(`Job ${job.jobName} failed: ${reason}`, showLogs).then((choice) => {
         if (choice === showLogs) streams.get(job.jobName)?.channel.show();
       });
@@ -585,6 +586,12 @@ export function createJobActions(services: Services): JobActions {
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };
+}
+
+function firstSentence(text: string): string {
+  const line = text.split('\n')[0].trim();
+  const sentence = /^.{20,}?[.!?](?=\s|$)/.exec(line)?.[0] ?? line;
+  return sentence.length > 200 ? `${sentence.slice(0, 199)}…` : sentence;
 }
 
 /** A service error about quota (OutOfQuota, JobNodeCountExceedsCoreQuota, "…vCPU quota of 4…"). */

@@ -74,6 +74,8 @@ export interface RuntimeContext {
   workDir: string;
   /** Items per page of run-history queries; a getter because the ARM page size changes at run time. */
   pageSize: () => number;
+  /** The certificate the emulator serves, which job processes are told to trust (MLflow's own variable). */
+  caCertPath?: string;
 }
 
 /** Fault kinds the admin endpoint accepts (POST /_emulator/faults). */

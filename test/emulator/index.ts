@@ -99,7 +99,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   await uploadBlobs(storage, seed.blobs ?? []);
 
   // A getter, not a value: PUT /_emulator/page-size applies to run-history queries too.
-  const jobRuntime = createJobRuntime({ store, storage, origin, workDir, pageSize: () => armContext.pageSize });
+  const jobRuntime = createJobRuntime({
+    store,
+    storage,
+    origin,
+    workDir,
+    pageSize: () => armContext.pageSize,
+    caCertPath: certificate.certPath,
+  });
   for (const info of seed.jobHistories) jobRuntime.seedRunHistory(info.jobId, info);
 
   const armContext: ArmContext = {

@@ -348,6 +348,101 @@ describe('jobs: submit from YAML, follow, cancel, re-submit', function () {
     assert.match(reported[0], /@latest/);
   });
 
+  it('runs a pipeline of two steps with local code and bindings, following each step under its name', async () => {
+    const uri = file(
+      'pipeline',
+      [
+        '$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json',
+        'type: pipeline',
+        'experiment_name: submit-pipeline',
+        'inputs:',
+        '  greeting: hello',
+        'settings:',
+        '  default_compute: azureml:cpu-cluster',
+        'jobs:',
+        '  prep:',
+        '    type: command',
+        '    code: ./src',
+        '    command: mkdir -p ${{outputs.prepared}} && echo "${{inputs.word}}" > ${{outputs.prepared}}/word.txt && echo prepared',
+        '    environment: azureml:sklearn-env:1',
+        '    inputs:',
+        '      word: ${{parent.inputs.greeting}}',
+        '    outputs:',
+        '      prepared:',
+        '        type: uri_folder',
+        '  train:',
+        '    type: command',
+        '    code: ./src',
+        '    command: echo "trained on $(cat ${{inputs.data}}/word.txt)"',
+        '    environment: azureml:sklearn-env:1',
+        '    inputs:',
+        '      data: ${{parent.jobs.prep.outputs.prepared}}',
+        '',
+      ].join('\n'),
+    );
+    const job = await submit(uri);
+    const text = await eventually(
+      () => channelText(job),
+      (shown) => /\[(Completed|Failed)\]/.test(shown),
+      90_000,
+    );
+    assert.match(text, /── step prep ──\n[\s\S]*prepared/);
+    assert.match(text, /── step train ──\n[\s\S]*trained on hello/);
+    assert.match(text, /\[Completed\]/);
+  });
+
+  it('re-runs a submitted job with overrides, without asking again what the first submit asked', async () => {
+    const job = await submit(
+      file(
+        'rerun',
+        commandJob('submit-rerun', 'echo "epochs=${{inputs.epochs}}"').replace(
+          'experiment_name: submit-rerun\n',
+          'experiment_name: submit-rerun\ninputs:\n  epochs: 1\n',
+        ),
+      ),
+    );
+    const input = scriptedInput([{ input: 'inputs.epochs=7 display_name=second-try' }]);
+    const restore = api.platform.useUserInput(input);
+    let again: SubmittedJob | undefined;
+    try {
+      again = await vscode.commands.executeCommand<SubmittedJob>(CommandId.rerunJob, job);
+    } finally {
+      restore();
+    }
+    assert.equal(input.prompts.length, 1, 'only the overrides were asked');
+    assert.ok(again && again.jobName !== job.jobName);
+    const arm = await api.auth.session.getArm();
+    const created = (await arm.getJob(again.workspace, again.jobName)).properties as Record<string, unknown>;
+    assert.equal(created.displayName, 'second-try');
+    await eventually(
+      () => channelText(again!),
+      (text) => text.includes('epochs=7') && text.includes('[Completed]'),
+    );
+  });
+
+  it("runs the demo project's train.yml and pipeline.yml to completion", async function () {
+    this.timeout(180_000);
+    const demo = vscode.Uri.joinPath(
+      vscode.workspace.workspaceFolders![0].uri,
+      '..',
+      'demo-project',
+      'mlops',
+      'azureml',
+    );
+    const train = await submit(vscode.Uri.joinPath(demo, 'train', 'train.yml'));
+    const pipeline = await submit(vscode.Uri.joinPath(demo, 'train', 'pipeline.yml'));
+    for (const job of [train, pipeline]) {
+      const text = await eventually(
+        () => channelText(job),
+        (shown) => /\[(Completed|Failed|Canceled)\]/.test(shown),
+        150_000,
+      );
+      assert.match(text, /training finished/);
+      assert.match(text, /\[Completed\]/, text.slice(-2000));
+    }
+    assert.match(channelText(pipeline), /── step train ──\ntraining on \d+ rows/);
+  });
+
   it('showed no other failure while jobs were submitted, followed, cancelled and revealed', () => {
     assert.deepEqual(shownElsewhere, []);
   });

@@ -270,10 +270,10 @@ function jobEnvironment(
     AZUREML_ARM_WORKSPACE_NAME: ws.workspaceName,
     AZUREML_ARM_PROJECT_NAME: experimentName,
   };
-  // The emulator's origin uses a self-signed certificate. Node jobs inherit NODE_EXTRA_CA_CERTS from the
-  // emulator's environment; MLflow clients get the same file, or skip verification when there is none.
+  // The emulator's origin uses a self-signed certificate: MLflow clients are pointed at it through MLflow's own
+  // variable (the emulator's certificate, else the file NODE_EXTRA_CA_CERTS names), or skip verification.
   if (env.ctx.origin.startsWith('https:')) {
-    const caFile = process.env.NODE_EXTRA_CA_CERTS;
+    const caFile = env.ctx.caCertPath ?? process.env.NODE_EXTRA_CA_CERTS;
     if (caFile) vars.MLFLOW_TRACKING_SERVER_CERT_PATH = caFile;
     else vars.MLFLOW_TRACKING_INSECURE_TLS = 'true';
   }
