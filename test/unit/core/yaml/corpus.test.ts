@@ -143,6 +143,44 @@ describe('core/yaml: the corpus of real Azure ML examples', () => {
     });
   }
 
+  it('creates a missing input where the binding needs it: the file, or the pipeline step, under inputs:', () => {
+    const createInput = (text: string, name: string) => {
+      const fix = analyzeYaml(text)
+        .diagnostics.flatMap((d) => d.fixes ?? [])
+        .find((candidate) => candidate.title === `Create input \`${name}\``);
+      assert.ok(fix, `no "Create input ${name}" among the fixes`);
+      return [...fix.edits].reverse().reduce((out, e) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
+    };
+    const job = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
+      'command: python train.py --lr ${{inputs.lr}} --epochs ${{inputs.epochs}}',
+      'inputs:',
+      '  epochs: 3  # quick run',
+      'environment: azureml:sklearn-env:1',
+      '',
+    ].join('\n');
+    const fixed = createInput(job, 'lr');
+    assert.equal(fixed.split('\n').slice(2, 5).join('\n'), 'inputs:\n  epochs: 3  # quick run\n  lr: ');
+    // The binding is satisfied; what is left is the value to fill in, where it goes.
+    assert.deepEqual(
+      diagnosticLines(fixed).map((line) => line.split(' ').slice(0, 2).join(' ')),
+      ['5:3 type'],
+    );
+
+    const pipeline = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json',
+      'type: pipeline',
+      'jobs:',
+      '  prep:',
+      '    type: command',
+      '    command: echo ${{parent.inputs.greeting}} ${{inputs.word}}',
+      '    environment: azureml:sklearn-env:1',
+      '',
+    ].join('\n');
+    assert.match(createInput(pipeline, 'greeting'), /\ninputs:\n {2}greeting: \n$/);
+    assert.match(createInput(pipeline, 'word'), /\n {4}environment: azureml:sklearn-env:1\n {4}inputs:\n {6}word: \n$/);
+  });
+
   it('offers the certain fix for a misspelled key, an enum value and a binding name', () => {
     const apply = (text: string) => {
       const [fix] = analyzeYaml(text).diagnostics.flatMap((d) => d.fixes ?? []);
