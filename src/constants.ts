@@ -36,6 +36,7 @@ export const CommandId = {
   downloadJobOutputs: 'azureml.downloadJobOutputs',
   downloadJobLogs: 'azureml.downloadJobLogs',
   registerModelFromJob: 'azureml.registerModelFromJob',
+  showJobDetails: 'azureml.showJobDetails',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;

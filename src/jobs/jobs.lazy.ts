@@ -29,6 +29,7 @@ import { isBack } from '../platform/userInput';
 import type { ErrorButton } from '../platform/errorReporter';
 import type { Services } from '../services';
 import { looksLikeJobFile } from './jobFiles';
+import { JobDetailsPanels, type JobDetailsView } from './details';
 import { JobStream, type JobTarget } from './logChannel';
 import { createJobResolvers, type TransferProgress } from './resolvers';
 
@@ -65,6 +66,8 @@ export interface JobActions {
   registerModel(call: CallContext, target?: unknown): Promise<string | undefined>;
   /** Downloads a job's outputs or logs into a folder; resolves with that folder. */
   download(call: CallContext, target: unknown, what: 'outputs' | 'logs'): Promise<string | undefined>;
+  /** Opens the job's details panel (or shows the one already open); tests read what it posts. */
+  showDetails(call: CallContext, target?: unknown): Promise<JobDetailsView | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
 }
@@ -74,6 +77,14 @@ export function createJobActions(services: Services): JobActions {
   const submitDiagnostics = track(vscode.languages.createDiagnosticCollection('Azure ML submit'));
   track(vscode.workspace.onDidChangeTextDocument((event) => submitDiagnostics.delete(event.document.uri)));
   const streams = new Map<string, JobStream>();
+  const detailsPanels = track(
+    new JobDetailsPanels({
+      extensionUri: extensionContext.extensionUri,
+      arm: () => session.getArm(),
+      showLogs: (job) => void followInChannel(job),
+      onFault: (fault) => services.log.warn(`Job details page: ${fault.problem}`),
+    }),
+  );
 
   const submissions = (): Record<string, Submission> =>
     extensionContext.workspaceState.get<Record<string, Submission>>(SUBMISSIONS_KEY) ?? {};
@@ -460,18 +471,26 @@ export function createJobActions(services: Services): JobActions {
       });
     }
     const showLogs = 'Show Logs';
+    const showDetails = 'Show Details';
     const register = 'Register Model';
+    const openDetails = () => void vscode.commands.executeCommand(CommandId.showJobDetails, job);
     if (result.status === 'Completed') {
-      void vscode.window.showInformationMessage(`Job ${job.jobName} completed.`, showLogs, register).then((choice) => {
-        if (choice === showLogs) streams.get(job.jobName)?.channel.show();
-        if (choice === register) void vscode.commands.executeCommand(CommandId.registerModelFromJob, job);
-      });
+      void vscode.window
+        .showInformationMessage(`Job ${job.jobName} completed.`, showDetails, showLogs, register)
+        .then((choice) => {
+          if (choice === showDetails) openDetails();
+          if (choice === showLogs) streams.get(job.jobName)?.channel.show();
+          if (choice === register) void vscode.commands.executeCommand(CommandId.registerModelFromJob, job);
+        });
     } else if (result.status === 'Failed') {
       // The service's message can carry the whole log tail; the notification keeps its first sentence.
       const reason = firstSentence(result.error?.message ?? 'It failed without an error message.');
-      void vscode.window.showErrorMessage(`Job ${job.jobName} failed: ${reason}`, showLogs).then((choice) => {
-        if (choice === showLogs) streams.get(job.jobName)?.channel.show();
-      });
+      void vscode.window
+        .showErrorMessage(`Job ${job.jobName} failed: ${reason}`, showDetails, showLogs)
+        .then((choice) => {
+          if (choice === showDetails) openDetails();
+          if (choice === showLogs) streams.get(job.jobName)?.channel.show();
+        });
     } else {
       void vscode.window.showInformationMessage(`Job ${job.jobName} ended: ${result.status}.`);
     }
@@ -576,6 +595,10 @@ export function createJobActions(services: Services): JobActions {
           if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(folder));
         });
       return folder;
+    },
+    async showDetails(_call, target) {
+      const job = targetOf(target) ?? (await pickJobTarget('Show the details of which job?'));
+      return job ? detailsPanels.show(job) : undefined;
     },
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,

@@ -26,6 +26,7 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.downloadJobOutputs, (call, target?: unknown) => load().download(call, target, 'outputs'));
   commands.register(CommandId.downloadJobLogs, (call, target?: unknown) => load().download(call, target, 'logs'));
   commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
+  commands.register(CommandId.showJobDetails, (call, target?: unknown) => load().showDetails(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;

@@ -27,6 +27,7 @@ import {
 } from './resources';
 import { subscriptionOf, workspaceId, type WorkspaceRef } from './resourceIds';
 import { rangeReaderOver, type RangeReader } from './jobLogs';
+import { MlflowClient } from './mlflow';
 import { RunHistory } from './runHistory';
 
 type PagedList<T> = {
@@ -69,9 +70,12 @@ const JOBS_API_VERSION = '2025-09-01';
 export class AzureMlArm {
   private readonly clients = new Map<string, ml.AzureMachineLearningWorkspaces>();
   private readonly runHistories = new Map<string, RunHistory>();
+  private readonly mlflowClients = new Map<string, MlflowClient>();
   private readonly http: HttpClient;
   /** Run history accepts ARM's token; its own name keeps its errors apart from ARM's. */
   private readonly runHistoryHttp: HttpClient;
+  /** MLflow tracking accepts ARM's token too. */
+  private readonly mlflowHttp: HttpClient;
 
   constructor(
     private readonly credential: TokenCredential,
@@ -85,6 +89,11 @@ export class AzureMlArm {
     this.runHistoryHttp = new HttpClient({
       source: 'azure',
       serviceName: 'Azure ML run history',
+      auth: { credential, scopes: cloud.armScope },
+    });
+    this.mlflowHttp = new HttpClient({
+      source: 'azure',
+      serviceName: 'Azure ML MLflow tracking',
       auth: { credential, scopes: cloud.armScope },
     });
   }
@@ -117,6 +126,26 @@ export class AzureMlArm {
       this.runHistories.set(key, history);
     }
     return history;
+  }
+
+  /** The workspace's MLflow tracking API (params, tags, metric histories), on the same token and HTTP path. */
+  mlflow(ws: WorkspaceRef): MlflowClient {
+    const key = workspaceId(ws).toLowerCase();
+    let client = this.mlflowClients.get(key);
+    if (!client) {
+      client = new MlflowClient(this.mlflowHttp, () => this.mlflowTrackingUri(ws));
+      this.mlflowClients.set(key, client);
+    }
+    return client;
+  }
+
+  /** The workspace's `properties.mlFlowTrackingUri` as the service reports it (`azureml://…`). */
+  async mlflowTrackingUri(ws: WorkspaceRef): Promise<string> {
+    const workspace = await this.getResource(workspaceId(ws));
+    const properties = (workspace.properties ?? {}) as Record<string, unknown>;
+    const uri = optionalString(properties.mlFlowTrackingUri);
+    if (!uri) throw new Error(`Workspace ${ws.name} reports no MLflow tracking URI.`);
+    return uri;
   }
 
   /** A token for ARM, or the credential's own error when none can be had. */

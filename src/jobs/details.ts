@@ -1,0 +1,290 @@
+// The job details panel: one webview per job, reused when opened again, live while the job runs.
+import vscode = require('vscode');
+import type { AzureMlArm } from '../core/azure/armClient';
+import { isActiveStatus } from '../core/azure/jobStatus';
+import type { MetricPoint } from '../core/azure/mlflow';
+import { workspaceId } from '../core/azure/resourceIds';
+import type { RunError } from '../core/azure/runHistory';
+import { Watcher } from '../core/watch';
+import { WebviewHost } from '../platform/webview/webviewHost';
+import type { Envelope, MessageFault } from '../webviews/messaging';
+import {
+  jobDetailsMessageNames,
+  type FromJobDetails,
+  type JobOverview,
+  type JobPort,
+  type KeyValue,
+  type MetricSeries,
+  type ToJobDetails,
+} from '../webviews/jobDetails/contract';
+import type { JobTarget } from './logChannel';
+
+const VIEW_TYPE = 'azureml.jobDetails';
+const BUNDLE = 'jobDetails';
+/** What a test or a bug report may need of the conversation; older messages are let go. */
+const KEPT_MESSAGES = 2000;
+
+export interface JobDetailsOptions {
+  extensionUri: vscode.Uri;
+  arm: () => Promise<AzureMlArm>;
+  showLogs: (job: JobTarget) => void;
+  onFault: (fault: MessageFault) => void;
+  /** Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes. */
+  pollIntervalMs?: { baseMs: number; maxMs: number };
+}
+
+/** One open details panel, and what went to and came from its page (tests read both). */
+export interface JobDetailsView {
+  readonly job: JobTarget;
+  readonly panel: vscode.WebviewPanel;
+  readonly posted: readonly Envelope<ToJobDetails>[];
+  readonly received: readonly Envelope<FromJobDetails>[];
+  /** Whether the panel still polls the job. */
+  readonly live: boolean;
+}
+
+/** The panels of every job whose details are open, one per job. */
+export class JobDetailsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, JobDetailsPanel>();
+
+  constructor(private readonly options: JobDetailsOptions) {}
+
+  show(job: JobTarget): JobDetailsView {
+    const key = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = new JobDetailsPanel(job, this.options, () => this.panels.delete(key));
+    this.panels.set(key, panel);
+    return panel;
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.panel.dispose();
+    this.panels.clear();
+  }
+}
+
+class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  readonly posted: Envelope<ToJobDetails>[] = [];
+  readonly received: Envelope<FromJobDetails>[] = [];
+  private readonly host: WebviewHost<ToJobDetails, FromJobDetails>;
+  private readonly watcher: Watcher<{ poll(): Promise<{ changed: boolean; finished: boolean }> }>;
+  private readonly controller = new AbortController();
+  private readonly series = new Map<string, MetricPoint[]>();
+  /** The latest point of each metric as `runs/get` last gave it, so unchanged histories are not read again. */
+  private readonly latestSeen = new Map<string, string>();
+  private overview: JobOverview | undefined;
+  /** The ARM job, read once: its inputs, outputs and type do not change. */
+  private resource: Record<string, unknown> | undefined;
+  private reading: Promise<{ changed: boolean; finished: boolean }> | undefined;
+  private disposed = false;
+  private errorShown = false;
+
+  constructor(
+    readonly job: JobTarget,
+    private readonly options: JobDetailsOptions,
+    private readonly onDisposed: () => void,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Job ${job.jobName}`, vscode.ViewColumn.Active, {
+      enableFindWidget: true,
+    });
+    this.host = new WebviewHost<ToJobDetails, FromJobDetails>(this.panel.webview, {
+      extensionUri: options.extensionUri,
+      bundle: BUNDLE,
+      stylesheets: [`${BUNDLE}.css`],
+      title: `Job ${job.jobName}`,
+      accepts: jobDetailsMessageNames.fromWebview,
+      onFault: options.onFault,
+    });
+    const interval = options.pollIntervalMs ?? { baseMs: 3000, maxMs: 15_000 };
+    this.watcher = new Watcher({
+      baseIntervalMs: () => interval.baseMs,
+      maxIntervalMs: () => interval.maxMs,
+      onUpdate: () => undefined,
+      onError: (error) => this.showLoadError(error),
+    });
+    // A page that (re)loads has nothing: it gets the whole state, and deltas only after that.
+    this.host.onReady(() => this.sendEverything());
+    this.host.onMessage((message) => this.onPageMessage(message));
+    this.panel.onDidDispose(() => this.dispose());
+    void this.read().then(
+      ({ finished }) => {
+        if (!finished && !this.disposed) this.watcher.watch(job.jobName, { poll: () => this.read() });
+      },
+      (error: unknown) => {
+        this.showLoadError(error);
+        // A first read that failed is tried again on the same schedule as a running job.
+        if (!this.disposed) this.watcher.watch(job.jobName, { poll: () => this.read() });
+      },
+    );
+  }
+
+  get live(): boolean {
+    return this.watcher.size > 0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.controller.abort();
+    this.watcher.dispose();
+    this.host.dispose();
+    this.onDisposed();
+  }
+
+  private onPageMessage(message: Envelope<FromJobDetails>): void {
+    keep(this.received, message);
+    switch (message.type) {
+      case 'refresh':
+        void this.read().then(
+          ({ finished }) => {
+            if (!finished && !this.disposed && !this.live)
+              this.watcher.watch(this.job.jobName, { poll: () => this.read() });
+          },
+          (error: unknown) => this.showLoadError(error),
+        );
+        break;
+      case 'showLogs':
+        this.options.showLogs(this.job);
+        break;
+      case 'rendered':
+        break;
+    }
+  }
+
+  private post<K extends keyof ToJobDetails & string>(type: K, payload: ToJobDetails[K]): void {
+    if (this.disposed) return;
+    keep(this.posted, { type, payload } as Envelope<ToJobDetails>);
+    this.host.post(type, payload);
+  }
+
+  private sendEverything(): void {
+    if (this.overview) this.post('overview', this.overview);
+    this.post('metrics', { series: [...this.series].map(([key, points]) => ({ key, points })) });
+  }
+
+  private showLoadError(error: unknown): void {
+    if (this.disposed || (error as { name?: string }).name === 'AbortError') return;
+    this.errorShown = true;
+    this.post('loadError', { message: (error as Error)?.message ?? String(error) });
+  }
+
+  /** One read at a time: a Refresh during a poll waits for that poll instead of racing it. */
+  private read(): Promise<{ changed: boolean; finished: boolean }> {
+    this.reading ??= this.readOnce().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  /** Reads the job's status, params and metrics; sends the page what changed. */
+  private async readOnce(): Promise<{ changed: boolean; finished: boolean }> {
+    const { workspace, jobName } = this.job;
+    const signal = this.controller.signal;
+    const arm = await this.options.arm();
+    const history = arm.runHistory(workspace);
+    const mlflow = arm.mlflow(workspace);
+    this.resource ??= await arm.getJob(workspace, jobName);
+    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
+    const run = await history.getRun(jobName);
+    const mlflowRun = await mlflow.getRun(jobName, signal);
+    const finished = !isActiveStatus(run.status);
+    const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+
+    const newPoints: MetricSeries[] = [];
+    for (const latest of mlflowRun.latestMetrics) {
+      const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
+      if (this.latestSeen.get(latest.key) === fingerprint) continue;
+      const points = await mlflow.getMetricHistory(jobName, latest.key, signal);
+      const known = this.series.get(latest.key) ?? [];
+      // Histories only grow, so what lies past the points already sent is new.
+      const added = points.slice(known.length);
+      this.series.set(latest.key, [...known, ...added]);
+      this.latestSeen.set(latest.key, fingerprint);
+      if (added.length > 0) newPoints.push({ key: latest.key, points: added });
+    }
+    if (this.disposed) return { changed: false, finished: true };
+
+    const overview = toOverview(this.job, this.resource, run, mlflowRun, error);
+    const overviewChanged = JSON.stringify(overview) !== JSON.stringify(this.overview);
+    this.overview = overview;
+    if (this.errorShown) {
+      this.errorShown = false;
+      this.post('loadError', null);
+    }
+    // Before the page is ready, the whole state goes out on its ready; deltas now would arrive twice.
+    if (this.host.isReady) {
+      if (newPoints.length > 0) this.post('metricPoints', { series: newPoints });
+      if (overviewChanged) this.post('overview', overview);
+    }
+    if (overviewChanged) this.panel.title = `Job ${overview.displayName ?? jobName}`;
+    return { changed: overviewChanged || newPoints.length > 0, finished };
+  }
+}
+
+function keep<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > KEPT_MESSAGES) list.splice(0, list.length - KEPT_MESSAGES);
+}
+
+function toOverview(
+  job: JobTarget,
+  resource: Record<string, unknown>,
+  run: { status: string; createdUtc?: string; startTimeUtc?: string; endTimeUtc?: string; target?: string },
+  mlflowRun: { params: Record<string, string>; tags: Record<string, string> },
+  error: RunError | undefined,
+): JobOverview {
+  const properties = (resource.properties ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const computeId = text(properties.computeId);
+  const jobTags = Object.entries((properties.tags ?? {}) as Record<string, unknown>).map(([key, value]) => ({
+    key,
+    value: String(value),
+  }));
+  // MLflow's own bookkeeping tags (run name, source, user) say nothing the page does not show already.
+  const trackedTags = Object.entries(mlflowRun.tags)
+    .filter(([key]) => !key.startsWith('mlflow.') && !jobTags.some((tag) => tag.key === key))
+    .map(([key, value]) => ({ key, value }));
+  return {
+    jobName: job.jobName,
+    displayName: text(properties.displayName),
+    experimentName: text(properties.experimentName),
+    jobType: text(properties.jobType),
+    workspaceName: job.workspace.name,
+    status: run.status,
+    active: isActiveStatus(run.status),
+    createdUtc: run.createdUtc,
+    startTimeUtc: run.startTimeUtc,
+    endTimeUtc: run.endTimeUtc,
+    compute: run.target ?? (computeId ? computeId.slice(computeId.lastIndexOf('/') + 1) : undefined),
+    inputs: ports(properties.inputs, 'jobInputType'),
+    outputs: ports(properties.outputs, 'jobOutputType'),
+    params: sortedByKey(Object.entries(mlflowRun.params).map(([key, value]) => ({ key, value }))),
+    tags: sortedByKey([...jobTags, ...trackedTags]),
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+  };
+}
+
+function ports(value: unknown, typeField: 'jobInputType' | 'jobOutputType'): JobPort[] {
+  return Object.entries((value ?? {}) as Record<string, Record<string, unknown> | null>).map(([name, port]) => {
+    const type = typeof port?.[typeField] === 'string' ? (port[typeField] as string) : undefined;
+    const target = port?.uri ?? port?.value ?? port?.assetName;
+    const mode = typeof port?.mode === 'string' ? ` (${port.mode})` : '';
+    return {
+      name,
+      type,
+      value:
+        target === undefined || target === null
+          ? type === 'literal'
+            ? ''
+            : 'default location'
+          : `${String(target)}${mode}`,
+    };
+  });
+}
+
+function sortedByKey(entries: KeyValue[]): KeyValue[] {
+  return entries.sort((a, b) => a.key.localeCompare(b.key));
+}
