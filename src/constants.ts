@@ -37,6 +37,7 @@ export const CommandId = {
   downloadJobLogs: 'azureml.downloadJobLogs',
   registerModelFromJob: 'azureml.registerModelFromJob',
   showJobDetails: 'azureml.showJobDetails',
+  showPipelineGraph: 'azureml.showPipelineGraph',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;

@@ -31,6 +31,7 @@ import type { Services } from '../services';
 import { looksLikeJobFile } from './jobFiles';
 import { JobDetailsPanels, type JobDetailsView } from './details';
 import { JobStream, type JobTarget } from './logChannel';
+import { PipelineGraphPanels, type PipelineGraphView } from './pipelineGraph';
 import { createJobResolvers, type TransferProgress } from './resolvers';
 
 const SUBMITTABLE_KINDS = new Set(['commandJob', 'pipelineJob', 'sweepJob']);
@@ -68,6 +69,8 @@ export interface JobActions {
   download(call: CallContext, target: unknown, what: 'outputs' | 'logs'): Promise<string | undefined>;
   /** Opens the job's details panel (or shows the one already open); tests read what it posts. */
   showDetails(call: CallContext, target?: unknown): Promise<JobDetailsView | undefined>;
+  /** Opens the graph of a pipeline YAML file (a Uri) or of a submitted pipeline job; tests read what it posts. */
+  showPipelineGraph(call: CallContext, target?: unknown): Promise<PipelineGraphView | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
 }
@@ -83,6 +86,14 @@ export function createJobActions(services: Services): JobActions {
       arm: () => session.getArm(),
       showLogs: (job) => void followInChannel(job),
       onFault: (fault) => services.log.warn(`Job details page: ${fault.problem}`),
+    }),
+  );
+  const graphPanels = track(
+    new PipelineGraphPanels({
+      extensionUri: extensionContext.extensionUri,
+      arm: () => session.getArm(),
+      openStepDetails: (step) => void detailsPanels.show(step),
+      onFault: (fault) => services.log.warn(`Pipeline graph page: ${fault.problem}`),
     }),
   );
 
@@ -599,6 +610,18 @@ export function createJobActions(services: Services): JobActions {
     async showDetails(_call, target) {
       const job = targetOf(target) ?? (await pickJobTarget('Show the details of which job?'));
       return job ? detailsPanels.show(job) : undefined;
+    },
+    async showPipelineGraph(_call, target) {
+      const editor = vscode.window.activeTextEditor;
+      const file =
+        target instanceof vscode.Uri
+          ? target
+          : target === undefined && editor?.document.languageId === 'yaml'
+            ? editor.document.uri
+            : undefined;
+      if (file) return graphPanels.showFile(await vscode.workspace.openTextDocument(file));
+      const job = targetOf(target) ?? (await pickJobTarget('Show the graph of which pipeline job?'));
+      return job ? graphPanels.showJob(job) : undefined;
     },
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,

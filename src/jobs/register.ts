@@ -27,6 +27,7 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.downloadJobLogs, (call, target?: unknown) => load().download(call, target, 'logs'));
   commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
   commands.register(CommandId.showJobDetails, (call, target?: unknown) => load().showDetails(call, target));
+  commands.register(CommandId.showPipelineGraph, (call, target?: unknown) => load().showPipelineGraph(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;
