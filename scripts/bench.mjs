@@ -338,6 +338,30 @@ function measureJobs() {
   return { bytesRatio, latencyMs: latency.medianMs, resubmitBytes, resubmitMs };
 }
 
+/**
+ * Run Locally, in plain Node through test/bench/localRuns/measure.ts: from planning a command job's YAML to its
+ * step's first line of output (run folder, record, MLflow run, shims, shell and Python started), median of ten;
+ * beside it, Python alone printing the same line in the same run.
+ */
+function measureLocalStart() {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  const output = execFileSync(process.execPath, ['--require', tsx, join('test', 'bench', 'localRuns', 'measure.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 3 * 60_000,
+  });
+  const { startMs, pythonAloneMs } = JSON.parse(output);
+  const startMedian = median(startMs);
+  const pythonMedian = median(pythonAloneMs);
+  console.log(`local run start samples (ms): ${startMs.map((ms) => ms.toFixed(0)).join(', ')}`);
+  console.log(
+    `local run start median ${startMedian.toFixed(0)} ms; same-run reference: python3 alone to its first line ` +
+      `${pythonMedian.toFixed(0)} ms (${(startMedian / pythonMedian).toFixed(1)}x)`,
+  );
+  return startMedian;
+}
+
 const benchmarks = [
   {
     id: 'activation.overheadMs',
@@ -461,6 +485,14 @@ const benchmarks = [
     async measure() {
       return (await jobsResults()).resubmitMs;
     },
+  },
+  {
+    id: 'runs.localStart.ms',
+    unit: 'ms',
+    target: 1500,
+    better: 'lower',
+    host: false,
+    measure: measureLocalStart,
   },
 ];
 

@@ -30,6 +30,13 @@ export const CommandId = {
   clearJobFilters: 'azureml.clearJobFilters',
   submitJob: 'azureml.submitJob',
   rerunJob: 'azureml.rerunJob',
+  runLocally: 'azureml.runLocally',
+  cancelLocalRun: 'azureml.cancelLocalRun',
+  showLocalRunLog: 'azureml.showLocalRunLog',
+  revealLocalRunOutputs: 'azureml.revealLocalRunOutputs',
+  deleteLocalRun: 'azureml.deleteLocalRun',
+  /** Internal: a local run started, changed or was deleted; the Jobs view lists local runs again. */
+  refreshLocalRuns: 'azureml.refreshLocalRuns',
   streamJobLogs: 'azureml.streamJobLogs',
   cancelJob: 'azureml.cancelJob',
   showJobLog: 'azureml.showJobLog',
@@ -110,4 +117,10 @@ export const NodeContext = {
   errorSettings: 'azureml.error.settings',
   error: 'azureml.error',
   loadMore: 'azureml.loadMore',
+  localRuns: 'azureml.localRuns',
+  localRun: 'azureml.localRun',
+  /** A local run still going: it can be cancelled. */
+  activeLocalRun: 'azureml.localRun.active',
+  localRunStep: 'azureml.localRunStep',
+  brokenLocalRun: 'azureml.localRun.broken',
 } as const;

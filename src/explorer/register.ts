@@ -7,6 +7,8 @@ import { DetailsDocuments } from './details/detailsDocuments';
 import { JobFilterState } from './jobs/jobFilter';
 import { ExperimentNode, ExperimentsRoot, JobNode, type JobsContext } from './jobs/jobNodes';
 import { JobsPoller } from './jobs/jobsPoller';
+import type { LocalRunEntry } from './jobs/localRunNodes';
+import { listLocalRuns, localRunsRoot } from '../core/localRuns/runStore';
 import { ModelsRoot } from './models/modelNodes';
 import { ExplorerTree } from './tree/explorerTree';
 import { ErrorNode, LoadMoreNode } from './tree/infoNodes';
@@ -65,6 +67,7 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     runHistory: async (ws) => (await session.getArm()).runHistory(ws),
     filter: () => jobFilter.current,
     watch: (node) => jobsPoller.watch(node),
+    listLocalRuns: listOpenFoldersLocalRuns,
   };
   const jobsTree = tree(() => {
     jobsPoller.clear();
@@ -183,5 +186,27 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     }
     return true;
   });
+  // The Local Runs row is listed afresh with the view's top level: a run's change redraws that level only.
+  commands.register(CommandId.refreshLocalRuns, () => jobsTree.rerender(undefined));
+  const localRunsWatcher = track(vscode.workspace.createFileSystemWatcher(`**/${LOCAL_RUN_RECORDS_GLOB}`));
+  let redraw: NodeJS.Timeout | undefined;
+  const redrawSoon = () => {
+    clearTimeout(redraw);
+    redraw = setTimeout(() => jobsTree.rerender(undefined), 300);
+  };
+  track(localRunsWatcher.onDidCreate(redrawSoon));
+  track(localRunsWatcher.onDidChange(redrawSoon));
+  track(localRunsWatcher.onDidDelete(redrawSoon));
+  track({ dispose: () => clearTimeout(redraw) });
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
+}
+
+/** Where Run Locally keeps its runs, relative to a project folder. */
+const LOCAL_RUN_RECORDS_GLOB = '.azureml/local-runs/*/run.json';
+
+/** The local runs of every open folder, newest first. */
+async function listOpenFoldersLocalRuns(): Promise<LocalRunEntry[]> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  const lists = await Promise.all(folders.map((folder) => listLocalRuns(localRunsRoot(folder.uri.fsPath))));
+  return lists.flat().sort((a, b) => (b.record?.createdUtc ?? '').localeCompare(a.record?.createdUtc ?? ''));
 }

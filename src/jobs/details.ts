@@ -2,7 +2,7 @@
 import vscode = require('vscode');
 import type { AzureMlArm } from '../core/azure/armClient';
 import { isActiveStatus } from '../core/azure/jobStatus';
-import type { MetricPoint } from '../core/azure/mlflow';
+import type { LatestMetric, MetricPoint } from '../core/azure/mlflow';
 import { workspaceId } from '../core/azure/resourceIds';
 import type { RunError } from '../core/azure/runHistory';
 import { Watcher } from '../core/watch';
@@ -33,9 +33,21 @@ export interface JobDetailsOptions {
   pollIntervalMs?: { baseMs: number; maxMs: number };
 }
 
+/** Where a panel reads its job: Azure ML's run history and MLflow, or a local run's files. */
+export interface JobDetailsSource {
+  /** The panel's identity: opening the same key again shows the panel already open. */
+  readonly key: string;
+  readonly title: string;
+  /** The job as it is now, with the latest point of every metric it logged. */
+  read(signal: AbortSignal): Promise<{ overview: JobOverview; latestMetrics: LatestMetric[] }>;
+  /** Every point of one metric, in the order logged. */
+  history(key: string, signal: AbortSignal): Promise<MetricPoint[]>;
+  showLogs(): void;
+}
+
 /** One open details panel, and what went to and came from its page (tests read both). */
 export interface JobDetailsView {
-  readonly job: JobTarget;
+  readonly source: JobDetailsSource;
   readonly panel: vscode.WebviewPanel;
   readonly posted: readonly Envelope<ToJobDetails>[];
   readonly received: readonly Envelope<FromJobDetails>[];
@@ -49,21 +61,66 @@ export class JobDetailsPanels implements vscode.Disposable {
 
   constructor(private readonly options: JobDetailsOptions) {}
 
+  /** The panel of a job on Azure ML. */
   show(job: JobTarget): JobDetailsView {
-    const key = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
-    const existing = this.panels.get(key);
+    return this.showSource(new AzureJobSource(job, this.options));
+  }
+
+  /** The panel of a job read from `source`. */
+  showSource(source: JobDetailsSource): JobDetailsView {
+    const existing = this.panels.get(source.key);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    const panel = new JobDetailsPanel(job, this.options, () => this.panels.delete(key));
-    this.panels.set(key, panel);
+    const panel = new JobDetailsPanel(source, this.options, () => this.panels.delete(source.key));
+    this.panels.set(source.key, panel);
     return panel;
   }
 
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.panel.dispose();
     this.panels.clear();
+  }
+}
+
+/** A job on Azure ML: status from run history, params and metrics from the workspace's MLflow. */
+class AzureJobSource implements JobDetailsSource {
+  readonly key: string;
+  readonly title: string;
+  /** The ARM job, read once: its inputs, outputs and type do not change. */
+  private resource: Record<string, unknown> | undefined;
+
+  constructor(
+    private readonly job: JobTarget,
+    private readonly options: JobDetailsOptions,
+  ) {
+    this.key = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
+    this.title = `Job ${job.jobName}`;
+  }
+
+  async read(signal: AbortSignal): Promise<{ overview: JobOverview; latestMetrics: LatestMetric[] }> {
+    const { workspace, jobName } = this.job;
+    const arm = await this.options.arm();
+    const history = arm.runHistory(workspace);
+    this.resource ??= await arm.getJob(workspace, jobName);
+    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
+    const run = await history.getRun(jobName);
+    const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
+    const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+    return {
+      overview: toOverview(this.job, this.resource, run, mlflowRun, error),
+      latestMetrics: mlflowRun.latestMetrics,
+    };
+  }
+
+  async history(key: string, signal: AbortSignal): Promise<MetricPoint[]> {
+    const arm = await this.options.arm();
+    return arm.mlflow(this.job.workspace).getMetricHistory(this.job.jobName, key, signal);
+  }
+
+  showLogs(): void {
+    this.options.showLogs(this.job);
   }
 }
 
@@ -75,28 +132,26 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
   private readonly watcher: Watcher<{ poll(): Promise<{ changed: boolean; finished: boolean }> }>;
   private readonly controller = new AbortController();
   private readonly series = new Map<string, MetricPoint[]>();
-  /** The latest point of each metric as `runs/get` last gave it, so unchanged histories are not read again. */
+  /** The latest point of each metric as last read, so unchanged histories are not read again. */
   private readonly latestSeen = new Map<string, string>();
   private overview: JobOverview | undefined;
-  /** The ARM job, read once: its inputs, outputs and type do not change. */
-  private resource: Record<string, unknown> | undefined;
   private reading: Promise<{ changed: boolean; finished: boolean }> | undefined;
   private disposed = false;
   private errorShown = false;
 
   constructor(
-    readonly job: JobTarget,
-    private readonly options: JobDetailsOptions,
+    readonly source: JobDetailsSource,
+    options: JobDetailsOptions,
     private readonly onDisposed: () => void,
   ) {
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Job ${job.jobName}`, vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, source.title, vscode.ViewColumn.Active, {
       enableFindWidget: true,
     });
     this.host = new WebviewHost<ToJobDetails, FromJobDetails>(this.panel.webview, {
       extensionUri: options.extensionUri,
       bundle: BUNDLE,
       stylesheets: [`${BUNDLE}.css`],
-      title: `Job ${job.jobName}`,
+      title: source.title,
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,
     });
@@ -113,12 +168,12 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     this.panel.onDidDispose(() => this.dispose());
     void this.read().then(
       ({ finished }) => {
-        if (!finished && !this.disposed) this.watcher.watch(job.jobName, { poll: () => this.read() });
+        if (!finished && !this.disposed) this.watcher.watch(source.key, { poll: () => this.read() });
       },
       (error: unknown) => {
         this.showLoadError(error);
         // A first read that failed is tried again on the same schedule as a running job.
-        if (!this.disposed) this.watcher.watch(job.jobName, { poll: () => this.read() });
+        if (!this.disposed) this.watcher.watch(source.key, { poll: () => this.read() });
       },
     );
   }
@@ -143,13 +198,13 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
         void this.read().then(
           ({ finished }) => {
             if (!finished && !this.disposed && !this.live)
-              this.watcher.watch(this.job.jobName, { poll: () => this.read() });
+              this.watcher.watch(this.source.key, { poll: () => this.read() });
           },
           (error: unknown) => this.showLoadError(error),
         );
         break;
       case 'showLogs':
-        this.options.showLogs(this.job);
+        this.source.showLogs();
         break;
       case 'rendered':
         break;
@@ -181,23 +236,13 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   /** Reads the job's status, params and metrics; sends the page what changed. */
   private async readOnce(): Promise<{ changed: boolean; finished: boolean }> {
-    const { workspace, jobName } = this.job;
     const signal = this.controller.signal;
-    const arm = await this.options.arm();
-    const history = arm.runHistory(workspace);
-    const mlflow = arm.mlflow(workspace);
-    this.resource ??= await arm.getJob(workspace, jobName);
-    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
-    const run = await history.getRun(jobName);
-    const mlflowRun = await mlflow.getRun(jobName, signal);
-    const finished = !isActiveStatus(run.status);
-    const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
-
+    const { overview, latestMetrics } = await this.source.read(signal);
     const newPoints: MetricSeries[] = [];
-    for (const latest of mlflowRun.latestMetrics) {
+    for (const latest of latestMetrics) {
       const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
       if (this.latestSeen.get(latest.key) === fingerprint) continue;
-      const points = await mlflow.getMetricHistory(jobName, latest.key, signal);
+      const points = await this.source.history(latest.key, signal);
       const known = this.series.get(latest.key) ?? [];
       // Histories only grow, so what lies past the points already sent is new.
       const added = points.slice(known.length);
@@ -207,7 +252,6 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     }
     if (this.disposed) return { changed: false, finished: true };
 
-    const overview = toOverview(this.job, this.resource, run, mlflowRun, error);
     const overviewChanged = JSON.stringify(overview) !== JSON.stringify(this.overview);
     this.overview = overview;
     if (this.errorShown) {
@@ -219,8 +263,8 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       if (newPoints.length > 0) this.post('metricPoints', { series: newPoints });
       if (overviewChanged) this.post('overview', overview);
     }
-    if (overviewChanged) this.panel.title = `Job ${overview.displayName ?? jobName}`;
-    return { changed: overviewChanged || newPoints.length > 0, finished };
+    if (overviewChanged) this.panel.title = `Job ${overview.displayName ?? overview.jobName}`;
+    return { changed: overviewChanged || newPoints.length > 0, finished: !overview.active };
   }
 }
 

@@ -24,6 +24,7 @@ import { downloadJobLogs, downloadJobOutputs } from '../core/jobs/download';
 import type { TransferProgress as TransferCounts } from '../core/jobs/blobTransfer';
 import { analyzeYaml } from '../core/yaml/engine';
 import { nodeAt } from '../core/yaml/parse';
+import { parseAssetReference } from '../core/yaml/references';
 import type { CallContext } from '../platform/commands';
 import { isBack } from '../platform/userInput';
 import type { ErrorButton } from '../platform/errorReporter';
@@ -32,6 +33,7 @@ import { looksLikeJobFile } from './jobFiles';
 import { JobDetailsPanels, type JobDetailsView } from './details';
 import { JobStream, type JobTarget } from './logChannel';
 import { PipelineGraphPanels, type PipelineGraphView } from './pipelineGraph';
+import { LocalRuns } from './localRuns';
 import { createJobResolvers, type TransferProgress } from './resolvers';
 
 const SUBMITTABLE_KINDS = new Set(['commandJob', 'pipelineJob', 'sweepJob']);
@@ -73,6 +75,8 @@ export interface JobActions {
   showPipelineGraph(call: CallContext, target?: unknown): Promise<PipelineGraphView | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
+  /** Run Locally and the commands of the Local Runs rows. */
+  readonly local: LocalRuns;
 }
 
 export function createJobActions(services: Services): JobActions {
@@ -94,6 +98,15 @@ export function createJobActions(services: Services): JobActions {
       arm: () => session.getArm(),
       openStepDetails: (step) => void detailsPanels.show(step),
       onFault: (fault) => services.log.warn(`Pipeline graph page: ${fault.problem}`),
+    }),
+  );
+
+  const local = track(
+    new LocalRuns({
+      jobFile: async (target) => (target instanceof vscode.Uri ? target : (activeJobFile() ?? (await pickJobFile()))),
+      workspace: workspaceOrAsk,
+      arm: () => session.getArm(),
+      parseDataReference: (value) => parseAssetReference('data', value),
     }),
   );
 
@@ -608,6 +621,8 @@ export function createJobActions(services: Services): JobActions {
       return folder;
     },
     async showDetails(_call, target) {
+      const localSource = local.detailsSource(target);
+      if (localSource) return detailsPanels.showSource(localSource);
       const job = targetOf(target) ?? (await pickJobTarget('Show the details of which job?'));
       return job ? detailsPanels.show(job) : undefined;
     },
@@ -623,6 +638,7 @@ export function createJobActions(services: Services): JobActions {
       const job = targetOf(target) ?? (await pickJobTarget('Show the graph of which pipeline job?'));
       return job ? graphPanels.showJob(job) : undefined;
     },
+    local,
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };

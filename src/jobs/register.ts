@@ -28,6 +28,13 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
   commands.register(CommandId.showJobDetails, (call, target?: unknown) => load().showDetails(call, target));
   commands.register(CommandId.showPipelineGraph, (call, target?: unknown) => load().showPipelineGraph(call, target));
+  commands.register(CommandId.runLocally, (call, target?: unknown) => load().local.runLocally(call, target));
+  commands.register(CommandId.cancelLocalRun, (call, target?: unknown) => load().local.cancel(call, target));
+  commands.register(CommandId.showLocalRunLog, (call, target?: unknown) => load().local.showLog(call, target));
+  commands.register(CommandId.revealLocalRunOutputs, (call, target?: unknown) =>
+    load().local.revealOutputs(call, target),
+  );
+  commands.register(CommandId.deleteLocalRun, (call, target?: unknown) => load().local.remove(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;
@@ -49,6 +56,12 @@ export function registerJobs(services: Services): JobsTestHandle {
               title: '$(play) Submit to Azure ML',
               tooltip: 'Validate this job, upload what it needs and run it in the active workspace',
               command: CommandId.submitJob,
+              arguments: [document.uri],
+            }),
+            new vscode.CodeLens(top, {
+              title: '$(device-desktop) Run Locally',
+              tooltip: 'Run this job on this machine, step by step, in a terminal; no Azure compute needed',
+              command: CommandId.runLocally,
               arguments: [document.uri],
             }),
           ];

@@ -248,6 +248,51 @@ export async function downloadJobOutputs(
 }
 
 /**
+ * Downloads what a datastore location holds (a folder's files, or the one file of that name) into
+ * `targetFolder`, with the same safety as outputs: names checked first, whole files renamed into place.
+ * Resolves with the local path of the location: the file itself for a file, else `targetFolder`.
+ */
+export async function downloadDataLocation(
+  arm: DownloadArm,
+  ws: WorkspaceRef,
+  uri: string,
+  targetFolder: string,
+  options: DownloadOptions = {},
+): Promise<{ localPath: string; files: number; bytes: number }> {
+  const storage = new StorageAccess(arm, ws, options.reachContainerAt);
+  const location = parseDatastoreUri(uri, ws);
+  const container = await storage.container(location.datastore, options.abortSignal);
+  const label = uri;
+  const blobs = await listBlobsAt(container, location.path, label, options.abortSignal);
+  if (blobs.length === 0) throw new DownloadError({ message: `Nothing is stored at ${uri}.` });
+  const root = path.resolve(targetFolder);
+  const planned: PlannedBlob[] = blobs.map((blob) => ({
+    container,
+    blobName: blob.name,
+    size: blob.size,
+    group: '',
+    relativePath: blob.relativePath,
+    localPath: safeLocalPath(root, blob.relativePath.split('/'), blob.name),
+  }));
+  refuseCollisions(planned);
+  const written = await transferAll(root, planned, options, async (file, onBytes, signal) => {
+    await file.container.getBlobClient(file.blobName).downloadToFile(file.localPath, 0, undefined, {
+      abortSignal: signal,
+      maxRetryRequests: RETRY_OPTIONS.maxRetries,
+      onProgress: ({ loadedBytes }) => onBytes(loadedBytes),
+    });
+    return file.size;
+  });
+  // A single blob named by the location itself is a file input; anything else is a folder.
+  const isFile = blobs.length === 1 && blobs[0].name === location.path;
+  return {
+    localPath: isFile ? planned[0].localPath : root,
+    files: planned.length,
+    bytes: written.reduce((sum, bytes) => sum + bytes, 0),
+  };
+}
+
+/**
  * Downloads every log of the job and of its pipeline steps (and their steps) into
  * `targetFolder/{step…}/{logName}`: the job's own logs at the top, each step's under its name. Logs of
  * a running job are downloaded as they are now. Log sizes are learnt as they are read, so `bytesTotal`

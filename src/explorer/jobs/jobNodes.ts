@@ -11,15 +11,16 @@ import { formatDate, joinParts, markdownLines, type TreeItemSpec } from '../tree
 import type { TreeNode } from '../tree/treeNode';
 import type { ExplorerContext } from '../tree/viewContext';
 import { WorkspaceRoot } from '../tree/workspaceRoot';
+import { localRunsRow, type LocalRunsContext } from './localRunNodes';
 
-export interface JobsContext extends ExplorerContext {
+export interface JobsContext extends ExplorerContext, LocalRunsContext {
   runHistory(workspace: WorkspaceRef): Promise<RunHistory>;
   filter(): RunFilter;
   /** Every job row shown goes here, so live ones refresh by themselves. */
   watch(node: JobNode): void;
 }
 
-/** Jobs view: the active workspace's experiments, most recently used first. */
+/** Jobs view: the runs on this machine, then the active workspace's experiments, most recently used first. */
 export class ExperimentsRoot extends WorkspaceRoot<ExperimentInfo> {
   protected readonly emptyMessage = 'No experiments in this workspace yet. Submit a job to start one.';
 
@@ -28,6 +29,12 @@ export class ExperimentsRoot extends WorkspaceRoot<ExperimentInfo> {
     workspace: WorkspaceRef | undefined,
   ) {
     super(context, workspace);
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    // Local runs need no workspace or sign-in; without them the view stays empty and shows its welcome.
+    const [local, experiments] = await Promise.all([localRunsRow(this, this.context), super.getChildren()]);
+    return local ? [local, ...experiments] : experiments;
   }
 
   protected async fetchPage(token: string | undefined): Promise<Page<ExperimentInfo>> {

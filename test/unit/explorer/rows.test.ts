@@ -3,6 +3,7 @@ import { NodeContext } from '../../../src/constants';
 import { DataAssetNode, DatastoreNode, DataVersionNode } from '../../../src/explorer/data/dataNodes';
 import { ExperimentNode, JobNode } from '../../../src/explorer/jobs/jobNodes';
 import { JobsPoller } from '../../../src/explorer/jobs/jobsPoller';
+import { LocalRunNode, LocalRunsNode } from '../../../src/explorer/jobs/localRunNodes';
 import { ModelNode, ModelVersionNode } from '../../../src/explorer/models/modelNodes';
 import {
   ComputeNode,
@@ -74,7 +75,20 @@ describe('explorer: every row with an identity has a stable id', () => {
       runHistory: () => Promise.reject(new Error('not used')),
       filter: () => ({}),
       watch: () => undefined,
+      listLocalRuns: () => Promise.reject(new Error('not used')),
     };
+    const localRun = new LocalRunNode(new LocalRunsNode(undefined, []), '/project/.azureml/local-runs/local-1', {
+      version: 1,
+      runName: 'local-1',
+      yamlPath: 'pipeline.yml',
+      jobType: 'pipeline',
+      experimentName: 'demo',
+      status: 'Completed',
+      createdUtc: '2026-01-01T00:00:00Z',
+      steps: [
+        { name: 'prep', status: 'Completed', mlflowRunId: 'a1', outputs: {}, logPath: 'prep/user_logs/std_log.txt' },
+      ],
+    });
     const workspace = new WorkspaceNode(undefined as never, { id: WS, ref: ws }, context);
     const [compute, environments] = workspace.getChildren();
     const nodes = [
@@ -91,6 +105,9 @@ describe('explorer: every row with an identity has a stable id', () => {
       new ModelVersionNode(undefined, { id: `${WS}/models/m/versions/1`, modelName: 'm', version: '1', tags: {} }),
       new ExperimentNode(undefined as never, ws, { experimentId: 'e1', name: 'iris' }, context),
       new JobNode(undefined as never, ws, { runId: 'r1', status: 'Completed' }, context),
+      localRun.parent as LocalRunsNode,
+      localRun,
+      ...localRun.getChildren(),
     ];
     const ids = nodes.map((node) => node.getTreeItem().id);
     assert.ok(

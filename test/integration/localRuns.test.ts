@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandId, EXTENSION_ID, NodeContext } from '../../src/constants';
+import type { ExtensionApi } from '../../src/extension';
+import type { JobDetailsView } from '../../src/jobs/details';
+import type { LocalRunHandle } from '../../src/jobs/localRuns';
+import type { LocalRunRecord } from '../../src/core/localRuns/types';
+import type { TreeNode } from '../../src/explorer/tree/treeNode';
+import type { JobOverview, MetricSeries } from '../../src/webviews/jobDetails/contract';
+import { childNamed, contextOf, descriptionOf, eventually, labelOf } from './tree';
+
+/** The pids a step wrote, so the test can tell whether its processes are gone. */
+const SLEEPER = `import os, sys, time
+with open(sys.argv[1], 'w') as pid_file:
+    pid_file.write(str(os.getpid()))
+print('sleeping', flush=True)
+time.sleep(60)
+`;
+
+describe('local runs: the same YAML on this machine, in a terminal, listed under Local Runs', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+  let project: string;
+  let runsRoot: string;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
+    await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
+    // Runs are kept beside the open folder's YAML, so the project is a folder inside the one VS Code has open.
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    project = join(folder, `local-runs-test-${process.pid}`);
+    runsRoot = join(folder, '.azureml', 'local-runs');
+    assert.ok(!existsSync(join(folder, '.azureml')), 'the test folder starts with no local runs');
+    cpSync(join(folder, '..', 'demo-project'), project, { recursive: true });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const terminal of vscode.window.terminals) terminal.dispose();
+    rmSync(project, { recursive: true, force: true });
+    rmSync(join(runsRoot, '..'), { recursive: true, force: true });
+  });
+
+  const runLocally = (file: string) =>
+    vscode.commands.executeCommand<LocalRunHandle | undefined>(CommandId.runLocally, vscode.Uri.file(file));
+
+  async function localRunRows(): Promise<TreeNode[]> {
+    const top = await api.explorer.jobsTree.rootChildren();
+    const local = top.find((node) => contextOf(node) === NodeContext.localRuns);
+    return local ? await api.explorer.jobsTree.getChildren(local) : [];
+  }
+
+  it('offers Run Locally beside Submit on a job file', async () => {
+    const uri = vscode.Uri.file(join(project, 'mlops', 'azureml', 'train', 'train.yml'));
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const commands = lenses.map((lens) => lens.command?.command);
+    assert.ok(commands.includes(CommandId.submitJob), JSON.stringify(commands));
+    assert.ok(commands.includes(CommandId.runLocally), JSON.stringify(commands));
+  });
+
+  it('runs the demo pipeline step by step: the data asset is downloaded once, prep feeds train, metrics chart', async () => {
+    const pipeline = join(project, 'mlops', 'azureml', 'train', 'pipeline.yml');
+    // Fewer epochs than the demo's 20 keep the test short; the YAML is the user's to edit.
+    writeFileSync(pipeline, readFileSync(pipeline, 'utf8').replace('epochs: 20', 'epochs: 4'));
+    const handle = await runLocally(pipeline);
+    assert.ok(handle, 'Run Locally gave no run');
+    const record = await handle.done;
+    assert.equal(record.status, 'Completed', handle.text());
+    assert.deepEqual(
+      record.steps.map((step) => [step.name, step.status]),
+      [
+        ['prep', 'Completed'],
+        ['train', 'Completed'],
+      ],
+    );
+    assert.match(handle.text(), /Downloading azureml:iris-csv@latest/);
+    assert.equal(handle.runDir, join(runsRoot, record.runName), 'runs are kept in the open folder');
+    assert.equal(readFileSync(join(runsRoot, '.gitignore'), 'utf8'), '*\n', 'and out of git');
+    assert.ok(existsSync(join(handle.runDir, record.steps[0].outputs.prepared, 'train.csv')), 'prep wrote its output');
+    const trainLog = readFileSync(join(handle.runDir, record.steps[1].logPath), 'utf8');
+    assert.match(trainLog, /training on \d+ rows of .*prep/);
+    assert.match(trainLog, /epoch 3: loss=/);
+
+    const row = await eventually(
+      async () => (await localRunRows()).find((node) => labelOf(node) === 'prep-and-train'),
+      (node) => node !== undefined && descriptionOf(node).startsWith('Completed'),
+    );
+    assert.equal(contextOf(row!), NodeContext.localRun);
+    const steps = await api.explorer.jobsTree.getChildren(row!);
+    assert.deepEqual(steps.map(labelOf), ['prep', 'train']);
+
+    const view = await vscode.commands.executeCommand<JobDetailsView>(CommandId.showJobDetails, row);
+    const sent = await eventually(
+      () =>
+        view.posted
+          .filter((message) => message.type === 'metrics' || message.type === 'metricPoints')
+          .flatMap((message) => (message.payload as { series: MetricSeries[] }).series)
+          .filter((series) => series.key === 'train/loss')
+          .flatMap((series) => series.points),
+      (points) => points.length === 4,
+    );
+    assert.deepEqual(
+      sent.map((point) => point.step),
+      [0, 1, 2, 3],
+    );
+    const overview = view.posted.filter((message) => message.type === 'overview').at(-1)?.payload as JobOverview;
+    assert.equal(overview.status, 'Completed');
+    assert.equal(overview.compute, 'local');
+    assert.deepEqual(
+      overview.params.map((param) => `${param.key}=${param.value}`),
+      ['train/epochs=4', 'train/learning_rate=0.1'],
+    );
+    view.panel.dispose();
+
+    // The second run reads the data asset from the cache.
+    const again = await runLocally(pipeline);
+    assert.equal((await again!.done).status, 'Completed', again!.text());
+    assert.doesNotMatch(again!.text(), /Downloading/);
+    assert.match(again!.text(), /iris-csv@latest: version \d+, cached/);
+  });
+
+  it('cancels the whole run on Ctrl+C: the step stops, later steps never start', async () => {
+    const folder = join(project, 'cancel');
+    mkdirSync(join(folder, 'src'), { recursive: true });
+    writeFileSync(join(folder, 'src', 'sleeper.py'), SLEEPER);
+    const pidFile = join(folder, 'sleeper.pid');
+    writeFileSync(
+      join(folder, 'pipeline.yml'),
+      [
+        '$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json',
+        'type: pipeline',
+        'display_name: sleepy',
+        'jobs:',
+        '  wait:',
+        '    type: command',
+        '    code: ./src',
+        `    command: python sleeper.py ${pidFile} && echo \${{outputs.done}}`,
+        '    environment: azureml:sklearn-env:1',
+        '    outputs:',
+        '      done:',
+        '        type: uri_folder',
+        '  after:',
+        '    type: command',
+        '    code: ./src',
+        '    command: echo ${{inputs.previous}}',
+        '    environment: azureml:sklearn-env:1',
+        '    inputs:',
+        '      previous: ${{parent.jobs.wait.outputs.done}}',
+        '',
+      ].join('\n'),
+    );
+    const handle = await runLocally(join(folder, 'pipeline.yml'));
+    assert.ok(handle);
+    await eventually(
+      () => handle.text(),
+      (text) => text.includes('sleeping'),
+    );
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const row = await eventually(
+      async () => (await localRunRows()).find((node) => labelOf(node) === 'sleepy'),
+      (node) => node !== undefined && contextOf(node) === NodeContext.activeLocalRun,
+    );
+    assert.ok(row);
+    // What Ctrl+C sends to a terminal.
+    handle.terminal.sendText('\x03', false);
+    const record = await handle.done;
+    assert.equal(record.status, 'Canceled');
+    assert.deepEqual(
+      record.steps.map((step) => step.status),
+      ['Canceled', 'NotStarted'],
+    );
+    assert.throws(() => process.kill(pid, 0), 'the step process is gone');
+    await eventually(
+      async () => (await localRunRows()).find((node) => labelOf(node) === 'sleepy'),
+      (node) => node !== undefined && descriptionOf(node).startsWith('Canceled'),
+    );
+  });
+
+  it('shows a run its VS Code left running as interrupted, and a broken record as a row that says so', async () => {
+    const left: LocalRunRecord = {
+      version: 1,
+      runName: 'local-20260101-000000-dead',
+      yamlPath: 'job.yml',
+      jobType: 'command',
+      displayName: 'left-running',
+      experimentName: 'demo',
+      status: 'Running',
+      createdUtc: '2026-01-01T00:00:00.000Z',
+      // No process has this id: the host that ran it is gone.
+      hostPid: 2 ** 22 + 1,
+      steps: [
+        {
+          name: 'main',
+          status: 'Running',
+          mlflowRunId: 'f'.repeat(32),
+          outputs: {},
+          logPath: 'main/user_logs/std_log.txt',
+          startTimeUtc: '2026-01-01T00:00:01.000Z',
+        },
+      ],
+    };
+    mkdirSync(join(runsRoot, left.runName), { recursive: true });
+    writeFileSync(join(runsRoot, left.runName, 'run.json'), JSON.stringify(left));
+    mkdirSync(join(runsRoot, 'local-20260101-000000-bad0'), { recursive: true });
+    writeFileSync(join(runsRoot, 'local-20260101-000000-bad0', 'run.json'), '{ "version": 1, "runName": ');
+    await vscode.commands.executeCommand(CommandId.refreshLocalRuns);
+
+    const rows = await localRunRows();
+    const interrupted = rows.find((node) => labelOf(node) === 'left-running');
+    assert.ok(interrupted, rows.map(labelOf).join(', '));
+    assert.match(descriptionOf(interrupted), /^Failed/);
+    const broken = rows.find((node) => labelOf(node) === 'local-20260101-000000-bad0');
+    assert.ok(broken, rows.map(labelOf).join(', '));
+    assert.equal(contextOf(broken), NodeContext.brokenLocalRun);
+    // Nothing is overwritten: the broken file stays as it was for the user to look at.
+    assert.equal(
+      readFileSync(join(runsRoot, 'local-20260101-000000-bad0', 'run.json'), 'utf8'),
+      '{ "version": 1, "runName": ',
+    );
+  });
+});
