@@ -67,7 +67,25 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     runHistory: async (ws) => (await session.getArm()).runHistory(ws),
     filter: () => jobFilter.current,
     watch: (node) => jobsPoller.watch(node),
-    listLocalRuns: listOpenFoldersLocalRuns,
+    listLocalRuns: () => {
+      watchLocalRuns();
+      return listOpenFoldersLocalRuns();
+    },
+  };
+  // Runs changed by another window or on disk redraw the view too; watched from the first listing, not at activation.
+  let localRunsWatcher: vscode.FileSystemWatcher | undefined;
+  const watchLocalRuns = () => {
+    if (localRunsWatcher) return;
+    localRunsWatcher = track(vscode.workspace.createFileSystemWatcher(`**/${LOCAL_RUN_RECORDS_GLOB}`));
+    let redraw: NodeJS.Timeout | undefined;
+    const redrawSoon = () => {
+      clearTimeout(redraw);
+      redraw = setTimeout(() => jobsTree.rerender(undefined), 300);
+    };
+    localRunsWatcher.onDidCreate(redrawSoon);
+    localRunsWatcher.onDidChange(redrawSoon);
+    localRunsWatcher.onDidDelete(redrawSoon);
+    track({ dispose: () => clearTimeout(redraw) });
   };
   const jobsTree = tree(() => {
     jobsPoller.clear();
@@ -188,16 +206,6 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
   });
   // The Local Runs row is listed afresh with the view's top level: a run's change redraws that level only.
   commands.register(CommandId.refreshLocalRuns, () => jobsTree.rerender(undefined));
-  const localRunsWatcher = track(vscode.workspace.createFileSystemWatcher(`**/${LOCAL_RUN_RECORDS_GLOB}`));
-  let redraw: NodeJS.Timeout | undefined;
-  const redrawSoon = () => {
-    clearTimeout(redraw);
-    redraw = setTimeout(() => jobsTree.rerender(undefined), 300);
-  };
-  track(localRunsWatcher.onDidCreate(redrawSoon));
-  track(localRunsWatcher.onDidChange(redrawSoon));
-  track(localRunsWatcher.onDidDelete(redrawSoon));
-  track({ dispose: () => clearTimeout(redraw) });
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
 }
 

@@ -468,7 +468,12 @@ class LocalRunSource implements JobDetailsSource {
       startTimeUtc: steps[0]?.startTimeUtc ?? record.createdUtc,
       endTimeUtc: this.target.stepName ? steps[0].endTimeUtc : record.endTimeUtc,
       compute: 'local',
-      inputs: [],
+      inputs: steps.flatMap((step) =>
+        Object.entries(step.inputs ?? {}).map(([name, value]): JobPort => ({
+          name: prefixed ? `${step.name}.${name}` : name,
+          value,
+        })),
+      ),
       outputs: steps.flatMap((step) =>
         Object.entries(step.outputs).map(([name, relative]): JobPort => ({
           name: prefixed ? `${step.name}.${name}` : name,

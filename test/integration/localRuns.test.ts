@@ -109,6 +109,10 @@ describe('local runs: the same YAML on this machine, in a terminal, listed under
     const overview = view.posted.filter((message) => message.type === 'overview').at(-1)?.payload as JobOverview;
     assert.equal(overview.status, 'Completed');
     assert.equal(overview.compute, 'local');
+    const inputs = Object.fromEntries(overview.inputs.map((input) => [input.name, input.value]));
+    assert.equal(inputs['train.epochs'], '4');
+    assert.match(inputs['prep.raw'], /[/]\.azureml[/]cache[/]data[/]mlw-vision-dev[/]iris-csv[/]/);
+    assert.equal(inputs['train.data'], join(handle.runDir, record.steps[0].outputs.prepared));
     assert.deepEqual(
       overview.params.map((param) => `${param.key}=${param.value}`),
       ['train/epochs=4', 'train/learning_rate=0.1'],

@@ -266,6 +266,9 @@ class LocalRun {
       if (signal.aborted) return { status: 'Canceled' };
     }
     record.command = substituteCommand(step.command, inputs, outputs);
+    record.inputs = Object.fromEntries(
+      Object.entries(inputs).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     await this.save();
     this.line(style.dim(`$ ${record.command}`));
 

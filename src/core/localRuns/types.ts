@@ -15,6 +15,8 @@ export interface LocalStepRecord {
   mlflowRunId: string;
   /** The command as it ran, with `${{…}}` substituted. */
   command?: string;
+  /** Input name → the value or local path the command was given, once the step started. */
+  inputs?: Record<string, string>;
   /** Output name → path relative to the run folder. */
   outputs: Record<string, string>;
   /** The step's log, relative to the run folder. */

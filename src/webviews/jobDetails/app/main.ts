@@ -24,6 +24,8 @@ const SERIES_COLOURS: Array<[variable: string, fallback: string]> = [
   ['--vscode-charts-yellow', '#cca700'],
 ];
 const CHART_HEIGHT = 220;
+/** Tick spacings for the x axis: 1, 2, 5, 10, 20, 50… */
+const WHOLE_NUMBER_TICKS = Array.from({ length: 24 }, (_, index) => [1, 2, 5][index % 3] * 10 ** Math.floor(index / 3));
 
 /** One metric's chart and what it has drawn; the points grow as `metricPoints` arrive. */
 interface Chart {
@@ -193,7 +195,8 @@ function drawChart(chart: Chart): void {
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       axes: [
-        { ...axis, label: usesSteps(chart.points) ? 'step' : 'point' },
+        // Steps and points are whole numbers: ticks at 0.5 would name places with no value.
+        { ...axis, label: usesSteps(chart.points) ? 'step' : 'point', incrs: WHOLE_NUMBER_TICKS },
         { ...axis, size: 60 },
       ],
       series: [
