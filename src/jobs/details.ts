@@ -28,6 +28,7 @@ export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
   arm: () => Promise<AzureMlArm>;
   showLogs: (job: JobTarget) => void;
+  addToComparison: (job: JobTarget) => void;
   onFault: (fault: MessageFault) => void;
   /** Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes. */
   pollIntervalMs?: { baseMs: number; maxMs: number };
@@ -59,6 +60,11 @@ export class JobDetailsPanels implements vscode.Disposable {
     const panel = new JobDetailsPanel(job, this.options, () => this.panels.delete(key));
     this.panels.set(key, panel);
     return panel;
+  }
+
+  /** The job of the details panel that has the focus, if one has. */
+  activeJob(): JobTarget | undefined {
+    return [...this.panels.values()].find((panel) => panel.panel.active)?.job;
   }
 
   dispose(): void {
@@ -150,6 +156,9 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
         break;
       case 'showLogs':
         this.options.showLogs(this.job);
+        break;
+      case 'addToComparison':
+        this.options.addToComparison(this.job);
         break;
       case 'rendered':
         break;

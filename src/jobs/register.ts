@@ -28,6 +28,11 @@ export function registerJobs(services: Services): JobsTestHandle {
   commands.register(CommandId.registerModelFromJob, (call, target?: unknown) => load().registerModel(call, target));
   commands.register(CommandId.showJobDetails, (call, target?: unknown) => load().showDetails(call, target));
   commands.register(CommandId.showPipelineGraph, (call, target?: unknown) => load().showPipelineGraph(call, target));
+  // From the Jobs view VS Code passes the clicked row and every selected row.
+  commands.register(CommandId.compareJobs, (call, clicked?: unknown, selected?: unknown) =>
+    load().compare(call, clicked, selected),
+  );
+  commands.register(CommandId.addToComparison, (call, target?: unknown) => load().addToComparison(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;
