@@ -247,10 +247,13 @@ function addPoints(series: RunMetricSeries[]): void {
 function report(): void {
   metricsEmpty.hidden = charts.size > 0;
   host.post('rendered', {
-    charts: [...charts.values()].map((chart) => ({
-      key: chart.key,
-      series: plottedRuns(chart).map((run) => ({ runId: run.id, points: chart.points.get(run.id)?.length ?? 0 })),
-    })),
+    // In the order the page shows them: alphabetical by metric.
+    charts: [...charts.values()]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((chart) => ({
+        key: chart.key,
+        series: plottedRuns(chart).map((run) => ({ runId: run.id, points: chart.points.get(run.id)?.length ?? 0 })),
+      })),
     rows: [...tableHolder.querySelectorAll<HTMLElement>('tbody tr')].map((row) => row.dataset.run ?? ''),
     sort: sortShown(),
     differing: [...tableHolder.querySelectorAll<HTMLElement>('thead th.differs button')].map(
