@@ -27,7 +27,7 @@ const RUN_COLOURS: Array<[variable: string, fallback: string]> = [
 ];
 /** Past the palette, runs are told apart by dashes as well as colour. */
 const DASHES: Array<number[] | undefined> = [undefined, [6, 4], [2, 3]];
-const CHART_HEIGHT = 240;
+const CHART_HEIGHT = 220;
 
 /** One metric's chart: every run's points of it, overlaid on one step axis. */
 interface Chart {
@@ -319,7 +319,7 @@ function redraw(chart: Chart): void {
   const byStep = runs.every((run) => usesSteps(chart.points.get(run.id) ?? []));
   chart.plot = new uPlot(
     {
-      width: chartWidth(),
+      width: chartWidth(chart),
       height: CHART_HEIGHT,
       scales: { x: { time: false } },
       // The page's own legend names the runs for every chart at once.
@@ -394,8 +394,9 @@ function dashOf(run: ComparedRunSummary): number[] | undefined {
   return DASHES[Math.floor(run.colour / RUN_COLOURS.length) % DASHES.length];
 }
 
-function chartWidth(): number {
-  return Math.max(240, Math.min(720, chartList.clientWidth || document.body.clientWidth - 40));
+/** The chart's share of the row: two side by side where the panel is wide enough. */
+function chartWidth(chart: Chart): number {
+  return Math.max(240, Math.min(560, chart.section.clientWidth || document.body.clientWidth - 40));
 }
 
 function themeColour([variable, fallback]: [string, string]): string {
@@ -416,7 +417,7 @@ let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    for (const chart of charts.values()) chart.plot?.setSize({ width: chartWidth(), height: CHART_HEIGHT });
+    for (const chart of charts.values()) chart.plot?.setSize({ width: chartWidth(chart), height: CHART_HEIGHT });
   }, 100);
 });
 
