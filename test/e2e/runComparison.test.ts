@@ -78,6 +78,12 @@ describe('Compare Runs in the workbench, from the packaged VSIX', () => {
     assert.deepEqual(await lossValues(comparison), [...ascending].reverse());
 
     await workbench.screenshot('run-comparison');
+
+    // Remove takes a run out of the legend, the charts and the table.
+    await comparison.getByRole('button', { name: `Remove ${RUNS[1]}` }).click();
+    await comparison.locator('table.comparison tbody tr').nth(1).waitFor({ state: 'detached' });
+    assert.equal(await comparison.locator('.legend-label').count(), 1);
+    assert.equal(await comparison.locator('thead th.differs').count(), 0, 'one run differs from nothing');
   });
 });
 
