@@ -45,6 +45,8 @@ export const CommandId = {
   registerModelFromJob: 'azureml.registerModelFromJob',
   showJobDetails: 'azureml.showJobDetails',
   showPipelineGraph: 'azureml.showPipelineGraph',
+  compareJobs: 'azureml.compareJobs',
+  addToComparison: 'azureml.addToComparison',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;

@@ -101,7 +101,14 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
   const trees = [...treesByView.values()];
   let jobsView: vscode.TreeView<TreeNode> | undefined;
   for (const [id, provider] of treesByView) {
-    const view = track(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
+    // Several job rows can be selected at once, to compare them.
+    const view = track(
+      vscode.window.createTreeView(id, {
+        treeDataProvider: provider,
+        showCollapseAll: true,
+        canSelectMany: id === ViewId.jobs,
+      }),
+    );
     if (id === ViewId.jobs) {
       jobsView = view;
       view.description = jobFilter.describe();

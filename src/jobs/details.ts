@@ -28,6 +28,7 @@ export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
   arm: () => Promise<AzureMlArm>;
   showLogs: (job: JobTarget) => void;
+  addToComparison: (job: JobTarget) => void;
   onFault: (fault: MessageFault) => void;
   /** Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes. */
   pollIntervalMs?: { baseMs: number; maxMs: number };
@@ -38,6 +39,8 @@ export interface JobDetailsSource {
   /** The panel's identity: opening the same key again shows the panel already open. */
   readonly key: string;
   readonly title: string;
+  /** The job on Azure ML, for what only such jobs have (comparison); none for a local run. */
+  readonly job?: JobTarget;
   /** The job as it is now, with the latest point of every metric it logged. */
   read(signal: AbortSignal): Promise<{ overview: JobOverview; latestMetrics: LatestMetric[] }>;
   /** Every point of one metric, in the order logged. */
@@ -78,6 +81,11 @@ export class JobDetailsPanels implements vscode.Disposable {
     return panel;
   }
 
+  /** The job of the details panel that has the focus, if one has. */
+  activeJob(): JobTarget | undefined {
+    return [...this.panels.values()].find((panel) => panel.panel.active)?.source.job;
+  }
+
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.panel.dispose();
     this.panels.clear();
@@ -92,7 +100,7 @@ class AzureJobSource implements JobDetailsSource {
   private resource: Record<string, unknown> | undefined;
 
   constructor(
-    private readonly job: JobTarget,
+    readonly job: JobTarget,
     private readonly options: JobDetailsOptions,
   ) {
     this.key = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
@@ -141,7 +149,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   constructor(
     readonly source: JobDetailsSource,
-    options: JobDetailsOptions,
+    private readonly options: JobDetailsOptions,
     private readonly onDisposed: () => void,
   ) {
     this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, source.title, vscode.ViewColumn.Active, {
@@ -205,6 +213,11 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
         break;
       case 'showLogs':
         this.source.showLogs();
+        break;
+      case 'addToComparison':
+        if (this.source.job) this.options.addToComparison(this.source.job);
+        else
+          void vscode.window.showInformationMessage('Only jobs on Azure ML can be compared for now, not local runs.');
         break;
       case 'rendered':
         break;

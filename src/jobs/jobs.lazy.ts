@@ -30,6 +30,7 @@ import { isBack } from '../platform/userInput';
 import type { ErrorButton } from '../platform/errorReporter';
 import type { Services } from '../services';
 import { looksLikeJobFile } from './jobFiles';
+import { RunComparisonPanels, type RunComparisonView } from './comparison';
 import { JobDetailsPanels, type JobDetailsView } from './details';
 import { JobStream, type JobTarget } from './logChannel';
 import { PipelineGraphPanels, type PipelineGraphView } from './pipelineGraph';
@@ -39,6 +40,9 @@ import { createJobResolvers, type TransferProgress } from './resolvers';
 const SUBMITTABLE_KINDS = new Set(['commandJob', 'pipelineJob', 'sweepJob']);
 const SUBMISSIONS_KEY = 'azureml.jobs.submissions';
 const QUOTA_DOCS = 'https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas';
+/** Compare Runs from the palette offers the latest jobs of this many experiments, this many in all. */
+const RECENT_EXPERIMENTS = 5;
+const RECENT_JOBS_OFFERED = 50;
 /** Re-run remembers this many of the latest submissions per VS Code workspace. */
 const MAX_SUBMISSIONS_KEPT = 200;
 
@@ -73,6 +77,13 @@ export interface JobActions {
   showDetails(call: CallContext, target?: unknown): Promise<JobDetailsView | undefined>;
   /** Opens the graph of a pipeline YAML file (a Uri) or of a submitted pipeline job; tests read what it posts. */
   showPipelineGraph(call: CallContext, target?: unknown): Promise<PipelineGraphView | undefined>;
+  /**
+   * Opens the run comparison, or adds to the one open: the selected job rows (`selected`, else `clicked`),
+   * or jobs picked from the active workspace's recent ones; tests read what it posts.
+   */
+  compare(call: CallContext, clicked?: unknown, selected?: unknown): Promise<RunComparisonView | undefined>;
+  /** Adds one job to the comparison: the given one, else the one whose details have the focus. */
+  addToComparison(call: CallContext, target?: unknown): Promise<RunComparisonView | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
   /** Run Locally and the commands of the Local Runs rows. */
@@ -84,11 +95,21 @@ export function createJobActions(services: Services): JobActions {
   const submitDiagnostics = track(vscode.languages.createDiagnosticCollection('Azure ML submit'));
   track(vscode.workspace.onDidChangeTextDocument((event) => submitDiagnostics.delete(event.document.uri)));
   const streams = new Map<string, JobStream>();
+  const comparison = track(
+    new RunComparisonPanels({
+      extensionUri: extensionContext.extensionUri,
+      arm: () => session.getArm(),
+      userInput,
+      reportError: (error, where, handling) => services.errors.report(error, where, handling),
+      onFault: (fault) => services.log.warn(`Run comparison page: ${fault.problem}`),
+    }),
+  );
   const detailsPanels = track(
     new JobDetailsPanels({
       extensionUri: extensionContext.extensionUri,
       arm: () => session.getArm(),
       showLogs: (job) => void followInChannel(job),
+      addToComparison: (job) => void comparison.show([job]),
       onFault: (fault) => services.log.warn(`Job details page: ${fault.problem}`),
     }),
   );
@@ -404,6 +425,25 @@ export function createJobActions(services: Services): JobActions {
     return answer;
   }
 
+  /** Up to this many of the active workspace's latest jobs, from its most recently used experiments. */
+  async function recentJobs(limit: number): Promise<Array<{ label: string; description?: string; value: JobTarget }>> {
+    const workspace = await workspaceOrAsk();
+    if (!workspace) throw new CancelledError();
+    const history = (await session.getArm()).runHistory(workspace);
+    const experiments = (await history.listExperiments()).items.slice(0, RECENT_EXPERIMENTS);
+    const pages = await Promise.all(experiments.map((experiment) => history.listRuns(experiment.name, {})));
+    return pages
+      .flatMap((page, index) => page.items.map((run) => ({ run, experiment: experiments[index].name })))
+      .sort((a, b) => (b.run.createdUtc ?? '').localeCompare(a.run.createdUtc ?? ''))
+      .slice(0, limit)
+      .map(({ run, experiment }) => ({
+        label: run.displayName ?? run.runId,
+        description: `${run.status} · ${experiment}`,
+        detail: run.displayName && run.displayName !== run.runId ? run.runId : undefined,
+        value: { workspace, jobName: run.runId },
+      }));
+  }
+
   function followInChannel(job: JobTarget, logName = MAIN_LOG): Promise<FollowResult | undefined> {
     const key = logName === MAIN_LOG ? job.jobName : `${job.jobName} ${logName}`;
     const existing = streams.get(key);
@@ -639,6 +679,31 @@ export function createJobActions(services: Services): JobActions {
       return job ? graphPanels.showJob(job) : undefined;
     },
     local,
+    async compare(_call, clicked, selected) {
+      const rows = Array.isArray(selected) && selected.length > 0 ? selected : clicked === undefined ? [] : [clicked];
+      let jobs = rows.map(targetOf).filter((job): job is JobTarget => job !== undefined);
+      if (rows.length > 0 && jobs.length === 0) {
+        void vscode.window.showInformationMessage('Select job rows in the Azure ML Jobs view to compare them.');
+        return undefined;
+      }
+      if (jobs.length === 0) {
+        const picked = await userInput.pickMany({
+          title: 'Compare which runs?',
+          placeholder: 'Recent jobs of the active workspace, newest first; select two or more',
+          items: recentJobs(RECENT_JOBS_OFFERED),
+          matchOnDescription: true,
+          matchOnDetail: true,
+        });
+        if (isBack(picked) || picked.length === 0) throw new CancelledError();
+        jobs = picked;
+      }
+      return comparison.show(jobs);
+    },
+    async addToComparison(_call, target) {
+      const job =
+        targetOf(target) ?? detailsPanels.activeJob() ?? (await pickJobTarget('Add which job to the comparison?'));
+      return job ? comparison.show([job]) : undefined;
+    },
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };

@@ -35,6 +35,11 @@ export function registerJobs(services: Services): JobsTestHandle {
     load().local.revealOutputs(call, target),
   );
   commands.register(CommandId.deleteLocalRun, (call, target?: unknown) => load().local.remove(call, target));
+  // From the Jobs view VS Code passes the clicked row and every selected row.
+  commands.register(CommandId.compareJobs, (call, clicked?: unknown, selected?: unknown) =>
+    load().compare(call, clicked, selected),
+  );
+  commands.register(CommandId.addToComparison, (call, target?: unknown) => load().addToComparison(call, target));
 
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;

@@ -39,6 +39,16 @@ export interface InputOptions {
   validate?(value: string): string | undefined;
 }
 
+export interface SaveOptions {
+  title?: string;
+  /** The file suggested, as a path: its folder is where the dialog opens. */
+  defaultPath: string;
+  /** Kinds of file the dialog offers, by name: `{ 'CSV files': ['csv'] }`. */
+  filters?: Record<string, string[]>;
+  /** The dialog's button. */
+  saveLabel?: string;
+}
+
 /** The answer "go back one step" (the quick input's Back button). */
 export interface Back {
   readonly back: true;
@@ -55,6 +65,8 @@ export interface UserInput {
   pick<T>(options: PickOptions<T>): Promise<T | Back>;
   pickMany<T>(options: PickOptions<T>): Promise<T[] | Back>;
   input(options: InputOptions): Promise<string | Back>;
+  /** Where to save a file: the path chosen in the save dialog. */
+  saveLocation(options: SaveOptions): Promise<string>;
 }
 
 /** A UserInput whose implementation can be swapped, for tests; the extension uses VS Code's. */
@@ -81,6 +93,10 @@ export class SwitchableUserInput implements UserInput {
   input(options: InputOptions): Promise<string | Back> {
     return this.current.input(options);
   }
+
+  saveLocation(options: SaveOptions): Promise<string> {
+    return this.current.saveLocation(options);
+  }
 }
 
 /** A UserInput made on first use, so its module loads when the first prompt is shown. */
@@ -91,5 +107,6 @@ export function createdOnFirstUse(create: () => UserInput): UserInput {
     pick: (options) => get().pick(options),
     pickMany: (options) => get().pickMany(options),
     input: (options) => get().input(options),
+    saveLocation: (options) => get().saveLocation(options),
   };
 }

@@ -1,7 +1,15 @@
 // Bundle entry of dist/quick-input.js: prompts on VS Code's quick input, loaded with the first prompt.
 import vscode = require('vscode');
 import { CancelledError } from '../core/errors/kinds';
-import { BACK, type Back, type InputOptions, type PickItem, type PickOptions, type UserInput } from './userInput';
+import {
+  BACK,
+  type Back,
+  type InputOptions,
+  type PickItem,
+  type PickOptions,
+  type SaveOptions,
+  type UserInput,
+} from './userInput';
 
 type QuickItem<T> = vscode.QuickPickItem & { item: PickItem<T> };
 
@@ -56,6 +64,17 @@ export class VsCodeUserInput implements UserInput {
         (error: unknown) => settle(() => reject(error)),
       );
     });
+  }
+
+  async saveLocation(options: SaveOptions): Promise<string> {
+    const chosen = await vscode.window.showSaveDialog({
+      title: options.title,
+      defaultUri: vscode.Uri.file(options.defaultPath),
+      filters: options.filters,
+      saveLabel: options.saveLabel,
+    });
+    if (!chosen) throw new CancelledError();
+    return chosen.fsPath;
   }
 
   input(options: InputOptions): Promise<string | Back> {

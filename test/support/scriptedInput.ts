@@ -7,6 +7,7 @@ import {
   type InputOptions,
   type PickItem,
   type PickOptions,
+  type SaveOptions,
   type UserInput,
 } from '../../src/platform/userInput';
 
@@ -14,17 +15,20 @@ export type ScriptedAnswer =
   | { pick: string }
   | { pickMany: string[] }
   | { input: string }
+  /** The path chosen in a save dialog. */
+  | { save: string }
   /** The Back button. */
   | 'back'
   /** Escape. */
   | 'cancel';
 
 export interface RecordedPrompt {
-  kind: 'pick' | 'pickMany' | 'input';
+  kind: 'pick' | 'pickMany' | 'input' | 'save';
   title?: string;
   step?: { index: number; count: number };
   canGoBack?: boolean;
   items?: PickItem<unknown>[];
+  /** An input's initial text, or the path a save dialog suggested. */
   value?: string;
 }
 
@@ -101,6 +105,12 @@ export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
       const problem = options.validate?.(answer.input);
       if (problem) throw new Error(`The scripted input "${answer.input}" was refused: ${problem}`);
       return answer.input;
+    },
+    async saveLocation(options: SaveOptions): Promise<string> {
+      const answer = next({ kind: 'save', title: options.title, value: options.defaultPath });
+      if (answer === 'back' || !('save' in answer))
+        throw new Error(`Expected a save answer for "${options.title}", got ${JSON.stringify(answer)}`);
+      return answer.save;
     },
   };
 }

@@ -54,11 +54,13 @@ export type ToJobDetails = {
 export type FromJobDetails = {
   refresh: null;
   showLogs: null;
+  /** Add this job to the run comparison (opening it if none is open). */
+  addToComparison: null;
   /** The page drew its charts: which, and how many points each has (tests and diagnostics read it). */
   rendered: { charts: Array<{ key: string; points: number }> };
 };
 
 export const jobDetailsMessageNames = {
   toWebview: { overview: true, metrics: true, metricPoints: true, loadError: true },
-  fromWebview: { refresh: true, showLogs: true, rendered: true },
+  fromWebview: { refresh: true, showLogs: true, addToComparison: true, rendered: true },
 } as const satisfies ContractNames<ToJobDetails, FromJobDetails>;

@@ -51,7 +51,8 @@ problem.hidden = true;
 const toolbar = element('div', 'toolbar');
 const refreshButton = button('Refresh', () => host.post('refresh', null));
 const logsButton = button('Show Logs', () => host.post('showLogs', null));
-toolbar.append(refreshButton, logsButton);
+const compareButton = button('Add to Comparison', () => host.post('addToComparison', null));
+toolbar.append(refreshButton, logsButton, compareButton);
 header.append(title, statusLine, toolbar, problem);
 
 const errorSection = element('section', 'job-error');
