@@ -193,19 +193,29 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     const finished = !isActiveStatus(run.status);
     const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
 
-    const newPoints: MetricSeries[] = [];
+    const histories: Array<{ key: string; fingerprint: string; points: MetricPoint[] }> = [];
     for (const latest of mlflowRun.latestMetrics) {
       const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
       if (this.latestSeen.get(latest.key) === fingerprint) continue;
-      const points = await mlflow.getMetricHistory(jobName, latest.key, signal);
-      const known = this.series.get(latest.key) ?? [];
-      // Histories only grow, so what lies past the points already sent is new.
-      const added = points.slice(known.length);
-      this.series.set(latest.key, [...known, ...added]);
-      this.latestSeen.set(latest.key, fingerprint);
-      if (added.length > 0) newPoints.push({ key: latest.key, points: added });
+      histories.push({
+        key: latest.key,
+        fingerprint,
+        points: await mlflow.getMetricHistory(jobName, latest.key, signal),
+      });
     }
     if (this.disposed) return { changed: false, finished: true };
+
+    // The state changes only here, with no wait before the messages below: a page that gets ready while
+    // the histories are read receives them whole on its ready, or as points now, never both.
+    const newPoints: MetricSeries[] = [];
+    for (const { key, fingerprint, points } of histories) {
+      const known = this.series.get(key) ?? [];
+      // Histories only grow, so what lies past the points already sent is new.
+      const added = points.slice(known.length);
+      this.series.set(key, [...known, ...added]);
+      this.latestSeen.set(key, fingerprint);
+      if (added.length > 0) newPoints.push({ key, points: added });
+    }
 
     const overview = toOverview(this.job, this.resource, run, mlflowRun, error);
     const overviewChanged = JSON.stringify(overview) !== JSON.stringify(this.overview);

@@ -290,7 +290,9 @@ function renderedWhere(view: JobDetailsView, accept: (rendered: Rendered) => boo
     let last: Rendered | undefined;
     const timer = setTimeout(() => {
       subscription.dispose();
-      reject(new Error(`The page did not report ${what} within ${RENDER_TIMEOUT_MS / 1000} s; last: ${describe(last)}`));
+      reject(
+        new Error(`The page did not report ${what} within ${RENDER_TIMEOUT_MS / 1000} s; last: ${describe(last)}`),
+      );
     }, RENDER_TIMEOUT_MS);
     const subscription = view.panel.webview.onDidReceiveMessage((message: { type?: string; payload?: Rendered }) => {
       if (message?.type !== 'rendered' || !message.payload) return;
