@@ -23,15 +23,33 @@ const VIEW_TYPE = 'azureml.jobDetails';
 const BUNDLE = 'jobDetails';
 /** What a test or a bug report may need of the conversation; older messages are let go. */
 const KEPT_MESSAGES = 2000;
+/** Metric histories read in parallel: enough to overlap the service's latency, few enough not to be throttled. */
+const HISTORY_READS_AT_ONCE = 4;
 
 export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
   arm: () => Promise<AzureMlArm>;
   showLogs: (job: JobTarget) => void;
   onFault: (fault: MessageFault) => void;
-  /** Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes. */
-  pollIntervalMs?: { baseMs: number; maxMs: number };
+  /**
+   * Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes;
+   * while the panel is in view, `visibleBaseMs` and `visibleMaxMs` instead.
+   */
+  pollIntervalMs?: PollIntervals;
 }
+
+export interface PollIntervals {
+  baseMs: number;
+  maxMs: number;
+  visibleBaseMs: number;
+  visibleMaxMs: number;
+}
+
+/**
+ * A panel in view polls every second, so a point logged shows within about a second (the page only polls;
+ * a poll is two small reads); a panel out of view, every few seconds. Both back off while nothing changes.
+ */
+const DEFAULT_POLL_INTERVALS: PollIntervals = { baseMs: 3000, maxMs: 15_000, visibleBaseMs: 1000, visibleMaxMs: 5000 };
 
 /** One open details panel, and what went to and came from its page (tests read both). */
 export interface JobDetailsView {
@@ -100,10 +118,11 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,
     });
-    const interval = options.pollIntervalMs ?? { baseMs: 3000, maxMs: 15_000 };
+    const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVALS;
     this.watcher = new Watcher({
-      baseIntervalMs: () => interval.baseMs,
-      maxIntervalMs: () => interval.maxMs,
+      // Read each round, so a panel brought into view polls faster from its next round on.
+      baseIntervalMs: () => (this.panel.visible ? interval.visibleBaseMs : interval.baseMs),
+      maxIntervalMs: () => (this.panel.visible ? interval.visibleMaxMs : interval.maxMs),
       onUpdate: () => undefined,
       onError: (error) => this.showLoadError(error),
     });
@@ -164,7 +183,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   private sendEverything(): void {
     if (this.overview) this.post('overview', this.overview);
-    this.post('metrics', { series: [...this.series].map(([key, points]) => ({ key, points })) });
+    this.post('metrics', { series: [...this.series].map(([key, points]) => toColumns(key, points)) });
   }
 
   private showLoadError(error: unknown): void {
@@ -193,16 +212,14 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     const finished = !isActiveStatus(run.status);
     const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
 
-    const histories: Array<{ key: string; fingerprint: string; points: MetricPoint[] }> = [];
-    for (const latest of mlflowRun.latestMetrics) {
-      const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
-      if (this.latestSeen.get(latest.key) === fingerprint) continue;
-      histories.push({
-        key: latest.key,
-        fingerprint,
-        points: await mlflow.getMetricHistory(jobName, latest.key, signal),
-      });
-    }
+    const changedMetrics = mlflowRun.latestMetrics
+      .map((latest) => ({ key: latest.key, fingerprint: `${latest.step}/${latest.timestamp}/${latest.value}` }))
+      .filter(({ key, fingerprint }) => this.latestSeen.get(key) !== fingerprint);
+    // A few histories at a time: one after another, a job with many metrics opens seconds later.
+    const histories = await mapWithLimit(changedMetrics, HISTORY_READS_AT_ONCE, async (metric) => ({
+      ...metric,
+      points: await mlflow.getMetricHistory(jobName, metric.key, signal),
+    }));
     if (this.disposed) return { changed: false, finished: true };
 
     // The state changes only here, with no wait before the messages below: a page that gets ready while
@@ -214,7 +231,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       const added = points.slice(known.length);
       this.series.set(key, [...known, ...added]);
       this.latestSeen.set(key, fingerprint);
-      if (added.length > 0) newPoints.push({ key, points: added });
+      if (added.length > 0) newPoints.push(toColumns(key, added));
     }
 
     const overview = toOverview(this.job, this.resource, run, mlflowRun, error);
@@ -232,6 +249,29 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     if (overviewChanged) this.panel.title = `Job ${overview.displayName ?? jobName}`;
     return { changed: overviewChanged || newPoints.length > 0, finished };
   }
+}
+
+function toColumns(key: string, points: readonly MetricPoint[]): MetricSeries {
+  return {
+    key,
+    steps: points.map((point) => point.step),
+    values: points.map((point) => point.value),
+    timestamps: points.map((point) => point.timestamp),
+  };
+}
+
+/** `map` over `items` with at most `limit` calls under way; results in the order of `items`. */
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function keep<T>(list: T[], item: T): void {

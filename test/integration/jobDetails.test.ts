@@ -75,13 +75,20 @@ describe('job details: a panel with live metric charts', function () {
     view.posted.filter((message) => message.type === 'overview').map((message) => message.payload as JobOverview);
 
   /** Every point the page was sent: the whole series of its last `metrics`, then each `metricPoints` after it. */
-  function pointsSent(view: JobDetailsView, key: string): MetricSeries['points'] {
+  function pointsSent(view: JobDetailsView, key: string): Array<{ step: number; value: number; timestamp: number }> {
     const lastWhole = view.posted.map((message) => message.type).lastIndexOf('metrics');
-    const points: MetricSeries['points'] = [];
+    const points: Array<{ step: number; value: number; timestamp: number }> = [];
     view.posted.slice(Math.max(0, lastWhole)).forEach((message) => {
       if (message.type !== 'metrics' && message.type !== 'metricPoints') return;
       for (const series of (message.payload as { series: MetricSeries[] }).series) {
-        if (series.key === key) points.push(...series.points);
+        if (series.key !== key) continue;
+        assert.ok(
+          series.values.length === series.steps.length && series.values.length === series.timestamps.length,
+          `the columns of ${key} have one entry per point`,
+        );
+        series.values.forEach((value, index) =>
+          points.push({ step: series.steps[index], value, timestamp: series.timestamps[index] }),
+        );
       }
     });
     return points;
