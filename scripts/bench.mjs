@@ -219,6 +219,68 @@ async function measureExplorer() {
 }
 
 /**
+ * The job details panel against the emulator's demo seed, measured by test/bench/runs/measure.ts inside the
+ * extension host of a real VS Code with the production build: opening a completed job with 10 metrics of
+ * 10,000 points, and the delay from a metric logged to its point drawn while a job runs. One host launch
+ * gives both rows; beside each figure the console shows the same MLflow reads done alone in the same run.
+ */
+let runsRun;
+function runsResults() {
+  runsRun ??= measureRuns();
+  return runsRun;
+}
+
+async function measureRuns() {
+  await buildAll({ production: true, includeTests: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
+  const resultsFile = join(scratch, 'runs.json');
+  try {
+    const stateDir = join(repoRoot, '.emulator', 'bench-runs');
+    const code = await withEmulatorProcess({ seed: 'demo', stateDir }, (connection) =>
+      runInHost({
+        testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
+        settings: emulatorSettings(connection),
+        env: {
+          ...emulatorEnvironment(connection),
+          AZUREML_BENCH_SUITE: 'runs',
+          AZUREML_BENCH_RESULTS: resultsFile,
+        },
+        onOutput: (text) => process.stdout.write(text),
+      }),
+    );
+    if (code !== 0) throw new Error(`The runs benchmark failed in the extension host (exit code ${code})`);
+    const { detailsOpen, liveUpdate } = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const ms = (values) => values.map((value) => value.toFixed(0)).join(', ');
+
+    const openMs = median(detailsOpen.samplesMs);
+    const rawMs = median(detailsOpen.rawReadMs);
+    console.log(
+      `runs details open samples (ms), ${detailsOpen.metrics} metrics x ${detailsOpen.pointsPerMetric} points, ` +
+        `command to every chart drawn: ${ms(detailsOpen.samplesMs)}`,
+    );
+    console.log(
+      `runs details open median ${openMs.toFixed(0)} ms; same-run reference: runs/get and every history through ` +
+        `MLflow REST alone, median ${rawMs.toFixed(0)} ms (${ms(detailsOpen.rawReadMs)}), ` +
+        `${(openMs / rawMs).toFixed(1)}x; the job logged its history in ${(detailsOpen.seedMs / 1000).toFixed(1)} s`,
+    );
+
+    const liveMs = median(liveUpdate.samplesMs);
+    console.log(
+      `runs live update samples (ms), log-metric call to the point drawn, over ${liveUpdate.samplesMs.length} ` +
+        `points after pauses of ${ms(liveUpdate.gapsMs)} ms: ${ms(liveUpdate.samplesMs)}`,
+    );
+    console.log(
+      `runs live update median ${liveMs.toFixed(0)} ms, max ${Math.max(...liveUpdate.samplesMs).toFixed(0)} ms; ` +
+        `same-run references: the log-metric call alone median ${median(liveUpdate.logCallMs).toFixed(0)} ms, ` +
+        `one raw poll round (runs/get and the history) median ${median(liveUpdate.rawRoundMs).toFixed(0)} ms`,
+    );
+    return { detailsOpenMs: openMs, liveUpdateMs: liveMs };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
  * The YAML engine (src/core/yaml) in plain Node, by test/bench/yaml/measure.ts run through tsx: analyzeYaml on a
  * generated 1,000-line pipeline job and on every file of the azureml-examples corpus, and completeAt deep in the
  * pipeline. One run gives every yaml row, so the rows share it. The targets are absolute (the issue's); beside
@@ -414,6 +476,24 @@ const benchmarks = [
     better: 'lower',
     async measure() {
       return (await explorerResults()).heapGrowthMb;
+    },
+  },
+  {
+    id: 'runs.detailsOpen.ms',
+    unit: 'ms',
+    target: 1000,
+    better: 'lower',
+    async measure() {
+      return (await runsResults()).detailsOpenMs;
+    },
+  },
+  {
+    id: 'runs.liveUpdate.ms',
+    unit: 'ms',
+    target: 2000,
+    better: 'lower',
+    async measure() {
+      return (await runsResults()).liveUpdateMs;
     },
   },
   {

@@ -23,6 +23,8 @@ const VIEW_TYPE = 'azureml.jobDetails';
 const BUNDLE = 'jobDetails';
 /** What a test or a bug report may need of the conversation; older messages are let go. */
 const KEPT_MESSAGES = 2000;
+/** Metric histories read in parallel: enough to overlap the service's latency, few enough not to be throttled. */
+const HISTORY_READS_AT_ONCE = 4;
 
 export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
@@ -30,8 +32,11 @@ export interface JobDetailsOptions {
   showLogs: (job: JobTarget) => void;
   addToComparison: (job: JobTarget) => void;
   onFault: (fault: MessageFault) => void;
-  /** Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes. */
-  pollIntervalMs?: { baseMs: number; maxMs: number };
+  /**
+   * Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes;
+   * while the panel is in view, `visibleBaseMs` and `visibleMaxMs` instead.
+   */
+  pollIntervalMs?: PollIntervals;
 }
 
 /** Where a panel reads its job: Azure ML's run history and MLflow, or a local run's files. */
@@ -47,6 +52,19 @@ export interface JobDetailsSource {
   history(key: string, signal: AbortSignal): Promise<MetricPoint[]>;
   showLogs(): void;
 }
+
+export interface PollIntervals {
+  baseMs: number;
+  maxMs: number;
+  visibleBaseMs: number;
+  visibleMaxMs: number;
+}
+
+/**
+ * A panel in view polls every second, so a point logged shows within about a second (the page only polls;
+ * a poll is two small reads); a panel out of view, every few seconds. Both back off while nothing changes.
+ */
+const DEFAULT_POLL_INTERVALS: PollIntervals = { baseMs: 3000, maxMs: 15_000, visibleBaseMs: 1000, visibleMaxMs: 5000 };
 
 /** One open details panel, and what went to and came from its page (tests read both). */
 export interface JobDetailsView {
@@ -163,10 +181,11 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,
     });
-    const interval = options.pollIntervalMs ?? { baseMs: 3000, maxMs: 15_000 };
+    const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVALS;
     this.watcher = new Watcher({
-      baseIntervalMs: () => interval.baseMs,
-      maxIntervalMs: () => interval.maxMs,
+      // Read each round, so a panel brought into view polls faster from its next round on.
+      baseIntervalMs: () => (this.panel.visible ? interval.visibleBaseMs : interval.baseMs),
+      maxIntervalMs: () => (this.panel.visible ? interval.visibleMaxMs : interval.maxMs),
       onUpdate: () => undefined,
       onError: (error) => this.showLoadError(error),
     });
@@ -232,7 +251,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   private sendEverything(): void {
     if (this.overview) this.post('overview', this.overview);
-    this.post('metrics', { series: [...this.series].map(([key, points]) => ({ key, points })) });
+    this.post('metrics', { series: [...this.series].map(([key, points]) => toColumns(key, points)) });
   }
 
   private showLoadError(error: unknown): void {
@@ -251,19 +270,27 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
   private async readOnce(): Promise<{ changed: boolean; finished: boolean }> {
     const signal = this.controller.signal;
     const { overview, latestMetrics } = await this.source.read(signal);
+    const changedMetrics = latestMetrics
+      .map((latest) => ({ key: latest.key, fingerprint: `${latest.step}/${latest.timestamp}/${latest.value}` }))
+      .filter(({ key, fingerprint }) => this.latestSeen.get(key) !== fingerprint);
+    // A few histories at a time: one after another, a job with many metrics opens seconds later.
+    const histories = await mapWithLimit(changedMetrics, HISTORY_READS_AT_ONCE, async (metric) => ({
+      ...metric,
+      points: await this.source.history(metric.key, signal),
+    }));
+    if (this.disposed) return { changed: false, finished: true };
+
+    // The state changes only here, with no wait before the messages below: a page that gets ready while
+    // the histories are read receives them whole on its ready, or as points now, never both.
     const newPoints: MetricSeries[] = [];
-    for (const latest of latestMetrics) {
-      const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
-      if (this.latestSeen.get(latest.key) === fingerprint) continue;
-      const points = await this.source.history(latest.key, signal);
-      const known = this.series.get(latest.key) ?? [];
+    for (const { key, fingerprint, points } of histories) {
+      const known = this.series.get(key) ?? [];
       // Histories only grow, so what lies past the points already sent is new.
       const added = points.slice(known.length);
-      this.series.set(latest.key, [...known, ...added]);
-      this.latestSeen.set(latest.key, fingerprint);
-      if (added.length > 0) newPoints.push({ key: latest.key, points: added });
+      this.series.set(key, [...known, ...added]);
+      this.latestSeen.set(key, fingerprint);
+      if (added.length > 0) newPoints.push(toColumns(key, added));
     }
-    if (this.disposed) return { changed: false, finished: true };
 
     const overviewChanged = JSON.stringify(overview) !== JSON.stringify(this.overview);
     this.overview = overview;
@@ -279,6 +306,29 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
     if (overviewChanged) this.panel.title = `Job ${overview.displayName ?? overview.jobName}`;
     return { changed: overviewChanged || newPoints.length > 0, finished: !overview.active };
   }
+}
+
+function toColumns(key: string, points: readonly MetricPoint[]): MetricSeries {
+  return {
+    key,
+    steps: points.map((point) => point.step),
+    values: points.map((point) => point.value),
+    timestamps: points.map((point) => point.timestamp),
+  };
+}
+
+/** `map` over `items` with at most `limit` calls under way; results in the order of `items`. */
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function keep<T>(list: T[], item: T): void {

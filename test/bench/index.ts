@@ -1,6 +1,7 @@
 // Entry point the VS Code extension host loads through `extensionTestsPath` for `npm run bench`: measures
-// the Jobs view against the emulator's scale seed (10,000 jobs) and writes the raw numbers as JSON to the
-// file named by AZUREML_BENCH_RESULTS; scripts/bench.mjs turns them into rows.
+// what AZUREML_BENCH_SUITE names and writes the raw numbers as JSON to the file named by
+// AZUREML_BENCH_RESULTS; scripts/bench.mjs turns them into rows. `explorer` (the default): the Jobs view
+// against the emulator's scale seed (10,000 jobs); `runs`: the job details panel (runs/measure.ts).
 import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { childNamed, contextOf, isJobRow, labelOf } from '../integration/tree';
+import { measureRuns } from './runs/measure';
 
 /** What bench.mjs reads back: every sample, so it reports medians and can say how many runs it had. */
 export interface ExplorerBenchResults {
@@ -49,11 +51,18 @@ export async function run(): Promise<void> {
   const resultsFile = process.env.AZUREML_BENCH_RESULTS;
   if (!resultsFile) throw new Error('AZUREML_BENCH_RESULTS is not set: run this module with `npm run bench`');
   try {
-    writeFileSync(resultsFile, JSON.stringify(await measure(), null, 2));
+    const suite = process.env.AZUREML_BENCH_SUITE ?? 'explorer';
+    const results =
+      suite === 'runs' ? await measureRuns(log) : suite === 'explorer' ? await measure() : unknownSuite(suite);
+    writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   } catch (error) {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
+}
+
+function unknownSuite(suite: string): never {
+  throw new Error(`AZUREML_BENCH_SUITE is "${suite}"; it must be "explorer" or "runs"`);
 }
 
 async function measure(): Promise<ExplorerBenchResults> {

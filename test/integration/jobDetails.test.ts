@@ -9,6 +9,7 @@ import type { JobDetailsView } from '../../src/jobs/details';
 import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
 import type { JobOverview, MetricSeries } from '../../src/webviews/jobDetails/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
+import { emulator } from './emulator';
 import { childNamed, eventually } from './tree';
 
 const STEPS = 15;
@@ -74,13 +75,20 @@ describe('job details: a panel with live metric charts', function () {
     view.posted.filter((message) => message.type === 'overview').map((message) => message.payload as JobOverview);
 
   /** Every point the page was sent: the whole series of its last `metrics`, then each `metricPoints` after it. */
-  function pointsSent(view: JobDetailsView, key: string): MetricSeries['points'] {
+  function pointsSent(view: JobDetailsView, key: string): Array<{ step: number; value: number; timestamp: number }> {
     const lastWhole = view.posted.map((message) => message.type).lastIndexOf('metrics');
-    const points: MetricSeries['points'] = [];
+    const points: Array<{ step: number; value: number; timestamp: number }> = [];
     view.posted.slice(Math.max(0, lastWhole)).forEach((message) => {
       if (message.type !== 'metrics' && message.type !== 'metricPoints') return;
       for (const series of (message.payload as { series: MetricSeries[] }).series) {
-        if (series.key === key) points.push(...series.points);
+        if (series.key !== key) continue;
+        assert.ok(
+          series.values.length === series.steps.length && series.values.length === series.timestamps.length,
+          `the columns of ${key} have one entry per point`,
+        );
+        series.values.forEach((value, index) =>
+          points.push({ step: series.steps[index], value, timestamp: series.timestamps[index] }),
+        );
       }
     });
     return points;
@@ -144,11 +152,12 @@ describe('job details: a panel with live metric charts', function () {
     assert.equal(again, view, 'opening the same job again shows the panel already open');
   });
 
+  // A seeded training run ("iris-training run N"), not the pipeline, which logs no metrics of its own.
+  const isCompletedTrainingRun = (node: { getTreeItem(): { label?: unknown; description?: unknown } }) =>
+    /^iris-training run \d+$/.test(String(node.getTreeItem().label)) &&
+    String(node.getTreeItem().description ?? '').startsWith('Completed');
+
   it('opens from a completed job row of the Jobs view, with its parameters and every metric, and stays still', async () => {
-    // A seeded training run ("iris-training run N"), not the pipeline, which logs no metrics of its own.
-    const isCompletedTrainingRun = (node: { getTreeItem(): { label?: unknown; description?: unknown } }) =>
-      /^iris-training run \d+$/.test(String(node.getTreeItem().label)) &&
-      String(node.getTreeItem().description ?? '').startsWith('Completed');
     const rows = await eventually(
       async () => (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren(),
       (nodes) => nodes.some(isCompletedTrainingRun),
@@ -171,5 +180,60 @@ describe('job details: a panel with live metric charts', function () {
     assert.ok(rendered?.charts.every((chart) => chart.points > 1));
     assert.equal(view.live, false, 'a finished job is read once, not polled');
     view.panel.dispose();
+  });
+
+  it('gives a page that gets ready while the histories are read each point once', async () => {
+    const rows = await eventually(
+      async () => (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren(),
+      (nodes) => nodes.some(isCompletedTrainingRun),
+    );
+    const row = rows.find(isCompletedTrainingRun)!;
+    // The first history comes at once and the second late, so the page loads between the two.
+    await emulator.addFault({
+      pathPattern: '/metrics/get-history$',
+      method: 'GET',
+      kind: 'latency',
+      latencyMs: 1,
+      count: 1,
+    });
+    await emulator.addFault({
+      pathPattern: '/metrics/get-history$',
+      method: 'GET',
+      kind: 'latency',
+      latencyMs: 5000,
+      count: 1,
+    });
+    let view: JobDetailsView | undefined;
+    try {
+      view = await vscode.commands.executeCommand<JobDetailsView | undefined>(CommandId.showJobDetails, row);
+      assert.ok(view);
+      const opened = view;
+      await eventually(
+        () => opened.received.filter((message) => message.type === 'rendered').at(-1)?.payload,
+        (payload) => (payload?.charts.length ?? 0) === 2,
+        30_000,
+      );
+      assert.ok(
+        opened.posted.some((message) => message.type === 'metricPoints'),
+        'the page was ready before the read ended (else this test proves nothing)',
+      );
+      const arm = await api.auth.session.getArm();
+      const mlflow = arm.mlflow(opened.source.job!.workspace);
+      const expected = [];
+      for (const key of ['accuracy', 'loss']) {
+        expected.push({ key, points: (await mlflow.getMetricHistory(opened.source.job!.jobName, key)).length });
+        assert.equal(pointsSent(opened, key).length, expected.at(-1)?.points, `every ${key} point was sent once`);
+      }
+      // The page settles on what it drew: a late duplicate would show as a later, larger count.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const rendered = opened.received.filter((message) => message.type === 'rendered').at(-1)?.payload;
+      assert.deepEqual(
+        [...(rendered?.charts ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
+        expected,
+      );
+    } finally {
+      await emulator.clearFaults();
+      view?.panel.dispose();
+    }
   });
 });

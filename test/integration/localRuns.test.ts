@@ -99,13 +99,10 @@ describe('local runs: the same YAML on this machine, in a terminal, listed under
           .filter((message) => message.type === 'metrics' || message.type === 'metricPoints')
           .flatMap((message) => (message.payload as { series: MetricSeries[] }).series)
           .filter((series) => series.key === 'train/loss')
-          .flatMap((series) => series.points),
-      (points) => points.length === 4,
+          .flatMap((series) => series.steps),
+      (steps) => steps.length === 4,
     );
-    assert.deepEqual(
-      sent.map((point) => point.step),
-      [0, 1, 2, 3],
-    );
+    assert.deepEqual(sent, [0, 1, 2, 3]);
     const overview = view.posted.filter((message) => message.type === 'overview').at(-1)?.payload as JobOverview;
     assert.equal(overview.status, 'Completed');
     assert.equal(overview.compute, 'local');

@@ -35,10 +35,16 @@ export interface JobOverview {
   error?: { code?: string; message: string };
 }
 
-/** A metric's points, in the order they were logged. `timestamp` is milliseconds since the epoch. */
+/**
+ * A metric's points in the order they were logged, as columns: point i is `steps[i]`, `values[i]`,
+ * `timestamps[i]` (milliseconds since the epoch). Charts draw columns, and 100,000 points cross to the
+ * page several times faster as three arrays of numbers than as 100,000 objects.
+ */
 export interface MetricSeries {
   key: string;
-  points: Array<{ step: number; value: number; timestamp: number }>;
+  steps: number[];
+  values: number[];
+  timestamps: number[];
 }
 
 export type ToJobDetails = {

@@ -12,8 +12,6 @@ import {
   type ToJobDetails,
 } from '../contract';
 
-type Point = MetricSeries['points'][number];
-
 /** The theme's chart colours in turn, one per metric; the fallbacks are VS Code's own defaults. */
 const SERIES_COLOURS: Array<[variable: string, fallback: string]> = [
   ['--vscode-charts-blue', '#3794ff'],
@@ -27,10 +25,12 @@ const CHART_HEIGHT = 220;
 /** Tick spacings for the x axis: 1, 2, 5, 10, 20, 50… */
 const WHOLE_NUMBER_TICKS = Array.from({ length: 24 }, (_, index) => [1, 2, 5][index % 3] * 10 ** Math.floor(index / 3));
 
-/** One metric's chart and what it has drawn; the points grow as `metricPoints` arrive. */
+/** One metric's chart and what it has drawn; the columns grow as `metricPoints` arrive. */
 interface Chart {
   key: string;
-  points: Point[];
+  steps: number[];
+  values: number[];
+  timestamps: number[];
   section: HTMLElement;
   canvasHolder: HTMLElement;
   summary: HTMLElement;
@@ -134,20 +134,27 @@ function replaceMetrics(series: MetricSeries[]): void {
 }
 
 function addPoints(series: MetricSeries[]): void {
-  for (const { key, points } of series) {
+  for (const { key, steps, values, timestamps } of series) {
     let chart = charts.get(key);
     if (!chart) {
       chart = createChart(key);
       charts.set(key, chart);
       insertInOrder(chart);
     }
-    chart.points.push(...points);
+    append(chart.steps, steps);
+    append(chart.values, values);
+    append(chart.timestamps, timestamps);
     drawChart(chart);
   }
   metricsEmpty.hidden = charts.size > 0;
   host.post('rendered', {
-    charts: [...charts.values()].map((chart) => ({ key: chart.key, points: chart.points.length })),
+    charts: [...charts.values()].map((chart) => ({ key: chart.key, points: chart.values.length })),
   });
+}
+
+/** `push(...added)` passes every point as an argument, which a long history overflows. */
+function append(target: number[], added: readonly number[]): void {
+  for (const value of added) target.push(value);
 }
 
 function createChart(key: string): Chart {
@@ -165,7 +172,7 @@ function createChart(key: string): Chart {
   const summary = element('p', 'chart-summary');
   summary.id = summaryId;
   section.append(heading, canvasHolder, summary);
-  return { key, points: [], section, canvasHolder, summary };
+  return { key, steps: [], values: [], timestamps: [], section, canvasHolder, summary };
 }
 
 /** Charts in alphabetical order of their metric, so they keep their place as metrics appear. */
@@ -177,8 +184,8 @@ function insertInOrder(chart: Chart): void {
 }
 
 function drawChart(chart: Chart): void {
-  chart.summary.textContent = summarize(chart.points);
-  const data = plotData(chart.points);
+  chart.summary.textContent = summarize(chart);
+  const data = plotData(chart);
   const width = chartWidth();
   if (chart.plot) {
     chart.plot.setData(data);
@@ -197,12 +204,12 @@ function drawChart(chart: Chart): void {
       cursor: { drag: { x: false, y: false } },
       axes: [
         // Steps and points are whole numbers: ticks at 0.5 would name places with no value.
-        { ...axis, label: usesSteps(chart.points) ? 'step' : 'point', incrs: WHOLE_NUMBER_TICKS },
+        { ...axis, label: usesSteps(chart.steps) ? 'step' : 'point', incrs: WHOLE_NUMBER_TICKS },
         { ...axis, size: 60 },
       ],
       series: [
         { label: 'step' },
-        { label: chart.key, stroke: colour, width: 2, points: { show: chart.points.length < 60 } },
+        { label: chart.key, stroke: colour, width: 2, points: { show: chart.values.length < 60 } },
       ],
     },
     data,
@@ -211,26 +218,40 @@ function drawChart(chart: Chart): void {
 }
 
 /** x by step when the metric was logged with steps, else by order of logging; uPlot needs x ascending. */
-function plotData(points: Point[]): uPlot.AlignedData {
-  if (!usesSteps(points)) return [points.map((_, index) => index + 1), points.map((point) => point.value)];
-  const sorted = [...points].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-  return [sorted.map((point) => point.step), sorted.map((point) => point.value)];
+function plotData({ steps, values }: Chart): uPlot.AlignedData {
+  if (!usesSteps(steps)) return [values.map((_, index) => index + 1), values];
+  if (isAscending(steps)) return [steps, values];
+  // Steps are distinct here, so they alone give the order.
+  const order = steps.map((_, index) => index).sort((a, b) => steps[a] - steps[b]);
+  return [order.map((index) => steps[index]), order.map((index) => values[index])];
 }
 
-function usesSteps(points: Point[]): boolean {
-  return new Set(points.map((point) => point.step)).size === points.length;
+function usesSteps(steps: number[]): boolean {
+  return new Set(steps).size === steps.length;
 }
 
-function summarize(points: Point[]): string {
-  if (points.length === 0) return 'No points yet.';
-  const latest = points.reduce((best, point) =>
-    point.step > best.step || (point.step === best.step && point.timestamp >= best.timestamp) ? point : best,
-  );
-  const values = points.map((point) => point.value);
-  const count = points.length === 1 ? '1 point' : `${points.length} points`;
+function isAscending(numbers: number[]): boolean {
+  for (let index = 1; index < numbers.length; index++) if (numbers[index] < numbers[index - 1]) return false;
+  return true;
+}
+
+function summarize({ steps, values, timestamps }: Chart): string {
+  if (values.length === 0) return 'No points yet.';
+  // MLflow's latest: the highest step, then the newest timestamp.
+  let latest = 0;
+  let min = values[0];
+  let max = values[0];
+  for (let index = 1; index < values.length; index++) {
+    if (steps[index] > steps[latest] || (steps[index] === steps[latest] && timestamps[index] >= timestamps[latest])) {
+      latest = index;
+    }
+    min = Math.min(min, values[index]);
+    max = Math.max(max, values[index]);
+  }
+  const count = values.length === 1 ? '1 point' : `${values.length} points`;
   return (
-    `Last ${formatNumber(latest.value)} (step ${latest.step}), min ${formatNumber(Math.min(...values))}, ` +
-    `max ${formatNumber(Math.max(...values))}; ${count}.`
+    `Last ${formatNumber(values[latest])} (step ${steps[latest]}), min ${formatNumber(min)}, ` +
+    `max ${formatNumber(max)}; ${count}.`
   );
 }
 
