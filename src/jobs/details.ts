@@ -5,6 +5,7 @@ import { isActiveStatus } from '../core/azure/jobStatus';
 import type { LatestMetric, MetricPoint } from '../core/azure/mlflow';
 import { workspaceId } from '../core/azure/resourceIds';
 import type { RunError } from '../core/azure/runHistory';
+import { thinForChart } from '../core/jobs/thinForChart';
 import { Watcher } from '../core/watch';
 import { WebviewHost } from '../platform/webview/webviewHost';
 import type { Envelope, MessageFault } from '../webviews/messaging';
@@ -21,6 +22,11 @@ import type { JobTarget } from './logChannel';
 
 const VIEW_TYPE = 'azureml.jobDetails';
 const BUNDLE = 'jobDetails';
+/**
+ * Points per metric sent to draw: a chart is at most 720 pixels wide, so more would cost transfer and drawing
+ * time without changing a pixel.
+ */
+const MAX_DRAWN_POINTS = 2000;
 /** What a test or a bug report may need of the conversation; older messages are let go. */
 const KEPT_MESSAGES = 2000;
 /** Metric histories read in parallel: enough to overlap the service's latency, few enough not to be throttled. */
@@ -308,12 +314,15 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
   }
 }
 
+/** Points as the page's columns; a history longer than a chart can show is thinned first. */
 function toColumns(key: string, points: readonly MetricPoint[]): MetricSeries {
+  const drawn = thinForChart(points, MAX_DRAWN_POINTS);
   return {
     key,
-    steps: points.map((point) => point.step),
-    values: points.map((point) => point.value),
-    timestamps: points.map((point) => point.timestamp),
+    steps: drawn.map((point) => point.step),
+    values: drawn.map((point) => point.value),
+    timestamps: drawn.map((point) => point.timestamp),
+    ...(drawn.length < points.length ? { total: points.length } : {}),
   };
 }
 

@@ -45,6 +45,11 @@ export interface MetricSeries {
   steps: number[];
   values: number[];
   timestamps: number[];
+  /**
+   * How many points these stand for, when a long history was thinned for drawing (see thinForChart: every
+   * peak, trough, the first and the latest point are kept); absent when every point is here.
+   */
+  total?: number;
 }
 
 export type ToJobDetails = {

@@ -91,6 +91,8 @@ export interface RunsBenchResults {
     samplesMs: number[];
     /** The same data read through MLflow's REST API alone, per sample. */
     rawReadMs: number[];
+    /** A panel whose page only says it has loaded, from creation to that message, per sample. */
+    bareWebviewMs: number[];
     /** How long the job took to log its history, from submit to Completed. */
     seedMs: number;
   };
@@ -195,6 +197,7 @@ async function measureDetailsOpen(
     rendered.charts.every((chart) => METRICS.includes(chart.key) && chart.points === POINTS_PER_METRIC);
   const samplesMs: number[] = [];
   const rawReadMs: number[] = [];
+  const bareWebviewMs: number[] = [];
   for (let sample = 0; sample < OPEN_SAMPLES; sample++) {
     const start = performance.now();
     const view = await vscode.commands.executeCommand<JobDetailsView | undefined>(CommandId.showJobDetails, target);
@@ -204,13 +207,33 @@ async function measureDetailsOpen(
     view.panel.dispose();
 
     rawReadMs.push(await timeRawReads(mlflow, job.jobName));
+    bareWebviewMs.push(await timeBareWebview());
     // The closed panel's page goes away in the renderer; the next sample starts without it.
     await sleep(500);
   }
-  return { metrics: METRICS.length, pointsPerMetric: POINTS_PER_METRIC, samplesMs, rawReadMs, seedMs };
+  return { metrics: METRICS.length, pointsPerMetric: POINTS_PER_METRIC, samplesMs, rawReadMs, bareWebviewMs, seedMs };
 }
 
 /** What the panel reads of MLflow for a job, through the REST API alone: runs/get, then each history. */
+/**
+ * What any webview panel costs here: from creating a panel with a page that only says it has loaded, to that
+ * message. The details page cannot draw before its own page has loaded, so this is the floor under detailsOpen.
+ */
+async function timeBareWebview(): Promise<number> {
+  const start = performance.now();
+  const panel = vscode.window.createWebviewPanel('azureml.benchBareWebview', 'Bare webview', vscode.ViewColumn.Active, {
+    enableScripts: true,
+  });
+  const loaded = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+  panel.webview.html =
+    '<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><script>acquireVsCodeApi().postMessage("loaded")</script></body></html>';
+  await loaded;
+  const ms = performance.now() - start;
+  panel.dispose();
+  await sleep(500);
+  return ms;
+}
+
 async function timeRawReads(mlflow: MlflowRest, runId: string): Promise<number> {
   const start = performance.now();
   const run = await mlflow.getRun(runId);

@@ -31,6 +31,8 @@ interface Chart {
   steps: number[];
   values: number[];
   timestamps: number[];
+  /** Points the metric has: more than the columns hold once a long history was thinned for drawing. */
+  pointCount: number;
   section: HTMLElement;
   canvasHolder: HTMLElement;
   summary: HTMLElement;
@@ -134,7 +136,7 @@ function replaceMetrics(series: MetricSeries[]): void {
 }
 
 function addPoints(series: MetricSeries[]): void {
-  for (const { key, steps, values, timestamps } of series) {
+  for (const { key, steps, values, timestamps, total } of series) {
     let chart = charts.get(key);
     if (!chart) {
       chart = createChart(key);
@@ -144,11 +146,12 @@ function addPoints(series: MetricSeries[]): void {
     append(chart.steps, steps);
     append(chart.values, values);
     append(chart.timestamps, timestamps);
+    chart.pointCount += total ?? values.length;
     drawChart(chart);
   }
   metricsEmpty.hidden = charts.size > 0;
   host.post('rendered', {
-    charts: [...charts.values()].map((chart) => ({ key: chart.key, points: chart.values.length })),
+    charts: [...charts.values()].map((chart) => ({ key: chart.key, points: chart.pointCount })),
   });
 }
 
@@ -172,7 +175,7 @@ function createChart(key: string): Chart {
   const summary = element('p', 'chart-summary');
   summary.id = summaryId;
   section.append(heading, canvasHolder, summary);
-  return { key, steps: [], values: [], timestamps: [], section, canvasHolder, summary };
+  return { key, steps: [], values: [], timestamps: [], pointCount: 0, section, canvasHolder, summary };
 }
 
 /** Charts in alphabetical order of their metric, so they keep their place as metrics appear. */
@@ -235,7 +238,7 @@ function isAscending(numbers: number[]): boolean {
   return true;
 }
 
-function summarize({ steps, values, timestamps }: Chart): string {
+function summarize({ steps, values, timestamps, pointCount }: Chart): string {
   if (values.length === 0) return 'No points yet.';
   // MLflow's latest: the highest step, then the newest timestamp.
   let latest = 0;
@@ -248,7 +251,7 @@ function summarize({ steps, values, timestamps }: Chart): string {
     min = Math.min(min, values[index]);
     max = Math.max(max, values[index]);
   }
-  const count = values.length === 1 ? '1 point' : `${values.length} points`;
+  const count = pointCount === 1 ? '1 point' : `${pointCount} points`;
   return (
     `Last ${formatNumber(values[latest])} (step ${steps[latest]}), min ${formatNumber(min)}, ` +
     `max ${formatNumber(max)}; ${count}.`
