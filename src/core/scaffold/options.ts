@@ -142,7 +142,11 @@ export function validateOptions(options: ScaffoldOptions): OptionProblem[] {
     if (options.githubRepo && !/^[A-Za-z0-9_.-]{1,100}$/.test(options.githubRepo))
       problem('githubRepo', `githubRepo "${options.githubRepo}" is not a GitHub repository name.`);
   }
-  if (options.ci === 'azure-devops' && options.adoOrganizationUrl && !/^https:\/\/\S+$/.test(options.adoOrganizationUrl))
+  if (
+    options.ci === 'azure-devops' &&
+    options.adoOrganizationUrl &&
+    !/^https:\/\/\S+$/.test(options.adoOrganizationUrl)
+  )
     problem(
       'adoOrganizationUrl',
       `adoOrganizationUrl "${options.adoOrganizationUrl}" must be an https address, such as https://dev.azure.com/contoso.`,

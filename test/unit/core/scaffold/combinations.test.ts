@@ -54,7 +54,12 @@ function combinations(): Partial<ScaffoldOptions>[] {
 function readConfig(project: Project, file: string): Record<string, string> {
   const result = spawnSync('bash', ['.github/scripts/read-config.sh', file], { cwd: project.root, encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  return Object.fromEntries(result.stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+  return Object.fromEntries(
+    result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+  );
 }
 
 describe('core/scaffold: every combination of scenario × CI × IaC × deployment', function () {
@@ -75,7 +80,10 @@ describe('core/scaffold: every combination of scenario × CI × IaC × deploymen
       const result = await generate(options, nodeTarget(folder));
       assert.deepEqual(result.conflicts, []);
       const project: Project = { root: folder, files: relativeFiles(folder) };
-      assert.deepEqual([...result.written].sort(), project.files.filter((file) => !file.endsWith('/')));
+      assert.deepEqual(
+        [...result.written].sort(),
+        project.files.filter((file) => !file.endsWith('/')),
+      );
 
       const ciFiles = project.files.filter(
         (file) => file.startsWith('.github/workflows/') || file.startsWith('mlops/devops-pipelines/'),
@@ -107,11 +115,23 @@ describe('core/scaffold: every combination of scenario × CI × IaC × deploymen
         options.iac === 'bicep' ? 'infrastructure/bicep/main.bicep' : 'infrastructure/terraform/main.tf',
       ];
       for (const file of expected) assert.ok(project.files.includes(file), `${file} is missing`);
-      assert.equal(project.files.includes('mlops/azureml/deploy/online/online-endpoint.yml'), options.deploy !== 'batch');
-      assert.equal(project.files.includes('mlops/azureml/deploy/batch/batch-endpoint.yml'), options.deploy !== 'online');
+      assert.equal(
+        project.files.includes('mlops/azureml/deploy/online/online-endpoint.yml'),
+        options.deploy !== 'batch',
+      );
+      assert.equal(
+        project.files.includes('mlops/azureml/deploy/batch/batch-endpoint.yml'),
+        options.deploy !== 'online',
+      );
       assert.equal(project.files.includes('.github/dependabot.yml'), options.ci === 'github' && options.security);
-      assert.equal(project.files.some((file) => file.endsWith('.tf')), options.iac === 'terraform');
-      assert.equal(project.files.some((file) => file.endsWith('.bicep')), options.iac === 'bicep');
+      assert.equal(
+        project.files.some((file) => file.endsWith('.tf')),
+        options.iac === 'terraform',
+      );
+      assert.equal(
+        project.files.some((file) => file.endsWith('.bicep')),
+        options.iac === 'bicep',
+      );
 
       // The Responsible AI step sits between training and registration, and registration waits for approval.
       const pipeline = parse(
@@ -127,7 +147,10 @@ describe('core/scaffold: every combination of scenario × CI × IaC × deploymen
         assert.equal(dev.resource_group, context.resourceGroup);
         assert.equal(dev.aml_workspace, context.workspace);
         assert.equal(dev.online_endpoint, context.onlineEndpoint);
-        assert.equal(readConfig(project, 'config-infra-prod.yml').resource_group, `rg-${options.namespace}-${options.postfix}prod`);
+        assert.equal(
+          readConfig(project, 'config-infra-prod.yml').resource_group,
+          `rg-${options.namespace}-${options.postfix}prod`,
+        );
         // Every output read-config.yml declares is a variable of the config files.
         const readConfigWorkflow = parse(
           (await import('node:fs')).readFileSync(join(folder, '.github/workflows/read-config.yml'), 'utf8'),

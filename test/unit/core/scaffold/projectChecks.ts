@@ -14,7 +14,8 @@ import { parse } from 'yaml';
 import { analyzeWithReferences } from '../../../../src/core/yaml/engine';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface Project {
   readonly root: string;
@@ -98,7 +99,11 @@ export function checkGithubWorkflows(project: Project): string[] {
     const state = validateWorkflow(text);
     for (const error of state.errors)
       problems.push(`${file}: ${error.title}${'detail' in error && error.detail ? `: ${error.detail}` : ''}`);
-    parsed.set(file, parse(text) as Json);
+    try {
+      parsed.set(file, parse(text) as Json);
+    } catch (error) {
+      problems.push(`${file}: not YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
   }
   for (const [file, workflow] of parsed) {
     const text = read(project, file);
@@ -108,7 +113,8 @@ export function checkGithubWorkflows(project: Project): string[] {
     // Secrets: declared when reusable, documented in the README when an entry workflow.
     for (const expression of expressions(text)) {
       for (const [, secret] of expression.matchAll(/\bsecrets\.(\w+)/g)) {
-        if (call && !(secret in call.secrets)) problems.push(`${file}: uses secrets.${secret}, which it does not declare`);
+        if (call && !(secret in call.secrets))
+          problems.push(`${file}: uses secrets.${secret}, which it does not declare`);
         if (!call && !readme.includes(`\`${secret}\``))
           problems.push(`${file}: uses secrets.${secret}, which the README does not ask for`);
       }
@@ -134,7 +140,8 @@ export function checkGithubWorkflows(project: Project): string[] {
           const needed = jobs[source];
           const outputs = isObject(needed) && typeof needed.uses === 'string' ? calledOutputs(needed.uses) : undefined;
           const declared = outputs ?? (isObject(needed) && isObject(needed.outputs) ? needed.outputs : {});
-          if (!(output in declared)) problems.push(`${file}: job ${jobName} reads ${source}'s output ${output}, which it has not`);
+          if (!(output in declared))
+            problems.push(`${file}: job ${jobName} reads ${source}'s output ${output}, which it has not`);
         }
       }
       if (typeof job.uses !== 'string') continue;
@@ -151,14 +158,18 @@ export function checkGithubWorkflows(project: Project): string[] {
       }
       const given = isObject(job.with) ? job.with : {};
       for (const input of Object.keys(given))
-        if (!(input in calledCall.inputs)) problems.push(`${file}: job ${jobName} passes ${input}, which ${called} does not take`);
+        if (!(input in calledCall.inputs))
+          problems.push(`${file}: job ${jobName} passes ${input}, which ${called} does not take`);
       for (const [input, spec] of Object.entries(calledCall.inputs))
-        if (spec?.required && !(input in given)) problems.push(`${file}: job ${jobName} leaves out ${called}'s required input ${input}`);
+        if (spec?.required && !(input in given))
+          problems.push(`${file}: job ${jobName} leaves out ${called}'s required input ${input}`);
       const secrets = isObject(job.secrets) ? job.secrets : {};
       for (const secret of Object.keys(secrets))
-        if (!(secret in calledCall.secrets)) problems.push(`${file}: job ${jobName} passes secret ${secret}, which ${called} does not declare`);
+        if (!(secret in calledCall.secrets))
+          problems.push(`${file}: job ${jobName} passes secret ${secret}, which ${called} does not declare`);
       for (const [secret, spec] of Object.entries(calledCall.secrets))
-        if (spec?.required && !(secret in secrets)) problems.push(`${file}: job ${jobName} leaves out ${called}'s required secret ${secret}`);
+        if (spec?.required && !(secret in secrets))
+          problems.push(`${file}: job ${jobName} leaves out ${called}'s required secret ${secret}`);
     }
   }
   return problems;
@@ -204,7 +215,8 @@ export function checkAzureDevOpsPipelines(project: Project): string[] {
         problems.push(`${file}: names the variable group ${value.group}, which the README does not describe`);
       if (typeof value.template === 'string') {
         const target = posix.normalize(posix.join(posix.dirname(file), value.template));
-        if (!project.files.includes(target)) problems.push(`${file}: names the template ${value.template}, which does not exist`);
+        if (!project.files.includes(target))
+          problems.push(`${file}: names the template ${value.template}, which does not exist`);
         else problems.push(...templateCall(project, file, target, isObject(value.parameters) ? value.parameters : {}));
       }
       Object.values(value).forEach(visit);
@@ -231,12 +243,15 @@ function templateCall(project: Project, caller: string, template: string, given:
     // A variables template (the config files) or a template without parameters.
     return Object.keys(given).length > 0 ? [`${caller}: passes parameters to ${template}, which takes none`] : [];
   }
-  const declared = new Map<string, Json>(document.parameters.map((parameter: Json) => [String(parameter.name), parameter]));
+  const declared = new Map<string, Json>(
+    document.parameters.map((parameter: Json) => [String(parameter.name), parameter]),
+  );
   const problems: string[] = [];
   for (const name of Object.keys(given))
     if (!declared.has(name)) problems.push(`${caller}: passes ${name}, which ${template} does not take`);
   for (const [name, parameter] of declared)
-    if (!('default' in parameter) && !(name in given)) problems.push(`${caller}: leaves out ${template}'s parameter ${name}`);
+    if (!('default' in parameter) && !(name in given))
+      problems.push(`${caller}: leaves out ${template}'s parameter ${name}`);
   return problems;
 }
 
@@ -277,11 +292,15 @@ export async function checkTerraform(project: Project): Promise<string[]> {
           continue;
         }
         const variables = variablesOf(source);
-        const given = Object.keys(call).filter((key) => !['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(key));
+        const given = Object.keys(call).filter(
+          (key) => !['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(key),
+        );
         for (const argument of given)
-          if (!variables.has(argument)) problems.push(`${folder}: module ${name} passes ${argument}, which ${source} does not declare`);
+          if (!variables.has(argument))
+            problems.push(`${folder}: module ${name} passes ${argument}, which ${source} does not declare`);
         for (const [variable, spec] of variables)
-          if (!('default' in spec) && !given.includes(variable)) problems.push(`${folder}: module ${name} leaves out ${variable}`);
+          if (!('default' in spec) && !given.includes(variable))
+            problems.push(`${folder}: module ${name} leaves out ${variable}`);
       }
     }
   }
@@ -295,13 +314,18 @@ export function checkBicep(project: Project, ciFiles: readonly string[]): string
   if (files.length === 0) return ['no Bicep was generated'];
   const paramsOf = (file: string) =>
     new Map(
-      [...read(project, file).matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm)].map((match) => [match[1], match[2] !== undefined]),
+      [...read(project, file).matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm)].map((match) => [
+        match[1],
+        match[2] !== undefined,
+      ]),
     );
   for (const file of files) {
     const text = read(project, file);
     const unbalanced = bracketProblem(text);
     if (unbalanced) problems.push(`${file}: ${unbalanced}`);
-    const declaredHere = new Set([...text.matchAll(/^(?:param|var|resource|module|output)\s+(\w+)/gm)].map((m) => m[1]));
+    const declaredHere = new Set(
+      [...text.matchAll(/^(?:param|var|resource|module|output)\s+(\w+)/gm)].map((m) => m[1]),
+    );
     for (const match of text.matchAll(/^module\s+(\w+)\s+'([^']+)'\s*=[^{]*\{([\s\S]*?)^\}/gm)) {
       const [, name, path, body] = match;
       const target = posix.normalize(posix.join(posix.dirname(file), path));
@@ -313,7 +337,8 @@ export function checkBicep(project: Project, ciFiles: readonly string[]): string
       const given = [...params.matchAll(/^\s{4}(\w+):/gm)].map((m) => m[1]);
       const declared = paramsOf(target);
       for (const param of given)
-        if (!declared.has(param)) problems.push(`${file}: module ${name} passes ${param}, which ${target} does not declare`);
+        if (!declared.has(param))
+          problems.push(`${file}: module ${name} passes ${param}, which ${target} does not declare`);
       for (const [param, hasDefault] of declared)
         if (!hasDefault && !given.includes(param)) problems.push(`${file}: module ${name} leaves out ${param}`);
     }
@@ -369,7 +394,8 @@ export function checkOuterLoop(project: Project): string[] {
     const file = `.github/workflows/${String(settings.workflow)}`;
     if (!project.files.includes(file)) return [...problems, `outer-loop.json: names ${file}, which does not exist`];
     const on = (parse(read(project, file)) as Json).on as Json;
-    const inputs = isObject(on.workflow_dispatch) && isObject(on.workflow_dispatch.inputs) ? on.workflow_dispatch.inputs : {};
+    const inputs =
+      isObject(on.workflow_dispatch) && isObject(on.workflow_dispatch.inputs) ? on.workflow_dispatch.inputs : {};
     if (!('model_name' in inputs) || !('model_version' in inputs))
       problems.push(`${file}: its workflow_dispatch lacks model_name or model_version`);
     const dispatch = isObject(on.repository_dispatch) ? on.repository_dispatch : {};
@@ -382,7 +408,8 @@ export function checkOuterLoop(project: Project): string[] {
     if (!project.files.includes(file)) return [...problems, `outer-loop.json: names ${file}, which does not exist`];
     const parameters = ((parse(read(project, file)) as Json).parameters ?? []) as Json[];
     for (const name of ['model_name', 'model_version'])
-      if (!parameters.some((parameter) => parameter.name === name)) problems.push(`${file}: lacks the parameter ${name}`);
+      if (!parameters.some((parameter) => parameter.name === name))
+        problems.push(`${file}: lacks the parameter ${name}`);
   } else {
     problems.push(`outer-loop.json: unknown provider ${String(settings.provider)}`);
   }
