@@ -426,6 +426,29 @@ function measureLocalStart() {
   return startMedian;
 }
 
+/**
+ * New MLOps project, in plain Node through test/bench/scaffold/measure.ts: generate() of a full project (rendering
+ * every template and writing every file) into a new folder, median of twenty; beside it, the first call of the
+ * process and writing the same files without rendering them.
+ */
+function measureScaffold() {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  const output = execFileSync(process.execPath, ['--require', tsx, join('test', 'bench', 'scaffold', 'measure.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 3 * 60_000,
+  });
+  const { files, coldMs, samplesMs, copyOnlyMs } = JSON.parse(output);
+  const generateMs = median(samplesMs);
+  console.log(`scaffold generate samples (ms), ${files} files: ${samplesMs.map((ms) => ms.toFixed(1)).join(', ')}`);
+  console.log(
+    `scaffold generate median ${generateMs.toFixed(1)} ms; first call of the process ${coldMs.toFixed(1)} ms; ` +
+      `same-run reference: writing the same files without rendering ${median(copyOnlyMs).toFixed(1)} ms`,
+  );
+  return generateMs;
+}
+
 const benchmarks = [
   {
     id: 'activation.overheadMs',
@@ -575,6 +598,14 @@ const benchmarks = [
     better: 'lower',
     host: false,
     measure: measureLocalStart,
+  },
+  {
+    id: 'scaffold.generate.ms',
+    unit: 'ms',
+    target: 500,
+    better: 'lower',
+    host: false,
+    measure: measureScaffold,
   },
 ];
 

@@ -2,7 +2,7 @@
 //   node scripts/build.mjs               development build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the VSIX ships)
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,8 +82,18 @@ function lazyBundlesApart({ staticImportsToo }) {
   };
 }
 
+/**
+ * The project templates of `new` (src/core/scaffold/templates) are read from disk at run time, so every bundle
+ * folder that can include the scaffold core gets a copy beside it, as scaffold-templates/.
+ */
+const scaffoldTemplates = join(root, 'src', 'core', 'scaffold', 'templates');
+function copyScaffoldTemplates(outdir) {
+  cpSync(scaffoldTemplates, join(outdir, 'scaffold-templates'), { recursive: true });
+}
+
 /** The command line: one file with everything it needs, outside what the VSIX ships. */
-export function buildCli({ production = false, outdir }) {
+export async function buildCli({ production = false, outdir }) {
+  copyScaffoldTemplates(outdir);
   return build({
     bundle: true,
     minify: production,
@@ -134,6 +144,7 @@ export async function buildAll({ production = false, includeTests = !production 
     }),
     buildCli({ production, outdir: join(root, 'dist-cli') }),
   ];
+  copyScaffoldTemplates(join(root, 'dist'));
   const webviews = webviewEntries('src/webviews', 'webviews');
   if (Object.keys(webviews).length > 0) tasks.push(buildWebviews(common, webviews, 'dist'));
   if (includeTests) {

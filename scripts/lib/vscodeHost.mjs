@@ -28,11 +28,15 @@ const hostPackages = [
 
 /**
  * What the unit test with Microsoft's Python client (test/unit/emulator/pythonClient.test.ts) needs: azure-ai-ml
- * for Debian's own python3, and `*.localhost` names resolving to loopback for the emulator's blob storage.
+ * for Debian's own python3, and `*.localhost` names resolving to loopback for the emulator's blob storage. The
+ * generated MLOps project's training pipeline (test/unit/core/scaffold/localRun.test.ts) needs pandas and
+ * scikit-learn for the same python3.
  */
 export const pythonClientPackages = [
   { name: 'python3-azure', present: () => existsSync('/usr/lib/python3/dist-packages/azure/ai/ml/__init__.py') },
   { name: 'libnss-myhostname', present: () => isDebianPackageInstalled('libnss-myhostname') },
+  { name: 'python3-pandas', present: () => existsSync('/usr/lib/python3/dist-packages/pandas/__init__.py') },
+  { name: 'python3-sklearn', present: () => existsSync('/usr/lib/python3/dist-packages/sklearn/__init__.py') },
 ];
 
 function isDebianPackageInstalled(name) {

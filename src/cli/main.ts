@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // `azureml-inner-loop validate <files, folders or globs>`: the editor's YAML checks, for CI.
+// `azureml-inner-loop new --out <folder> …`: a new MLOps v2 project.
 import { readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { YamlDiagnostic } from '../core/yaml/diagnostic';
 import { analyzeWithReferences } from '../core/yaml/engine';
+import { parseArgs, UsageError } from './args';
+import { NEW_USAGE, runNew } from './new';
 
-const USAGE = `Usage: azureml-inner-loop validate [--format text|json] <file | folder | glob>...
+const VALIDATE_USAGE = `Usage: azureml-inner-loop validate [--format text|json] <file | folder | glob>...
 
 Checks Azure ML YAML files against the schemas the VS Code extension uses and prints
 file:line:column severity message for each problem. Folders are searched for *.yml and *.yaml;
 YAML that is not Azure ML YAML is skipped. Exits with 1 when there are errors, 2 on bad usage.`;
+const USAGE = `${VALIDATE_USAGE}\n\n${NEW_USAGE}`;
 
 interface Finding {
   readonly file: string;
@@ -30,29 +34,27 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'new') return runNew(rest);
   if (command !== 'validate') {
     console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
     return 2;
   }
-  let format: 'text' | 'json' = 'text';
-  const patterns: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--format') {
-      const value = rest[++i];
-      if (value !== 'text' && value !== 'json') {
-        console.error(`--format takes "text" or "json", not "${value ?? ''}".`);
-        return 2;
-      }
-      format = value;
-    } else if (arg.startsWith('--format=')) {
-      return main([command, '--format', arg.slice('--format='.length), ...rest.slice(i + 1), ...patterns]);
-    } else {
-      patterns.push(arg);
-    }
+  let parsed;
+  try {
+    parsed = parseArgs(rest, { values: ['format'] });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${VALIDATE_USAGE}`);
+    return 2;
   }
+  const format = parsed.values.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    console.error(`--format takes "text" or "json", not "${format}".`);
+    return 2;
+  }
+  const patterns = parsed.positional;
   if (patterns.length === 0) {
-    console.error(`Name at least one file, folder or glob.\n\n${USAGE}`);
+    console.error(`Name at least one file, folder or glob.\n\n${VALIDATE_USAGE}`);
     return 2;
   }
   const files = expand(patterns);

@@ -22,7 +22,11 @@ export function thinForChart(points: readonly MetricPoint[], maxPoints: number):
       if (points[index].value > points[highest].value) highest = index;
       if (isLater(points[index], points[latest])) latest = index;
     }
-    kept.add(start).add(lowest).add(highest).add(end - 1);
+    kept
+      .add(start)
+      .add(lowest)
+      .add(highest)
+      .add(end - 1);
   }
   kept.add(latest);
   return [...kept].sort((a, b) => a - b).map((index) => points[index]);

@@ -46,7 +46,7 @@ export async function checkReferences(
     const range = nodeAt(parsed.document, item.pointer).node?.range;
     if (!range) return undefined;
     const at = { start: range[0], end: range[1], severity: 'warning' as const };
-    const path = item.localPath ? localPathOf(item.value) : undefined;
+    const path = item.localPath ? withinCodeFolder(parsed.value, item.pointer, localPathOf(item.value)) : undefined;
     if (path !== undefined && lookups.pathKind && (await lookups.pathKind(path)) === undefined) {
       return {
         ...at,
@@ -97,6 +97,17 @@ function collect(schemas: SchemaObject[], value: unknown, pointer: string, found
       collect(childSchemas(schemas, key, child, check), child, `${pointer}/${escaped}`, found);
     }
   }
+}
+
+/** A `scoring_script` is relative to the `code` folder beside it (code_configuration), not to the YAML's folder. */
+function withinCodeFolder(document: unknown, pointer: string, path: string | undefined): string | undefined {
+  if (path === undefined || !pointer.endsWith('/scoring_script')) return path;
+  let parent: unknown = document;
+  for (const key of pointer.split('/').slice(1, -1)) {
+    parent = isPlainObject(parent) ? parent[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  const code = isPlainObject(parent) && typeof parent.code === 'string' ? localPathOf(parent.code) : undefined;
+  return code === undefined ? path : `${code.replace(/\/+$/, '')}/${path}`;
 }
 
 /** The path a value names on disk, or undefined for URLs, `azureml:` references and bindings. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeYaml } from '../../../src/core/yaml/engine';
@@ -91,6 +91,13 @@ describe('cli: azureml-inner-loop validate', () => {
       result.stdout,
       /^jobs\/bad\.yml:2:1 error Unknown key `comand`; did you mean `command`\? \[unknown-key\]$/m,
     );
+    // `new` reads the project templates copied beside the bundle.
+    const created = spawnSync(process.execPath, [join(outdir, 'azureml-inner-loop.js'), 'new', '--out', 'project'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    assert.equal(created.status, 0, created.stderr);
+    assert.ok(existsSync(join(folder, 'project', 'mlops', 'azureml', 'train', 'pipeline.yml')));
   });
 
   it('exits 2, saying why, on bad usage', () => {

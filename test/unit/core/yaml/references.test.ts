@@ -88,4 +88,27 @@ describe('core/yaml: local paths and workspace assets', () => {
     );
     assert.deepEqual((await analyzeWithReferences(text, {})).diagnostics, []);
   });
+
+  it('looks for a scoring script in the code folder beside it', async () => {
+    const text = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json',
+      'name: blue',
+      'endpoint_name: ep',
+      'model: azureml:m:1',
+      'instance_type: Standard_DS3_v2',
+      'code_configuration:',
+      '  code: ./code',
+      '  scoring_script: score.py',
+      '',
+    ].join('\n');
+    const asked: string[] = [];
+    const { diagnostics } = await analyzeWithReferences(text, {
+      pathKind: async (path) => {
+        asked.push(path);
+        return path === './code' ? 'directory' : path === './code/score.py' ? 'file' : undefined;
+      },
+    });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(asked.sort(), ['./code', './code/score.py']);
+  });
 });
