@@ -34,8 +34,7 @@ export interface Violation {
 
 /** One injected failure: an error status with the service's own body, or a connection dropped without a reply. */
 export type Fault =
-  | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
-  | { kind: 'reset' };
+  { kind: 'status'; status: number; message?: string; headers?: Record<string, string> } | { kind: 'reset' };
 
 /** Faults per route name, each used once, in the order they were added. */
 export class FaultQueue {
@@ -124,7 +123,11 @@ async function serve(
     return;
   }
   const text =
-    response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    response.body === undefined
+      ? ''
+      : typeof response.body === 'string'
+        ? response.body
+        : JSON.stringify(response.body);
   const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(text), ...response.headers };
   if (text && response.headers?.['content-type'] === undefined && typeof response.body !== 'string') {
     headers['content-type'] = 'application/json; charset=utf-8';

@@ -67,7 +67,9 @@ export class AzureDevOpsOuterLoop implements OuterLoopClient {
     if (!/^\d+$/.test(runId)) {
       throw new ServiceError({ source: 'azureDevOps', message: `"${runId}" is not an Azure Pipelines run id.` });
     }
-    return this.toRun(await this.call(this.reads, { method: 'GET', url: this.url(`/runs/${runId}`), abortSignal: signal }));
+    return this.toRun(
+      await this.call(this.reads, { method: 'GET', url: this.url(`/runs/${runId}`), abortSignal: signal }),
+    );
   }
 
   private url(path: string): string {
@@ -111,7 +113,8 @@ export class AzureDevOpsOuterLoop implements OuterLoopClient {
     return {
       provider: 'azure-devops',
       runId: String(id),
-      url: optionalString(links.web?.href) ?? `${this.runsPageUrl.replace(/_build\?.*$/, '')}_build/results?buildId=${id}`,
+      url:
+        optionalString(links.web?.href) ?? `${this.runsPageUrl.replace(/_build\?.*$/, '')}_build/results?buildId=${id}`,
       state: stateOf(state),
       ...(stateOf(state) === 'completed' ? { result: resultOf(result) } : {}),
       serviceStatus: state,

@@ -104,7 +104,10 @@ export function parseCiSettings(text: string): CiSettings {
 function parseGitHub(section: Reader): GitHubCiSettings {
   const trigger = section.optionalString('trigger') ?? 'workflow_dispatch';
   if (!GITHUB_TRIGGERS.includes(trigger as GitHubTrigger)) {
-    throw section.error('trigger', `must be "workflow_dispatch" or "repository_dispatch", not ${JSON.stringify(trigger)}`);
+    throw section.error(
+      'trigger',
+      `must be "workflow_dispatch" or "repository_dispatch", not ${JSON.stringify(trigger)}`,
+    );
   }
   const settings: GitHubCiSettings = {
     provider: 'github',

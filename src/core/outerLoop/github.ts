@@ -133,7 +133,12 @@ export class GitHubOuterLoop implements OuterLoopClient {
     const [run, jobs] = await Promise.all([
       call(() => octokit.rest.actions.getWorkflowRun({ ...target, request: { signal } })),
       call(() =>
-        octokit.rest.actions.listJobsForWorkflowRun({ ...target, filter: 'latest', per_page: 100, request: { signal } }),
+        octokit.rest.actions.listJobsForWorkflowRun({
+          ...target,
+          filter: 'latest',
+          per_page: 100,
+          request: { signal },
+        }),
       ),
     ]);
     const { status, conclusion, html_url } = run.data;
@@ -145,14 +150,12 @@ export class GitHubOuterLoop implements OuterLoopClient {
       ...(stateOf(status) === 'completed' ? { result: resultOf(conclusion) } : {}),
       serviceStatus: status ?? 'unknown',
       ...(conclusion ? { serviceResult: conclusion } : {}),
-      jobs: jobs.data.jobs.map(
-        (job): CiJob => ({
-          name: job.name,
-          state: stateOf(job.status),
-          ...(stateOf(job.status) === 'completed' ? { result: resultOf(job.conclusion) } : {}),
-          ...(job.html_url ? { url: job.html_url } : {}),
-        }),
-      ),
+      jobs: jobs.data.jobs.map((job): CiJob => ({
+        name: job.name,
+        state: stateOf(job.status),
+        ...(stateOf(job.status) === 'completed' ? { result: resultOf(job.conclusion) } : {}),
+        ...(job.html_url ? { url: job.html_url } : {}),
+      })),
     };
   }
 
@@ -204,7 +207,9 @@ function branchName(ref: string): string {
 function namesModel(title: string | undefined, model: ModelVersionRef): boolean {
   if (!title) return false;
   const words = title.split(/[\s,;()[\]]+/);
-  return words.includes(`${model.name}:${model.version}`) || (words.includes(model.name) && words.includes(model.version));
+  return (
+    words.includes(`${model.name}:${model.version}`) || (words.includes(model.name) && words.includes(model.version))
+  );
 }
 
 function serverTime(dateHeader: string | undefined, fallback: Date): string {
@@ -283,7 +288,8 @@ function fromResponse(response: NonNullable<OctokitRequestError['response']>): S
     source: 'github',
     statusCode: status,
     code: rateLimited ? 'RateLimited' : undefined,
-    message: rateLimited && !/rate limit/i.test(text) ? `API rate limit exceeded. ${text}`.trim() : text || `HTTP ${status}`,
+    message:
+      rateLimited && !/rate limit/i.test(text) ? `API rate limit exceeded. ${text}`.trim() : text || `HTTP ${status}`,
   });
 }
 

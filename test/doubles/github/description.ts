@@ -29,7 +29,10 @@ export interface Operation {
   method: string;
   pathTemplate: string;
   parameters: Parameter[];
-  requestBody?: { required?: boolean; content: Record<string, { schema?: Json; examples?: Record<string, { value: unknown }> }> };
+  requestBody?: {
+    required?: boolean;
+    content: Record<string, { schema?: Json; examples?: Record<string, { value: unknown }> }>;
+  };
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
   breakingChanges: { version: string; patch: { op: string; path: string; value?: unknown }[] }[];
 }
@@ -48,7 +51,12 @@ const JSON_TYPES = ['application/json', 'application/vnd.github+json', 'applicat
 
 export class GitHubDescription {
   readonly apiVersions: string[];
-  private readonly operations: { pattern: RegExp; names: string[]; literalLength: number; byMethod: Map<string, Operation> }[] = [];
+  private readonly operations: {
+    pattern: RegExp;
+    names: string[];
+    literalLength: number;
+    byMethod: Map<string, Operation>;
+  }[] = [];
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
 
@@ -64,7 +72,12 @@ export class GitHubDescription {
         date: /^\d{4}-\d\d-\d\d$/,
         uri: (text: string) => URL.canParse(text),
         // Formats the description uses for documentation only; GitHub does not check them on input.
-        ...Object.fromEntries(['int64', 'int32', 'double', 'repo.nwo', 'binary', 'uri-template', 'email', 'timestamp'].map((f) => [f, true])),
+        ...Object.fromEntries(
+          ['int64', 'int32', 'double', 'repo.nwo', 'binary', 'uri-template', 'email', 'timestamp'].map((f) => [
+            f,
+            true,
+          ]),
+        ),
       },
     });
     const components = (document.components ?? {}) as Json;
@@ -76,7 +89,9 @@ export class GitHubDescription {
     const versions = new Set([DEFAULT_API_VERSION]);
     for (const [template, item] of Object.entries((document.paths ?? {}) as Record<string, Json>)) {
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-      const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`);
+      const pattern = new RegExp(
+        `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`,
+      );
       const byMethod = new Map<string, Operation>();
       for (const [method, raw] of Object.entries(item)) {
         if (!['get', 'put', 'post', 'delete', 'patch', 'head'].includes(method)) continue;
@@ -90,9 +105,14 @@ export class GitHubDescription {
           parameters: [...((item.parameters ?? []) as Json[]), ...((operation.parameters ?? []) as Json[])].map(
             (parameter) => this.resolve(parameter) as unknown as Parameter,
           ),
-          requestBody: operation.requestBody ? (this.resolve(operation.requestBody as Json) as Operation['requestBody']) : undefined,
+          requestBody: operation.requestBody
+            ? (this.resolve(operation.requestBody as Json) as Operation['requestBody'])
+            : undefined,
           responses: Object.fromEntries(
-            Object.entries((operation.responses ?? {}) as Record<string, Json>).map(([status, response]) => [status, this.resolve(response)]),
+            Object.entries((operation.responses ?? {}) as Record<string, Json>).map(([status, response]) => [
+              status,
+              this.resolve(response),
+            ]),
           ) as Operation['responses'],
           breakingChanges,
         });
@@ -124,7 +144,12 @@ export class GitHubDescription {
   }
 
   /** Everything wrong with a request, against the operation its method and path name. */
-  checkRequest(request: { method: string; url: URL; headers: Record<string, string | string[] | undefined>; body: Buffer }): CheckedRequest {
+  checkRequest(request: {
+    method: string;
+    url: URL;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }): CheckedRequest {
     const problems: string[] = [];
     const header = (name: string) => {
       const value = request.headers[name];
@@ -139,17 +164,22 @@ export class GitHubDescription {
     }
     const found = route.byMethod.get(request.method.toUpperCase());
     if (!found) {
-      problems.push(`${request.url.pathname} has no ${request.method} operation (it has ${[...route.byMethod.keys()].join(', ')}).`);
+      problems.push(
+        `${request.url.pathname} has no ${request.method} operation (it has ${[...route.byMethod.keys()].join(', ')}).`,
+      );
       return checked;
     }
     if (!this.apiVersions.includes(apiVersion)) {
-      problems.push(`X-GitHub-Api-Version ${apiVersion} is not one the ${this.name} description documents (${this.apiVersions.join(', ')}).`);
+      problems.push(
+        `X-GitHub-Api-Version ${apiVersion} is not one the ${this.name} description documents (${this.apiVersions.join(', ')}).`,
+      );
     }
     const operation = atVersion(found, apiVersion);
     checked.operation = operation;
     const authorization = header('authorization');
     if (!authorization) problems.push('The Authorization header is missing.');
-    else if (!/^(token|bearer) \S+$/i.test(authorization)) problems.push('The Authorization header is not "Bearer <token>" or "token <token>".');
+    else if (!/^(token|bearer) \S+$/i.test(authorization))
+      problems.push('The Authorization header is not "Bearer <token>" or "token <token>".');
     const accept = header('accept');
     if (accept && !accept.split(',').some((type) => JSON_TYPES.includes(type.split(';')[0].trim().toLowerCase()))) {
       problems.push(`Accept ${accept} is not a JSON media type GitHub serves (application/vnd.github+json).`);
@@ -186,8 +216,11 @@ export class GitHubDescription {
       return status < 400 ? [`${operation.operationId} does not document status ${status}.`] : [];
     }
     const schema = documented.content?.['application/json']?.schema;
-    if (!schema) return body === undefined || body === '' ? [] : [`${operation.operationId} documents no body for ${status}.`];
-    return this.validate(`response:${operation.operationId}:${status}`, schema, body).map((problem) => `response ${status}: ${problem}`);
+    if (!schema)
+      return body === undefined || body === '' ? [] : [`${operation.operationId} documents no body for ${status}.`];
+    return this.validate(`response:${operation.operationId}:${status}`, schema, body).map(
+      (problem) => `response ${status}: ${problem}`,
+    );
   }
 
   /** The problems of a value against an OpenAPI schema of this description. */
@@ -215,17 +248,26 @@ export class GitHubDescription {
     if (schema.format === 'date-time' && /search syntax/i.test(parameter.description ?? '')) {
       // The description types it as one date-time; its text points at the search syntax, which takes ranges.
       if (!parseDateRange(raw)) {
-        problems.push(`The ${where} parameter "${name}" (${JSON.stringify(raw)}) is not a date or date range of GitHub's search syntax.`);
+        problems.push(
+          `The ${where} parameter "${name}" (${JSON.stringify(raw)}) is not a date or date range of GitHub's search syntax.`,
+        );
       }
       return raw;
     }
     const value = coerce(raw, schema);
     const found = this.validate(`parameter:${where}:${name}:${JSON.stringify(schema)}`, schema, value);
-    for (const problem of found) problems.push(`The ${where} parameter "${name}" (${JSON.stringify(raw)}) ${problem.replace(/^\(value\) /, '')}`);
+    for (const problem of found)
+      problems.push(`The ${where} parameter "${name}" (${JSON.stringify(raw)}) ${problem.replace(/^\(value\) /, '')}`);
     return value;
   }
 
-  private checkBody(operation: Operation, apiVersion: string, raw: Buffer, contentType: string | undefined, problems: string[]): unknown {
+  private checkBody(
+    operation: Operation,
+    apiVersion: string,
+    raw: Buffer,
+    contentType: string | undefined,
+    problems: string[],
+  ): unknown {
     const content = operation.requestBody?.content?.['application/json'];
     if (raw.length === 0) {
       if (operation.requestBody?.required) problems.push(`${operation.operationId} requires a JSON body.`);
@@ -257,7 +299,8 @@ export class GitHubDescription {
     const ref = value.$ref;
     if (typeof ref !== 'string') return value;
     let target: unknown = this.document;
-    for (const part of ref.replace(/^#\//, '').split('/')) target = (target as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    for (const part of ref.replace(/^#\//, '').split('/'))
+      target = (target as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
     if (!target) throw new Error(`The description has no ${ref}.`);
     return this.resolve(target as Json);
   }
@@ -288,7 +331,10 @@ function atVersion(operation: Operation, apiVersion: string): Operation {
 }
 
 function applyPatch(target: Json, step: { op: string; path: string; value?: unknown }): void {
-  const parts = step.path.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = step.path
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = parts.pop()!;
   let parent: Json = target;
   for (const part of parts) {
@@ -304,14 +350,25 @@ export function toJsonSchema(schema: unknown): Json {
   if (typeof schema !== 'object' || schema === null) return schema as Json;
   const source = schema as Json;
   if (typeof source.$ref === 'string') {
-    const converted: Json = { $ref: source.$ref.replace(/^#\/components\/schemas\//, `${COMPONENTS_ID}#/definitions/`) };
+    const converted: Json = {
+      $ref: source.$ref.replace(/^#\/components\/schemas\//, `${COMPONENTS_ID}#/definitions/`),
+    };
     return source.nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted;
   }
   const out: Json = {};
   for (const [key, value] of Object.entries(source)) {
-    if (key === 'nullable' || key === 'example' || key === 'examples' || key === 'discriminator' || key.startsWith('x-')) continue;
+    if (
+      key === 'nullable' ||
+      key === 'example' ||
+      key === 'examples' ||
+      key === 'discriminator' ||
+      key.startsWith('x-')
+    )
+      continue;
     if (key === 'properties' || key === 'patternProperties') {
-      out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, member]) => [name, toJsonSchema(member)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value as Json).map(([name, member]) => [name, toJsonSchema(member)]),
+      );
     } else if (key === 'items' || key === 'additionalProperties' || key === 'not') {
       out[key] = typeof value === 'boolean' ? value : toJsonSchema(value);
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
@@ -321,7 +378,10 @@ export function toJsonSchema(schema: unknown): Json {
     }
   }
   // OpenAPI 3.0's boolean exclusive bounds are draft-07's numeric ones.
-  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (out[flag] === true) {
       out[flag] = out[bound];
       delete out[bound];
@@ -341,7 +401,9 @@ const SEARCH_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d
  * A date qualifier of GitHub's search syntax (`>=2025-01-01T10:00:00Z`, `2025-01-01..2025-02-01`,
  * `2025-01-01..*`) as the range it means, in milliseconds; undefined when it is not one.
  */
-export function parseDateRange(text: string): { from: number; to: number; fromInclusive: boolean; toInclusive: boolean } | undefined {
+export function parseDateRange(
+  text: string,
+): { from: number; to: number; fromInclusive: boolean; toInclusive: boolean } | undefined {
   const time = (date: string) => (SEARCH_DATE.test(date) ? Date.parse(date) : Number.NaN);
   const range = /^(.+)\.\.(.+)$/.exec(text);
   if (range) {
@@ -363,7 +425,12 @@ export function parseDateRange(text: string): { from: number; to: number; fromIn
       return { from: -Infinity, to: at, fromInclusive: true, toInclusive: false };
     default:
       // A bare date is that whole day (or that exact instant, for a date-time).
-      return { from: at, to: qualified[2].length === 10 ? at + 86_400_000 : at, fromInclusive: true, toInclusive: qualified[2].length !== 10 };
+      return {
+        from: at,
+        to: qualified[2].length === 10 ? at + 86_400_000 : at,
+        fromInclusive: true,
+        toInclusive: qualified[2].length !== 10,
+      };
   }
 }
 
@@ -383,8 +450,10 @@ function describeErrors(errors: ErrorObject[]): string[] {
       if (error.keyword === 'additionalProperties') {
         return `${where} has a property it does not allow: ${(error.params as { additionalProperty: string }).additionalProperty}`;
       }
-      if (error.keyword === 'required') return `${where} lacks the required property ${(error.params as { missingProperty: string }).missingProperty}`;
-      if (error.keyword === 'enum') return `${where} must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+      if (error.keyword === 'required')
+        return `${where} lacks the required property ${(error.params as { missingProperty: string }).missingProperty}`;
+      if (error.keyword === 'enum')
+        return `${where} must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
       return `${where} ${error.message ?? 'is not valid'}`;
     });
 }
