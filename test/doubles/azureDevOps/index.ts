@@ -172,7 +172,7 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
     run.finishedDate = new Date();
   }
 
-  function serve(route: Route, match: RegExpExecArray, request: DoubleRequest, body: unknown): DoubleResponse {
+  function serve(route: Route, match: RegExpExecArray, body: unknown): DoubleResponse {
     const pipeline = options.pipelines.find((candidate) => candidate.id === Number(match[1]));
     if (!pipeline) {
       return adoError(404, 'PipelineNotFoundException', `Pipeline with ID ${match[1]} was not found.`);
@@ -311,7 +311,7 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
           )
         : signInResponse(request);
     }
-    return serve(route, route.pattern.exec(projectPath!)!, request, body);
+    return serve(route, route.pattern.exec(projectPath!)!, body);
   }
 
   function admin(request: DoubleRequest): DoubleResponse {
@@ -372,18 +372,16 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
 
 /** Azure DevOps' error body (a serialized VssServiceException). */
 function adoError(status: number, typeKey: string, message: string): DoubleResponse & { body: { message: string } } {
-  return {
-    status,
-    body: {
-      $id: '1',
-      innerException: null,
-      message,
-      typeName: `Microsoft.TeamFoundation.Framework.Server.${typeKey}, Microsoft.TeamFoundation.Framework.Server`,
-      typeKey,
-      errorCode: 0,
-      eventId: 3000,
-    },
+  const body = {
+    $id: '1',
+    innerException: null,
+    message,
+    typeName: `Microsoft.TeamFoundation.Framework.Server.${typeKey}, Microsoft.TeamFoundation.Framework.Server`,
+    typeKey,
+    errorCode: 0,
+    eventId: 3000,
   };
+  return { status, body };
 }
 
 /** Without `X-TFS-FedAuthRedirect: Suppress`, a browser-style sign-in page answers in place of the data. */
