@@ -352,7 +352,8 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       const run = createRun(repo, workflow, 'workflow_dispatch', branch, inputs);
       run.hiddenForLists = listsBeforeRunAppears;
       // From API version 2026-03-10 the run's details are always returned; before, only when asked for.
-      if (return_run_details === true || !operation.responses['204']) {
+      // GitHub Enterprise Server's descriptions document only the 204: there the flag means nothing.
+      if (operation.responses['200'] && (return_run_details === true || !operation.responses['204'])) {
         const { api, web } = urls(repo);
         return {
           status: 200,
