@@ -3,6 +3,7 @@
  * the run the trigger started, and read it again until it ends. GitHub Actions and Azure DevOps each
  * implement OuterLoopClient; the loops below (find, follow) are shared.
  */
+import { classifyError } from '../errors/classify';
 import { ServiceError, type ErrorSource } from '../errors/kinds';
 
 export type CiProvider = 'github' | 'azure-devops';
@@ -112,8 +113,19 @@ export async function followRun(
   const maxMs = options.maxIntervalMs ?? 60_000;
   let waitMs = baseMs;
   let last: string | undefined;
+  let failures = 0;
   for (;;) {
-    const run = await client.getRun(runId, options.signal);
+    let run: CiRun;
+    try {
+      run = await client.getRun(runId, options.signal);
+      failures = 0;
+    } catch (error) {
+      // A dropped connection or a passing server error does not end the following; a few in a row do.
+      if (!isTransient(error) || ++failures > MAX_TRANSIENT_FAILURES) throw error;
+      waitMs = Math.min(waitMs * 2, maxMs);
+      await sleep(waitMs, options.signal);
+      continue;
+    }
     const fingerprint = JSON.stringify([run.state, run.result, run.jobs]);
     const changed = fingerprint !== last;
     if (changed) options.onUpdate?.(run);
@@ -122,6 +134,14 @@ export async function followRun(
     waitMs = changed ? baseMs : Math.min(waitMs * 1.5, maxMs);
     await sleep(waitMs, options.signal);
   }
+}
+
+/** Failures in a row that following a run rides out before it gives up. */
+const MAX_TRANSIENT_FAILURES = 3;
+
+function isTransient(error: unknown): boolean {
+  const kind = classifyError(error).kind;
+  return kind === 'network' || kind === 'server' || kind === 'throttled';
 }
 
 export function sourceOf(provider: CiProvider): ErrorSource {

@@ -28,7 +28,10 @@ export interface GitHubCiSettings {
   ref: string;
   /** The `event_type` of a `repository_dispatch`. */
   eventType: string;
-  /** REST API root of a GitHub Enterprise Server (`https://github.example.com/api/v3`); absent for github.com. */
+  /**
+   * REST API root when it is not github.com's: a GitHub Enterprise Server's (`https://github.example.com/api/v3`)
+   * or an enterprise's on GHE.com (`https://api.octocorp.ghe.com`).
+   */
   baseUrl?: string;
 }
 

@@ -43,17 +43,18 @@ export class GitHubOuterLoop implements OuterLoopClient {
   }
 
   /**
-   * Dispatches the workflow. On github.com a `workflow_dispatch` asks for the run's details
-   * (`return_run_details`), so the run is known at once. GitHub Enterprise Server answers 204 with no run
-   * id, and so does every `repository_dispatch`: then the receipt records the runs that existed before,
-   * and findRun picks the one that appears after it.
+   * Dispatches the workflow. On GitHub's cloud (github.com, or an enterprise's ghe.com) a
+   * `workflow_dispatch` asks for the run's details (`return_run_details`), so the run is known at once.
+   * GitHub Enterprise Server does not document that and answers 204 with no run id, and so does every
+   * `repository_dispatch`: then the receipt records the runs that existed before, and findRun picks the one
+   * that appears after it.
    */
   async trigger(model: ModelVersionRef, signal?: AbortSignal): Promise<CiTriggerReceipt> {
     const settings = this.options.settings;
     const octokit = await this.client();
     const { owner, repo } = settings;
     const inputs = { model_name: model.name, model_version: model.version };
-    const returnRunDetails = settings.trigger === 'workflow_dispatch' && !settings.baseUrl;
+    const returnRunDetails = settings.trigger === 'workflow_dispatch' && !isEnterpriseServer(settings.baseUrl);
     const runsBefore = returnRunDetails ? undefined : await this.recentRunIds(octokit, signal);
     const sentAt = new Date();
     const response =
@@ -94,8 +95,8 @@ export class GitHubOuterLoop implements OuterLoopClient {
   /**
    * The run a dispatch started, among this workflow's runs of the same event (and branch, for a
    * `workflow_dispatch`) created since the trigger, by GitHub's clock: never one that existed before the
-   * trigger; where several are new (someone else dispatched too), the one whose title names this model
-   * version (a scaffolded workflow's `run-name` does), else the earliest.
+   * trigger, nor one whose title names another model version (`name:version`, as a scaffolded workflow's
+   * `run-name` does); among the rest, the one whose title names this model version, else the earliest.
    */
   async findRun(receipt: CiTriggerReceipt, signal?: AbortSignal): Promise<CiRun | undefined> {
     if (receipt.runId) return this.getRun(receipt.runId, signal);
@@ -118,8 +119,8 @@ export class GitHubOuterLoop implements OuterLoopClient {
     const fresh = data.workflow_runs
       .filter((run) => !before.has(String(run.id)) && run.event === settings.trigger)
       .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
-    const named = fresh.find((run) => namesModel(run.display_title, receipt.model));
-    const chosen = named ?? fresh[0];
+    const ours = fresh.filter((run) => !namesAnotherModel(run.display_title, receipt.model));
+    const chosen = ours.find((run) => namesModel(run.display_title, receipt.model)) ?? ours[0];
     return chosen ? this.getRun(String(chosen.id), signal) : undefined;
   }
 
@@ -194,10 +195,17 @@ export class GitHubOuterLoop implements OuterLoopClient {
   }
 }
 
-/** github.com's pages, or a GitHub Enterprise Server's (its API lives at `/api/v3` of the same host). */
+/** GitHub Enterprise Server serves its REST API under /api/v3 of its host; GitHub's cloud at an api. host. */
+export function isEnterpriseServer(baseUrl: string | undefined): boolean {
+  return baseUrl !== undefined && /\/api\/v3\/?$/.test(new URL(baseUrl).pathname);
+}
+
+/** Where the pages are for people: github.com, a server's host, or a cloud enterprise's host without api. */
 function webRoot(baseUrl: string | undefined): string {
   if (!baseUrl) return 'https://github.com';
-  return baseUrl.replace(/\/api\/v3\/?$/, '');
+  const url = new URL(baseUrl);
+  if (isEnterpriseServer(baseUrl)) return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, '')}`;
+  return url.hostname.startsWith('api.') ? `${url.protocol}//${url.host.slice('api.'.length)}` : url.origin;
 }
 
 function branchName(ref: string): string {
@@ -205,11 +213,17 @@ function branchName(ref: string): string {
 }
 
 function namesModel(title: string | undefined, model: ModelVersionRef): boolean {
-  if (!title) return false;
-  const words = title.split(/[\s,;()[\]]+/);
-  return (
-    words.includes(`${model.name}:${model.version}`) || (words.includes(model.name) && words.includes(model.version))
-  );
+  return modelReferences(title).includes(`${model.name}:${model.version}`);
+}
+
+function namesAnotherModel(title: string | undefined, model: ModelVersionRef): boolean {
+  const references = modelReferences(title);
+  return references.length > 0 && !references.includes(`${model.name}:${model.version}`);
+}
+
+/** The `name:version` words of a run's title. */
+function modelReferences(title: string | undefined): string[] {
+  return (title ?? '').split(/[\s,;()[\]]+/).filter((word) => /^[\w.-]+:[\w.-]+$/.test(word));
 }
 
 function serverTime(dateHeader: string | undefined, fallback: Date): string {
