@@ -34,8 +34,7 @@ export function classifyGitHubError(fields: ErrorFields): ClassifiedError {
       return {
         kind: 'notFound',
         source,
-        message:
-          'GitHub found no such workflow, or the token cannot see the repository (HTTP 404). Check the owner, repository and workflow file in Configure Outer Loop, and that the token has access to the repository.',
+        message: `GitHub found no such workflow, or the token cannot see the repository (HTTP 404: ${detail}). Check the owner, repository and workflow file in Configure Outer Loop, and that the token has access to the repository.`,
         action: 'none',
       };
     case 422:
