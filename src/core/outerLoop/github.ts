@@ -81,12 +81,15 @@ export class GitHubOuterLoop implements OuterLoopClient {
           );
     const triggeredAt = serverTime(response.headers.date, sentAt);
     const receipt: CiTriggerReceipt = { provider: 'github', triggeredAt, model };
-    const details = (response.status as number) === 200 ? (response.data as { workflow_run_id?: unknown }) : undefined;
-    const url = (details as { html_url?: unknown } | undefined)?.html_url;
+    const details =
+      (response.status as number) === 200
+        ? (response.data as { workflow_run_id?: unknown; html_url?: unknown })
+        : undefined;
     if (typeof details?.workflow_run_id === 'number') {
       receipt.runId = String(details.workflow_run_id);
-      if (typeof url === 'string') receipt.url = url;
+      if (typeof details.html_url === 'string') receipt.url = details.html_url;
     } else {
+      // No run named (a server that ignored the flag included): findRun searches, by time alone if need be.
       receipt.runsBefore = runsBefore ?? [];
     }
     return receipt;
@@ -221,9 +224,9 @@ function namesAnotherModel(title: string | undefined, model: ModelVersionRef): b
   return references.length > 0 && !references.includes(`${model.name}:${model.version}`);
 }
 
-/** The `name:version` words of a run's title. */
+/** The `name:version` words of a run's title (a name has a letter, so a time of day is not one). */
 function modelReferences(title: string | undefined): string[] {
-  return (title ?? '').split(/[\s,;()[\]]+/).filter((word) => /^[\w.-]+:[\w.-]+$/.test(word));
+  return (title ?? '').split(/[\s,;()[\]]+/).filter((word) => /^(?=[^:]*[A-Za-z])[\w.-]+:[\w.-]+$/.test(word));
 }
 
 function serverTime(dateHeader: string | undefined, fallback: Date): string {
