@@ -61,6 +61,7 @@ const lazyBundles = {
   yaml: 'src/core/lazy/yaml.ts',
   'azure-clients': 'src/core/lazy/azureClients.ts',
   'storage-blob': 'src/core/lazy/storageBlob.ts',
+  octokit: 'src/core/lazy/octokit.ts',
   'explorer-actions': 'src/explorer/actions.lazy.ts',
   'sign-in': 'src/auth/signIn.lazy.ts',
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',

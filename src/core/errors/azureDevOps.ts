@@ -1,7 +1,7 @@
 import { classifyCommonHttp } from './http';
-import { firstLine, type ClassifiedError, type ErrorFields } from './kinds';
+import { firstLine, sentence, type ClassifiedError, type ErrorFields } from './kinds';
 
-/** Azure DevOps Services or Server (pipelines, repositories). */
+/** Azure DevOps Services or Server (pipelines, repositories), worded for Azure DevOps and its ways forward. */
 export function classifyAzureDevOpsError(fields: ErrorFields): ClassifiedError {
   const source = 'azureDevOps';
   const detail = firstLine(fields.message);
@@ -10,23 +10,41 @@ export function classifyAzureDevOpsError(fields: ErrorFields): ClassifiedError {
       return {
         kind: 'unauthorized',
         source,
-        message: 'Azure DevOps did not accept the personal access token (HTTP 401). Store a new token.',
+        message:
+          'Azure DevOps did not accept the personal access token (HTTP 401): it has expired, been revoked, or belongs to another organization. Store a new token.',
         action: 'signIn',
       };
     case 403:
       return {
         kind: 'forbidden',
         source,
-        message: `Azure DevOps denied access (HTTP 403): ${detail}. The token needs the Build (read and execute) scope.`,
+        message: `Azure DevOps denied access (HTTP 403): ${sentence(detail)} The token needs the Build (read and execute) scope.`,
         action: 'none',
       };
     case 404:
       return {
         kind: 'notFound',
         source,
-        message: `Azure DevOps found no such organization, project or pipeline (HTTP 404): ${detail}`,
+        message: `Azure DevOps found no such organization, project or pipeline (HTTP 404): ${sentence(detail)} Check them in Configure Outer Loop.`,
         action: 'none',
       };
+    case 400:
+      if (/unexpected parameter/i.test(detail)) {
+        return {
+          kind: 'invalidInput',
+          source,
+          message: `The pipeline does not declare the parameters the outer loop sends (HTTP 400: ${detail}). Add model_name and model_version under parameters: in its YAML.`,
+          action: 'none',
+        };
+      }
+      if (/resolve the reference/i.test(detail)) {
+        return {
+          kind: 'invalidInput',
+          source,
+          message: `The branch to run the pipeline on does not exist (HTTP 400: ${detail}). Fix the branch in Configure Outer Loop.`,
+          action: 'none',
+        };
+      }
   }
   return classifyCommonHttp(fields, source, 'Azure DevOps');
 }

@@ -132,3 +132,9 @@ export function isNetworkFailure(fields: ErrorFields): boolean {
 export function firstLine(text: string): string {
   return text.split('\n')[0].trim();
 }
+
+/** The text as a sentence: ends with a full stop (or other end mark) exactly once. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

@@ -16,6 +16,11 @@ export interface HttpClientOptions {
   auth?: { credential: TokenCredential; scopes: string | string[] };
   /** Plain http, for a local test server only; every real service is https. */
   allowInsecureConnection?: boolean;
+  /**
+   * Retries after a failure (RETRY_OPTIONS' count by default). 0 for a request that must not be sent twice,
+   * such as one that starts a CI run: a retry after a lost answer could start a second.
+   */
+  maxRetries?: number;
 }
 
 export interface HttpRequest {
@@ -125,7 +130,8 @@ export class HttpClient {
 
   private getPipeline(): Promise<Pipeline> {
     this.pipeline ??= loadAzureSdk().then(({ restPipeline }) => {
-      const pipeline = restPipeline.createPipelineFromOptions({ retryOptions: { ...RETRY_OPTIONS } });
+      const retryOptions = { ...RETRY_OPTIONS, maxRetries: this.options.maxRetries ?? RETRY_OPTIONS.maxRetries };
+      const pipeline = restPipeline.createPipelineFromOptions({ retryOptions });
       const auth = this.options.auth;
       if (auth) {
         pipeline.addPolicy(

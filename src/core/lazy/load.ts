@@ -1,17 +1,19 @@
 /**
  * Heavy code loads on first use. In the extension each entry below is a bundle of its own
- * (dist/azure-sdk.js, dist/yaml.js, dist/azure-clients.js; scripts/build.mjs maps these requires to
+ * (dist/azure-sdk.js, dist/yaml.js, dist/azure-clients.js, dist/octokit.js; scripts/build.mjs maps these requires to
  * them), so activation loads none; under plain mocha they resolve to the TypeScript entries.
  */
 export type AzureSdk = typeof import('./azureSdk');
 export type YamlLibrary = typeof import('./yaml');
 export type AzureClients = typeof import('./azureClients');
 export type StorageBlob = typeof import('./storageBlob');
+export type OctokitLibrary = typeof import('./octokit');
 
 let azureSdk: AzureSdk | undefined;
 let yamlLibrary: YamlLibrary | undefined;
 let azureClients: AzureClients | undefined;
 let storageBlob: StorageBlob | undefined;
+let octokit: OctokitLibrary | undefined;
 
 export function loadAzureSdk(): Promise<AzureSdk> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
@@ -35,4 +37,10 @@ export function loadStorageBlob(): Promise<StorageBlob> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
   storageBlob ??= require('./storageBlob') as StorageBlob;
   return Promise.resolve(storageBlob);
+}
+
+export function loadOctokit(): Promise<OctokitLibrary> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point here
+  octokit ??= require('./octokit') as OctokitLibrary;
+  return Promise.resolve(octokit);
 }

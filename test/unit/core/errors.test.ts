@@ -33,6 +33,20 @@ describe('core/errors: one model, one classifier per service', () => {
     assert.equal(classifyError(status('github', 403, 'Resource not accessible by integration')).kind, 'forbidden');
   });
 
+  it("says what to change from GitHub's 422 and Azure DevOps' 400 messages", () => {
+    const github = (message: string) => classifyError(status('github', 422, message)).message;
+    assert.match(github("Workflow does not have 'workflow_dispatch' trigger"), /Add `on: workflow_dispatch`/);
+    assert.match(github('Unexpected inputs provided: ["stage"]'), /Declare model_name and model_version/);
+    assert.match(github("Required input 'approver' not provided"), /Give it a default/);
+    assert.match(github('No ref found for: gone'), /Fix the ref in Configure Outer Loop/);
+    assert.match(github('Something else'), /^GitHub did not accept the request \(HTTP 422\): Something else$/);
+    const devops = (message: string) => classifyError(status('azureDevOps', 400, message)).message;
+    assert.match(devops("Unexpected parameter 'model_name'"), /Add model_name and model_version under parameters:/);
+    assert.match(devops("Unable to resolve the reference 'refs/heads/x'"), /Fix the branch in Configure Outer Loop/);
+    assert.match(devops('Bad request'), /^Azure DevOps refused the request \(HTTP 400\)/);
+    for (const text of [github('x'), devops('x')]) assert.doesNotMatch(text, /Azure(?! DevOps)|sign-in/i);
+  });
+
   it('offers Retry only where trying again can help', () => {
     assert.equal(classifyError(status('azure', 503)).action, 'retry');
     assert.equal(classifyError(status('azure', 400, 'bad body')).action, 'none');

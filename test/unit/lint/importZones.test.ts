@@ -82,9 +82,26 @@ describe('lint enforces the import zones', function () {
     assert.deepEqual(await zoneErrors('src/explorer/probe.ts', "type A = typeof import('./actions.lazy');"), []);
   });
 
-  it('keeps the emulator from importing the code it doubles', async () => {
+  it('imports Octokit values only in its lazy bundle entry; types anywhere', async () => {
+    assert.equal(
+      (await zoneErrors('src/core/outerLoop/probe.ts', "import { Octokit } from '@octokit/rest';")).length,
+      1,
+    );
+    assert.deepEqual(
+      await zoneErrors('src/core/outerLoop/probe.ts', "import type { Octokit } from '@octokit/rest';"),
+      [],
+    );
+    assert.deepEqual(await zoneErrors('src/core/lazy/octokit.ts', "export { Octokit } from '@octokit/rest';"), []);
+  });
+
+  it('keeps the emulator and the CI doubles from importing the code they double', async () => {
     assert.equal(
       (await zoneErrors('test/emulator/runtime/probe.ts', "import { x } from '../../../src/core/azure/resourceIds';"))
+        .length,
+      1,
+    );
+    assert.equal(
+      (await zoneErrors('test/doubles/github/probe.ts', "import { x } from '../../../src/core/outerLoop/github';"))
         .length,
       1,
     );

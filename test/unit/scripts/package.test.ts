@@ -26,7 +26,7 @@ describe('npm run package', function () {
     assert.doesNotMatch(result.stdout + result.stderr, /extension\/(dist|media|package\.json)/, 'no file listing');
   });
 
-  it('keeps the Azure SDK, the Azure clients, yaml and command bodies out of what activation loads', () => {
+  it('keeps the Azure SDK, Octokit, the Azure clients, yaml and command bodies out of what activation loads', () => {
     const read = (name: string) => readFileSync(join(repoRoot, 'dist', name), 'utf8');
     const extension = read('extension.js');
     // Text that only the libraries themselves carry.
@@ -40,5 +40,8 @@ describe('npm run package', function () {
     assert.match(read('quick-input.js'), /createQuickPick/);
     assert.match(read('sign-in.js'), /Signing in to Azure/);
     assert.doesNotMatch(extension, /Copied |createQuickPick|Signing in to Azure/);
+    // GitHub's client loads with the outer loop's first trigger.
+    assert.match(read('octokit.js'), /octokit-rest\.js/);
+    assert.doesNotMatch(extension, /octokit-rest\.js/);
   });
 });
