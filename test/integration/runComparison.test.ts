@@ -227,8 +227,28 @@ describe('run comparison: several runs overlaid, with a table of what differs', 
   });
 
   it('adds runs to the open comparison: from the palette’s pick and from a job’s details', async () => {
-    const third = trainingRows[2];
-    const input = scriptedInput([{ pickMany: [labelOf(third)] }]);
+    // The pick offers the newest jobs of the most recently used experiments, which earlier suites may have
+    // made others than iris-training: the test takes the first completed job offered that is not compared yet.
+    const compared = new Set(view.jobs.map((job) => job.jobName));
+    const fourth = trainingRows[3];
+    let picked: string | undefined;
+    const input = scriptedInput([
+      {
+        pickManyOf: (items) => {
+          const name = (item: { value: unknown }) => (item.value as { jobName: string }).jobName;
+          // Not the job the details page adds next, so each step adds one run.
+          // A completed one: a running job would keep the panel polling, which a later test says stops.
+          const first = items.find(
+            (item) =>
+              item.description?.startsWith('Completed') &&
+              !compared.has(name(item)) &&
+              name(item) !== jobNameOf(fourth),
+          );
+          picked = first && name(first);
+          return first ? [first] : [];
+        },
+      },
+    ]);
     const restore = api.platform.useUserInput(input);
     let again: RunComparisonView | undefined;
     try {
@@ -239,10 +259,13 @@ describe('run comparison: several runs overlaid, with a table of what differs', 
     assert.equal(again, view, 'the comparison already open takes the new run');
     assert.equal(input.prompts[0].kind, 'pickMany');
     assert.ok((input.prompts[0].items?.length ?? 0) >= 4, 'the pick offers the workspace’s recent jobs');
-    assert.equal(view.jobs.length, 3);
+    assert.ok(picked);
+    assert.deepEqual(
+      view.jobs.map((job) => job.jobName),
+      [...compared, picked],
+    );
 
     // The details page's Add to Comparison runs the command for the job whose details have the focus.
-    const fourth = trainingRows[3];
     const details = await vscode.commands.executeCommand<JobDetailsView | undefined>(CommandId.showJobDetails, fourth);
     assert.ok(details);
     await eventually(
@@ -252,7 +275,7 @@ describe('run comparison: several runs overlaid, with a table of what differs', 
     await vscode.commands.executeCommand(CommandId.addToComparison);
     assert.deepEqual(
       view.jobs.map((job) => job.jobName),
-      [...trainingRows.slice(0, 4).map(jobNameOf)],
+      [...compared, picked, jobNameOf(fourth)],
     );
     await eventually(
       () => lastRendered()?.rows.length,

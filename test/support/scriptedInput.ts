@@ -14,6 +14,8 @@ import {
 export type ScriptedAnswer =
   | { pick: string }
   | { pickMany: string[] }
+  /** Items chosen from what the prompt offers, for lists that depend on what earlier tests left behind. */
+  | { pickManyOf: (items: PickItem<unknown>[]) => PickItem<unknown>[] }
   | { input: string }
   /** The path chosen in a save dialog. */
   | { save: string }
@@ -86,6 +88,7 @@ export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
         items,
       });
       if (answer === 'back') return BACK;
+      if ('pickManyOf' in answer) return answer.pickManyOf(items).map((item) => item.value as T);
       if (!('pickMany' in answer)) {
         throw new Error(`Expected a pickMany answer for "${options.title}", got ${JSON.stringify(answer)}`);
       }
