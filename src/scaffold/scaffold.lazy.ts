@@ -14,6 +14,7 @@ import {
   type AddStepPlan,
   type UpstreamOutput,
 } from '../core/scaffold/addStep';
+import { isCancellation } from '../core/errors/kinds';
 import { generate, type GenerateResult } from '../core/scaffold/generate';
 import { nodeTarget } from '../core/scaffold/nodeTarget';
 import {
@@ -166,23 +167,29 @@ const placementStep: WizardStep<ProjectAnswers> = {
       description: 'an empty folder, or one to add the project to',
       value: 'choose',
     });
-    const answer = await input.pick({
-      title: TITLE,
-      placeholder: 'Where should the project go?',
-      step,
-      canGoBack: true,
-      items,
-    });
-    if (isBack(answer)) return answer;
-    answers.placement = answer;
-    if (answer === 'choose') {
-      answers.folder = await input.chooseFolder({
-        title: `${TITLE}: the project's folder`,
-        defaultPath: answers.parent ?? homeFolder(),
-        openLabel: 'Create Project Here',
+    // Closing the folder dialog returns to this question rather than ending the wizard.
+    for (;;) {
+      const answer = await input.pick({
+        title: TITLE,
+        placeholder: 'Where should the project go?',
+        step,
+        canGoBack: true,
+        items,
       });
+      if (isBack(answer)) return answer;
+      answers.placement = answer;
+      if (answer === 'new') return undefined;
+      try {
+        answers.folder = await input.chooseFolder({
+          title: `${TITLE}: the project's folder`,
+          defaultPath: answers.parent ?? homeFolder(),
+          openLabel: 'Create Project Here',
+        });
+        return undefined;
+      } catch (error) {
+        if (!isCancellation(error)) throw error;
+      }
     }
-    return undefined;
   },
 };
 

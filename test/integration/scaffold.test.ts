@@ -143,13 +143,16 @@ describe('scaffold: New MLOps Project and Add Pipeline Step', function () {
     const generated = readFileSync(readme, 'utf8');
     writeFileSync(readme, '# My own notes\n');
     // The folder exists now, so it is chosen in the dialog.
-    const choose = (confirm: string | undefined): ScriptedAnswer[] => [
+    const choose = (confirm: string | undefined, ...firstTries: ScriptedAnswer[]): ScriptedAnswer[] => [
       ...wizardAnswers('').slice(0, -2),
+      ...firstTries,
       { pick: 'Choose a folder…' },
       { folder: classical },
       { confirm },
     ];
-    const cancelled = await newProject(choose(undefined));
+    // Closing the folder dialog asks where again.
+    const cancelled = await newProject(choose(undefined, { pick: 'Choose a folder…' }, 'cancel'));
+    assert.deepEqual(cancelled.scripted.remaining, []);
     const question = cancelled.scripted.prompts.find((prompt) => prompt.kind === 'confirm')!;
     assert.match(question.value ?? '', /^\d+ of the project's \d+ files already exist/);
     const [existing, total] = /^(\d+) of the project's (\d+)/.exec(question.value!)!.slice(1).map(Number);
