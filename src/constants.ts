@@ -47,6 +47,8 @@ export const CommandId = {
   showPipelineGraph: 'azureml.showPipelineGraph',
   compareJobs: 'azureml.compareJobs',
   addToComparison: 'azureml.addToComparison',
+  newMlopsProject: 'azureml.newMlopsProject',
+  addPipelineStep: 'azureml.addPipelineStep',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;
@@ -94,6 +96,8 @@ export const ContextKey = {
   studioAvailable: 'azureml.studioAvailable',
   /** The active editor holds a job YAML, so the editor title offers Submit. */
   jobFileActive: 'azureml.jobFileActive',
+  /** The active editor holds a pipeline job YAML, so the editor title and context menu offer Add Pipeline Step. */
+  pipelineFileActive: 'azureml.pipelineFileActive',
 } as const;
 export type ContextKey = (typeof ContextKey)[keyof typeof ContextKey];
 

@@ -4,6 +4,7 @@ import { registerExplorer, type ExplorerTestHandle } from './explorer/register';
 import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
 import { registerJobs, type JobsTestHandle } from './jobs/register';
+import { registerScaffold } from './scaffold/register';
 import { registerYaml, type YamlTestHandle } from './yaml/register';
 import type { Services } from './services';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const services: Services = { ...platform, ...azure };
 
   registerAuth(services);
+  registerScaffold(services);
   return {
     platform: testHandle,
     auth: azure,

@@ -11,6 +11,7 @@ import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { CancelledError } from '../core/errors/kinds';
 import { downloadDataLocation } from '../core/jobs/download';
 import { readMetricHistory, readMlflowRun } from '../core/localRuns/mlflowFileStore';
+import { dataAssetName, findProjectDataAssets, type ProjectDataAsset } from '../core/localRuns/projectData';
 import { LocalRunPlanError, planLocalRun } from '../core/localRuns/plan';
 import { startLocalRun } from '../core/localRuns/runner';
 import { deleteLocalRun, localRunsRoot, readRunRecord } from '../core/localRuns/runStore';
@@ -83,7 +84,23 @@ export class LocalRuns implements vscode.Disposable {
       }
       throw error;
     }
-    const projectRoot = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    const ownProject = projectFolderOf(uri.fsPath, workspaceFolder);
+    const projectRoot = workspaceFolder ?? ownProject ?? path.dirname(uri.fsPath);
+    // The project's own data YAML, read when the first `azureml:` input needs it.
+    let projectAssets: Promise<ProjectDataAsset[]> | undefined;
+    const resolveAsset = async (reference: string, type: string, signal: AbortSignal) => {
+      projectAssets ??= findProjectDataAssets(ownProject ?? projectRoot);
+      const name = dataAssetName(reference);
+      const asset = name === undefined ? undefined : (await projectAssets).find((found) => found.name === name);
+      if (asset) {
+        write(
+          `${DIM}${reference}: ${path.relative(projectRoot, asset.path)}, as ${path.relative(projectRoot, asset.file)} registers it${RESET}\n`,
+        );
+        return asset.path;
+      }
+      return this.resolveAsset(projectRoot, reference, type, signal, write);
+    };
     const interpreter = await pythonInterpreter(uri);
     await keepOutOfGit(localRunsRoot(projectRoot));
     const controller = new AbortController();
@@ -110,7 +127,7 @@ export class LocalRuns implements vscode.Disposable {
           projectRoot,
           yamlFile: uri.fsPath,
           interpreter,
-          resolveAsset: (reference, type, signal) => this.resolveAsset(projectRoot, reference, type, signal, write),
+          resolveAsset,
           write,
           signal: controller.signal,
           onRecord: () => void vscode.commands.executeCommand(CommandId.refreshLocalRuns),
@@ -313,6 +330,21 @@ export class LocalRuns implements vscode.Disposable {
 }
 
 const CACHE_MARKER = 'complete.json';
+
+/**
+ * The folder of the project a job file belongs to: the nearest folder above it with `.azureml/outer-loop.json` (what
+ * New MLOps Project writes) or `.git`, not above the VS Code workspace folder; undefined when there is none.
+ */
+function projectFolderOf(file: string, workspaceFolder: string | undefined): string | undefined {
+  let folder = path.dirname(file);
+  for (;;) {
+    if (existsSync(path.join(folder, '.azureml', 'outer-loop.json')) || existsSync(path.join(folder, '.git')))
+      return folder;
+    const parent = path.dirname(folder);
+    if (parent === folder || (workspaceFolder !== undefined && folder === workspaceFolder)) return undefined;
+    folder = parent;
+  }
+}
 
 async function readCached(cacheFolder: string): Promise<string | undefined> {
   try {

@@ -49,6 +49,22 @@ export interface SaveOptions {
   saveLabel?: string;
 }
 
+export interface FolderOptions {
+  title?: string;
+  /** The folder the dialog opens in. */
+  defaultPath: string;
+  /** The dialog's button. */
+  openLabel?: string;
+}
+
+export interface ConfirmOptions {
+  /** The question, shown in a modal dialog. */
+  message: string;
+  detail?: string;
+  /** The buttons besides Cancel. */
+  actions: string[];
+}
+
 /** The answer "go back one step" (the quick input's Back button). */
 export interface Back {
   readonly back: true;
@@ -67,6 +83,10 @@ export interface UserInput {
   input(options: InputOptions): Promise<string | Back>;
   /** Where to save a file: the path chosen in the save dialog. */
   saveLocation(options: SaveOptions): Promise<string>;
+  /** A folder chosen in the open dialog (it may be created there). */
+  chooseFolder(options: FolderOptions): Promise<string>;
+  /** A modal question: the action chosen, or undefined for Cancel. */
+  confirm(options: ConfirmOptions): Promise<string | undefined>;
 }
 
 /** A UserInput whose implementation can be swapped, for tests; the extension uses VS Code's. */
@@ -97,6 +117,14 @@ export class SwitchableUserInput implements UserInput {
   saveLocation(options: SaveOptions): Promise<string> {
     return this.current.saveLocation(options);
   }
+
+  chooseFolder(options: FolderOptions): Promise<string> {
+    return this.current.chooseFolder(options);
+  }
+
+  confirm(options: ConfirmOptions): Promise<string | undefined> {
+    return this.current.confirm(options);
+  }
 }
 
 /** A UserInput made on first use, so its module loads when the first prompt is shown. */
@@ -108,5 +136,7 @@ export function createdOnFirstUse(create: () => UserInput): UserInput {
     pickMany: (options) => get().pickMany(options),
     input: (options) => get().input(options),
     saveLocation: (options) => get().saveLocation(options),
+    chooseFolder: (options) => get().chooseFolder(options),
+    confirm: (options) => get().confirm(options),
   };
 }

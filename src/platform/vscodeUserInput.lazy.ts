@@ -4,6 +4,8 @@ import { CancelledError } from '../core/errors/kinds';
 import {
   BACK,
   type Back,
+  type ConfirmOptions,
+  type FolderOptions,
   type InputOptions,
   type PickItem,
   type PickOptions,
@@ -75,6 +77,27 @@ export class VsCodeUserInput implements UserInput {
     });
     if (!chosen) throw new CancelledError();
     return chosen.fsPath;
+  }
+
+  async chooseFolder(options: FolderOptions): Promise<string> {
+    const chosen = await vscode.window.showOpenDialog({
+      title: options.title,
+      defaultUri: vscode.Uri.file(options.defaultPath),
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: options.openLabel,
+    });
+    if (!chosen?.[0]) throw new CancelledError();
+    return chosen[0].fsPath;
+  }
+
+  async confirm(options: ConfirmOptions): Promise<string | undefined> {
+    return vscode.window.showWarningMessage(
+      options.message,
+      { modal: true, detail: options.detail },
+      ...options.actions,
+    );
   }
 
   input(options: InputOptions): Promise<string | Back> {

@@ -4,6 +4,8 @@ import { CancelledError } from '../../src/core/errors/kinds';
 import {
   BACK,
   type Back,
+  type ConfirmOptions,
+  type FolderOptions,
   type InputOptions,
   type PickItem,
   type PickOptions,
@@ -19,19 +21,26 @@ export type ScriptedAnswer =
   | { input: string }
   /** The path chosen in a save dialog. */
   | { save: string }
+  /** The folder chosen in an open dialog. */
+  | { folder: string }
+  /** The button chosen in a modal question; undefined is Cancel. */
+  | { confirm: string | undefined }
   /** The Back button. */
   | 'back'
   /** Escape. */
   | 'cancel';
 
 export interface RecordedPrompt {
-  kind: 'pick' | 'pickMany' | 'input' | 'save';
+  kind: 'pick' | 'pickMany' | 'input' | 'save' | 'folder' | 'confirm';
   title?: string;
   step?: { index: number; count: number };
   canGoBack?: boolean;
   items?: PickItem<unknown>[];
-  /** An input's initial text, or the path a save dialog suggested. */
+  /** An input's initial text, the path a save or open dialog suggested, or a question's message. */
   value?: string;
+  /** A question's detail and buttons. */
+  detail?: string;
+  actions?: string[];
 }
 
 export interface ScriptedInput extends UserInput {
@@ -114,6 +123,25 @@ export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
       if (answer === 'back' || !('save' in answer))
         throw new Error(`Expected a save answer for "${options.title}", got ${JSON.stringify(answer)}`);
       return answer.save;
+    },
+    async chooseFolder(options: FolderOptions): Promise<string> {
+      const answer = next({ kind: 'folder', title: options.title, value: options.defaultPath });
+      if (answer === 'back' || !('folder' in answer))
+        throw new Error(`Expected a folder answer for "${options.title}", got ${JSON.stringify(answer)}`);
+      return answer.folder;
+    },
+    async confirm(options: ConfirmOptions): Promise<string | undefined> {
+      const answer = next({
+        kind: 'confirm',
+        value: options.message,
+        detail: options.detail,
+        actions: options.actions,
+      });
+      if (answer === 'back' || !('confirm' in answer))
+        throw new Error(`Expected a confirm answer for "${options.message}", got ${JSON.stringify(answer)}`);
+      if (answer.confirm !== undefined && !options.actions.includes(answer.confirm))
+        throw new Error(`No button "${answer.confirm}" among ${options.actions.join(', ')}`);
+      return answer.confirm;
     },
   };
 }
