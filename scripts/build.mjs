@@ -66,6 +66,7 @@ const lazyBundles = {
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',
   'yaml-language': 'src/yaml/language.lazy.ts',
   jobs: 'src/jobs/jobs.lazy.ts',
+  labeling: 'src/labeling/labeling.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
 function lazyBundlesApart({ staticImportsToo }) {
