@@ -93,6 +93,9 @@ export class ImageCanvas {
     image.addEventListener('load', () => {
       if (this.image !== image) return;
       this.fit();
+      // Says which picture is on the canvas, for tests and screen readers' labels alike.
+      this.canvas.dataset.item = itemId;
+      this.canvas.setAttribute('aria-label', `Image ${itemId}`);
       this.events.onRendered(itemId);
     });
     image.addEventListener('error', () => this.events.onStatus(`The image ${itemId} cannot be shown.`));
