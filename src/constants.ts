@@ -49,6 +49,7 @@ export const CommandId = {
   addToComparison: 'azureml.addToComparison',
   newLabelingProject: 'azureml.newLabelingProject',
   exportLabels: 'azureml.exportLabels',
+  importPreLabels: 'azureml.importPreLabels',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;

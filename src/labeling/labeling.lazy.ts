@@ -12,6 +12,7 @@ import { LabelingDocument } from './document';
 import { LabelingEditor } from './editor';
 import { applyLabelEdit, editDescription } from './edits';
 import { askExportChoice, exportWithProgress, type ExportOutcome } from './exportLabels';
+import { importPreLabels, type PreLabelOutcome } from './importPreLabels';
 import { newLabelingProject } from './newProject';
 
 export interface LabelingFeature {
@@ -25,6 +26,7 @@ export interface LabelingFeature {
   ): Promise<vscode.CustomDocumentBackup>;
   newProject(call: CallContext): Promise<string | undefined>;
   exportLabels(call: CallContext, target?: unknown): Promise<ExportOutcome | undefined>;
+  importPreLabels(call: CallContext, target?: unknown): Promise<PreLabelOutcome | undefined>;
   /** The open editor of a project file (tests drive it through its messages). */
   editorFor(uri: vscode.Uri): LabelingEditor | undefined;
   /** The status bar item's text while a labeling editor is active ('' when hidden). */
@@ -96,7 +98,10 @@ export function createLabelingFeature(
 
   const asDocument = (document: vscode.CustomDocument) => document as LabelingDocument;
 
-  const projectStore = async (target: unknown): Promise<{ store: LabelStore; release(): void }> => {
+  const projectStore = async (
+    target: unknown,
+    action = 'Export Labels',
+  ): Promise<{ store: LabelStore; release(): void }> => {
     let uri: vscode.Uri | undefined = target instanceof vscode.Uri ? target : undefined;
     if (!uri) uri = [...editors.values()].find((editor) => editor.panel.active)?.document.uri;
     if (!uri) {
@@ -106,7 +111,7 @@ export function createLabelingFeature(
           'There is no labeling project (*.labels.json) in the workspace; create one with "New Labeling Project…".',
         );
       const picked = await userInput.pick<vscode.Uri>({
-        title: 'Export Labels: project',
+        title: `${action}: project`,
         items: found.map((file) => ({ label: vscode.workspace.asRelativePath(file), value: file })),
       });
       if (!(picked instanceof vscode.Uri)) throw new Error('No project was chosen.');
@@ -179,6 +184,22 @@ export function createLabelingFeature(
       try {
         const choice = await askExportChoice(store, userInput);
         return await exportWithProgress(store, choice);
+      } finally {
+        release();
+      }
+    },
+
+    async importPreLabels(_call, target) {
+      const { store, release } = await projectStore(target, 'Import Pre-Labels');
+      try {
+        const outcome = await importPreLabels(store, userInput);
+        const unmatched = outcome.unmatched.length
+          ? ` ${outcome.unmatched.length} prediction${outcome.unmatched.length === 1 ? '' : 's'} named no item of the project (first: ${outcome.unmatched[0]}).`
+          : '';
+        void vscode.window.showInformationMessage(
+          `Imported ${outcome.suggestions} suggestion${outcome.suggestions === 1 ? '' : 's'} for ${outcome.items} item${outcome.items === 1 ? '' : 's'}: A accepts, R rejects those of the item shown.${unmatched}`,
+        );
+        return outcome;
       } finally {
         release();
       }

@@ -10,6 +10,7 @@ import type { ExportOutcome } from '../../src/labeling/exportLabels';
 import type { FromLabeling, ItemState, LabelEdit, Problem } from '../../src/webviews/labeling/contract';
 import type { Envelope } from '../../src/webviews/messaging';
 import { scriptedInput } from '../support/scriptedInput';
+import { policyProblems, readServedPage } from '../support/servedPage';
 import { eventually } from './tree';
 
 const FIXTURE_IMAGES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'labeling', 'images');
@@ -68,8 +69,11 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
       (found) => found !== undefined,
     );
     await eventually(
-      () => editor!.received.some((message) => message.type === 'rendered') || lastProblem(editor!) !== null,
-      (ready) => ready,
+      () => ({
+        posted: editor!.posted.map((message) => message.type),
+        received: editor!.received.map((message) => message.type),
+      }),
+      (seen) => seen.received.includes('rendered') || lastProblem(editor!) !== null,
     );
     return editor!;
   }
@@ -83,6 +87,13 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
   }
   const lastProblem = (editor: LabelingEditor) => lastOf<Problem | null>(editor, 'problem') ?? null;
   const lastItem = (editor: LabelingEditor) => lastOf<ItemState | null>(editor, 'item');
+  /** The item's annotation as the page last heard of it: from an `item` or an `annotation` message. */
+  function shownAnnotation(editor: LabelingEditor): ItemState['annotation'] | undefined {
+    const found = [...editor.posted]
+      .reverse()
+      .find((message) => message.type === 'item' || message.type === 'annotation');
+    return (found?.payload as { annotation?: ItemState['annotation'] } | null)?.annotation;
+  }
   const lastNotice = (editor: LabelingEditor) => lastOf<{ message: string }>(editor, 'notice')?.message ?? '';
 
   function tabOf(uri: vscode.Uri): vscode.Tab | undefined {
@@ -99,6 +110,12 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
     });
     const annotations = join(folder, 'boxes.labels.jsonl');
     const editor = await open(uri);
+    // A strict policy, and the page may read its bundle and the project's images, nothing else.
+    assert.deepEqual(policyProblems(readServedPage(editor.panel.webview.html), editor.panel.webview.cspSource), []);
+    assert.deepEqual(
+      editor.panel.webview.options.localResourceRoots?.map((root) => root.fsPath),
+      [join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'webviews'), join(folder, 'images')],
+    );
     const first = lastItem(editor);
     assert.equal(first?.id, 'cats/one.jpg');
     assert.match(first?.imageUri ?? '', /one\.jpg$/);
@@ -265,6 +282,51 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
     assert.deepEqual(record.label, [{ label: 'cat', topX: 0.25, topY: 0.5, bottomX: 0.75, bottomY: 1, isCrowd: 0 }]);
     assert.match(record.image_url, /images\/cats\/one\.jpg$/);
     assert.ok(existsSync(join(folder, 'export-out', 'MLTable')));
+  });
+
+  it('imports AutoML predictions as suggestions, adding the labels the set lacks, and accepts them one by one', async () => {
+    const uri = writeProject(folder, 'prelabels', {
+      task: 'object-detection',
+      labels: LABELS,
+      source: { kind: 'folder', path: 'images' },
+    });
+    writeFileSync(
+      join(folder, 'predictions.jsonl'),
+      `${JSON.stringify({
+        filename: '/mnt/batch/inputs/cats/one.jpg',
+        boxes: [
+          { box: { topX: 0.1, topY: 0.1, bottomX: 0.4, bottomY: 0.5 }, label: 'cat', score: 0.9 },
+          { box: { topX: 0.5, topY: 0.5, bottomX: 0.9, bottomY: 0.9 }, label: 'bird', score: 0.6 },
+        ],
+      })}\n`,
+    );
+    const editor = await open(uri);
+    const input = scriptedInput([{ input: 'predictions.jsonl' }, { pick: 'Add them to the label set' }]);
+    const restore = api.platform.useUserInput(input);
+    try {
+      const outcome = await vscode.commands.executeCommand<{ suggestions: number; addedLabels: string[] }>(
+        CommandId.importPreLabels,
+        uri,
+      );
+      assert.equal(outcome?.suggestions, 2);
+      assert.deepEqual(outcome?.addedLabels, ['bird']);
+    } finally {
+      restore();
+    }
+    const suggestions = await eventually(
+      () => shownAnnotation(editor)?.suggestions ?? [],
+      (list) => list.length === 2,
+    );
+    assert.equal(lastOf<{ labels: { name: string }[] }>(editor, 'project')?.labels.length, 3);
+    const cat = suggestions.find((suggestion) => suggestion.label === 'cat')!;
+    await edit(editor, { action: 'acceptSuggestion', item: 'cats/one.jpg', id: cat.id });
+    await edit(editor, { action: 'rejectAllSuggestions', item: 'cats/one.jpg' });
+    const [line] = readLines(join(folder, 'prelabels.labels.jsonl'));
+    assert.deepEqual(
+      line.boxes?.map(({ label, left, top, right, bottom }) => ({ label, left, top, right, bottom })),
+      [{ label: 'cat', left: 0.1, top: 0.1, right: 0.4, bottom: 0.5 }],
+    );
+    assert.equal((line as { suggestions?: unknown[] }).suggestions, undefined);
   });
 
   it('creates a project with New Labeling Project… and opens it', async () => {

@@ -46,6 +46,7 @@ export class ImageCanvas {
   private polygonPoints: Point[] | undefined;
   private selectedBoxId: string | undefined;
   private selectedPolygonId: string | undefined;
+  private selectedSuggestionId: string | undefined;
   private pointer: Point | undefined;
 
   constructor(private readonly events: ImageCanvasEvents) {
@@ -83,6 +84,7 @@ export class ImageCanvas {
     if (!sameItem) {
       this.selectedBoxId = undefined;
       this.selectedPolygonId = undefined;
+      this.selectedSuggestionId = undefined;
     }
     if (sameItem && this.image?.complete) {
       this.draw();
@@ -122,6 +124,11 @@ export class ImageCanvas {
 
   selectedPolygon(): string | undefined {
     return this.selectedPolygonId;
+  }
+
+  /** The suggestion clicked last, which A and R then accept or reject alone. */
+  selectedSuggestion(): string | undefined {
+    return this.selectedSuggestionId;
   }
 
   /** Keys of the image tools; true when the key was one. */
@@ -254,6 +261,10 @@ export class ImageCanvas {
     }
     if (event.button !== 0) return;
     const at = this.toImage(point);
+    this.selectedSuggestionId = [...(this.annotation.suggestions ?? [])].reverse().find((suggestion) => {
+      if (suggestion.kind === 'box' && suggestion.left !== undefined) return contains(suggestion as Rect, at);
+      return suggestion.kind === 'polygon' && (suggestion.segments ?? []).some((segment) => insidePolygon(segment, at));
+    })?.id;
     if (this.kind === 'polygons') {
       if (this.polygonPoints) {
         this.polygonPoints.push(at);
@@ -423,10 +434,11 @@ export class ImageCanvas {
     for (const suggestion of this.annotation.suggestions ?? []) {
       const color = this.colorOf(suggestion.label);
       const caption = `${suggestion.label}?${suggestion.score === undefined ? '' : ` ${Math.round(suggestion.score * 100)}%`}`;
+      const chosen = suggestion.id === this.selectedSuggestionId;
       if (suggestion.kind === 'box' && suggestion.left !== undefined)
-        this.drawRect(suggestion as Rect, color, caption, false, true);
+        this.drawRect(suggestion as Rect, color, caption, chosen, true);
       if (suggestion.kind === 'polygon')
-        for (const segment of suggestion.segments ?? []) this.drawPolygon(segment, color, false, true, caption);
+        for (const segment of suggestion.segments ?? []) this.drawPolygon(segment, color, chosen, true, caption);
     }
     if (drag?.kind === 'draw') {
       const rect = normalizeRect({ left: drag.from.x, top: drag.from.y, right: drag.to.x, bottom: drag.to.y });

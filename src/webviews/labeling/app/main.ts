@@ -198,7 +198,7 @@ function renderHelp(state: ProjectState): void {
     keys.splice(0, 2, 'J next', 'K previous');
     keys.unshift('select text (mouse, or Shift+arrows), then a number key', 'click a span, Delete removes');
   }
-  keys.push('A / R accept / reject suggestions');
+  keys.push('A / R accept / reject the clicked suggestion, or all');
   help.textContent = keys.join(' · ');
 }
 
@@ -326,10 +326,8 @@ document.addEventListener('keydown', (event) => {
       if (item && project.kind !== 'classes') edit({ action: 'markEmpty', item: item.id });
       break;
     case 'a':
-      if (item?.annotation.suggestions?.length) edit({ action: 'acceptAllSuggestions', item: item.id });
-      break;
     case 'r':
-      if (item?.annotation.suggestions?.length) edit({ action: 'rejectAllSuggestions', item: item.id });
+      decideSuggestions(key.toLowerCase() === 'a');
       break;
     case 'delete':
     case 'backspace':
@@ -340,6 +338,14 @@ document.addEventListener('keydown', (event) => {
   }
   if (handled) event.preventDefault();
 });
+
+/** A or R: the clicked suggestion alone, else every suggestion of the item. */
+function decideSuggestions(accept: boolean): void {
+  if (!item?.annotation.suggestions?.length || !project) return;
+  const id = project.image ? imageCanvas.selectedSuggestion() : textView.selectedSuggestion();
+  if (id) edit({ action: accept ? 'acceptSuggestion' : 'rejectSuggestion', item: item.id, id });
+  else edit({ action: accept ? 'acceptAllSuggestions' : 'rejectAllSuggestions', item: item.id });
+}
 
 function deleteSelected(): void {
   if (!item || !project) return;

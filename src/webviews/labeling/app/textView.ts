@@ -26,6 +26,7 @@ export class TextView {
   private anchor = 0;
   private caret = 0;
   private selectedSpanId: string | undefined;
+  private selectedSuggestionId: string | undefined;
 
   constructor(private readonly events: TextViewEvents) {
     this.element = document.createElement('div');
@@ -44,6 +45,7 @@ export class TextView {
       this.anchor = 0;
       this.caret = 0;
       this.selectedSpanId = undefined;
+      this.selectedSuggestionId = undefined;
     }
     this.itemId = itemId;
     this.text = text;
@@ -59,6 +61,8 @@ export class TextView {
     this.annotation = annotation;
     if (this.selectedSpanId && !annotation.spans?.some((span) => span.id === this.selectedSpanId))
       this.selectedSpanId = undefined;
+    if (!annotation.suggestions?.some((suggestion) => suggestion.id === this.selectedSuggestionId))
+      this.selectedSuggestionId = undefined;
     this.render();
   }
 
@@ -82,6 +86,11 @@ export class TextView {
 
   selectedSpan(): string | undefined {
     return this.selectedSpanId;
+  }
+
+  /** The suggested span clicked last, which A and R then accept or reject alone. */
+  selectedSuggestion(): string | undefined {
+    return this.selectedSuggestionId;
   }
 
   /** Arrow keys move the caret; with Shift they extend the selection. True when the key was one of them. */
@@ -173,15 +182,15 @@ export class TextView {
           mark.dataset.spanId = span.id;
           mark.dataset.label = span.label;
           mark.className = span.suggested ? 'span suggested' : 'span';
-          if (span.id === this.selectedSpanId) mark.classList.add('chosen');
+          if (span.id === this.selectedSpanId || span.id === this.selectedSuggestionId) mark.classList.add('chosen');
           mark.style.setProperty(
             '--label-color',
             this.labels.find((label) => label.name === span.label)?.color ?? '#888888',
           );
           mark.title = `${span.label}${span.suggested ? ' (suggested: A accepts, R rejects)' : ''}`;
           mark.addEventListener('click', (event) => {
-            if (span.suggested) return;
-            this.selectedSpanId = span.id;
+            if (span.suggested) this.selectedSuggestionId = span.id;
+            else this.selectedSpanId = span.id;
             event.stopPropagation();
             this.render();
           });
