@@ -53,7 +53,7 @@ describe('labeling editor in the workbench, from the packaged VSIX', () => {
     await workbench?.close();
   });
 
-  it('draws a box with the mouse and exports it as a normalized AutoML box', async () => {
+  it('draws a box with the mouse, undoes and redoes it with the keyboard, and exports it as a normalized AutoML box', async () => {
     await openFile(page, 'shapes.labels.json');
     const frame = editorFrame(page);
     const canvas = frame.locator('canvas[data-item="shapes-01.png"]');
@@ -75,6 +75,11 @@ describe('labeling editor in the workbench, from the packaged VSIX', () => {
     await page.mouse.down();
     await page.mouse.move(onPage(to.x, to.y).x, onPage(to.x, to.y).y, { steps: 8 });
     await page.mouse.up();
+    await frame.locator('[data-testid="progress"]', { hasText: '1 / 12 labeled' }).waitFor();
+    // Undo and redo are VS Code's, from the keyboard in the editor.
+    await page.keyboard.press('Control+Z');
+    await frame.locator('[data-testid="progress"]', { hasText: '0 / 12 labeled' }).waitFor();
+    await page.keyboard.press('Control+Shift+Z');
     await frame.locator('[data-testid="progress"]', { hasText: '1 / 12 labeled' }).waitFor();
     await workbench.screenshot('labeling-image-editor');
 

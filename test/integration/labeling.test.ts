@@ -239,6 +239,20 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
     assert.equal(readLines(annotations).length, 2);
   });
 
+  it('says why a project file cannot be opened, and offers it as JSON', async () => {
+    const file = join(folder, 'broken.labels.json');
+    writeFileSync(file, '{"version": 1, "task": "painting"}\n');
+    const editor = await open(vscode.Uri.file(file));
+    const problem = lastProblem(editor);
+    assert.equal(problem?.kind, 'error');
+    assert.match(problem?.kind === 'error' ? problem.message : '', /cannot be opened: `task` must be one of/);
+    await send(editor, { type: 'openAsText', payload: null });
+    await eventually(
+      () => vscode.window.activeTextEditor?.document.uri.fsPath,
+      (path) => path === file,
+    );
+  });
+
   it('reloads when the annotations file changes on disk', async () => {
     const uri = writeProject(folder, 'external', {
       task: 'image-classification',

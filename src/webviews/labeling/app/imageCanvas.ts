@@ -48,6 +48,8 @@ export class ImageCanvas {
   private selectedPolygonId: string | undefined;
   private selectedSuggestionId: string | undefined;
   private pointer: Point | undefined;
+  /** The label a new box or polygon gets, for its colour while it is drawn. */
+  activeLabel: string | undefined;
 
   constructor(private readonly events: ImageCanvasEvents) {
     this.element = document.createElement('div');
@@ -442,10 +444,10 @@ export class ImageCanvas {
     }
     if (drag?.kind === 'draw') {
       const rect = normalizeRect({ left: drag.from.x, top: drag.from.y, right: drag.to.x, bottom: drag.to.y });
-      this.drawRect(rect, this.colorOf(this.labels[0]?.name ?? ''), '', false, true);
+      this.drawRect(rect, this.colorOf(this.activeLabel ?? this.labels[0]?.name ?? ''), '', false, true);
     }
     if (this.polygonPoints && this.polygonPoints.length > 0) {
-      context.strokeStyle = '#ffffff';
+      context.strokeStyle = this.colorOf(this.activeLabel ?? this.labels[0]?.name ?? '');
       context.lineWidth = 2;
       context.beginPath();
       this.polygonPoints.forEach((point, index) => {

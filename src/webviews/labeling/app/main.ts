@@ -162,6 +162,7 @@ function renderFilter(state: ProjectState): void {
 
 function renderLabels(): void {
   if (!project) return;
+  imageCanvas.activeLabel = activeLabel;
   const chosen = new Set(item?.annotation.classes ?? []);
   const classes = project.kind === 'classes';
   labelBar.replaceChildren(
