@@ -68,6 +68,7 @@ const lazyBundles = {
   'yaml-language': 'src/yaml/language.lazy.ts',
   jobs: 'src/jobs/jobs.lazy.ts',
   scaffold: 'src/scaffold/scaffold.lazy.ts',
+  labeling: 'src/labeling/labeling.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
 function lazyBundlesApart({ staticImportsToo }) {

@@ -49,12 +49,18 @@ export const CommandId = {
   addToComparison: 'azureml.addToComparison',
   newMlopsProject: 'azureml.newMlopsProject',
   addPipelineStep: 'azureml.addPipelineStep',
+  newLabelingProject: 'azureml.newLabelingProject',
+  exportLabels: 'azureml.exportLabels',
+  importPreLabels: 'azureml.importPreLabels',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 export const SettingSection = 'azureml';
+
+/** The labeling editor, for `*.labels.json` project files. */
+export const LABELING_EDITOR_VIEW_TYPE = 'azureml.labelingEditor';
 
 /** Scheme of the read-only details documents. */
 export const DETAILS_SCHEME = 'azureml-details';

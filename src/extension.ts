@@ -5,6 +5,7 @@ import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
 import { registerJobs, type JobsTestHandle } from './jobs/register';
 import { registerScaffold } from './scaffold/register';
+import { registerLabeling, type LabelingTestHandle } from './labeling/register';
 import { registerYaml, type YamlTestHandle } from './yaml/register';
 import type { Services } from './services';
 
@@ -17,6 +18,7 @@ export interface ExtensionApi {
   readonly explorer: ExplorerTestHandle;
   readonly yaml: YamlTestHandle;
   readonly jobs: JobsTestHandle;
+  readonly labeling: LabelingTestHandle;
 }
 
 /** The composition root: shared services first, then one register() per feature folder. */
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     explorer: registerExplorer(services),
     yaml: registerYaml(services),
     jobs: registerJobs(services),
+    labeling: registerLabeling(services),
   };
 }
 

@@ -9,6 +9,8 @@ type Host = typeof import('../../scripts/lib/vscodeHost.mjs', { with: { 'resolut
 /** A real VS Code workbench in headless Chromium with the packaged VSIX installed. */
 export interface Workbench {
   page: Page;
+  /** The opened folder. */
+  folder: string;
   /** Saves test-results/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -19,6 +21,8 @@ export interface WorkbenchOptions {
   emulator?: boolean;
   /** Files to add to the opened folder: path (with `/`) to content. */
   files?: Record<string, string>;
+  /** Folders or files to copy into the opened folder: path there (with `/`) to the source's path. */
+  copies?: Record<string, string>;
 }
 
 const resultsDir = join(process.cwd(), 'test-results');
@@ -41,6 +45,8 @@ export async function openWorkbench(
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-e2e-'));
   const folder = join(scratch, 'project');
   cpSync(join(host.repoRoot, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  for (const [path, source] of Object.entries(options.copies ?? {}))
+    cpSync(source, join(folder, path), { recursive: true });
   for (const [path, content] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(folder, path)), { recursive: true });
     writeFileSync(join(folder, path), content);
@@ -61,6 +67,7 @@ export async function openWorkbench(
     const openedBrowser = browser;
     return {
       page,
+      folder,
       async screenshot(name) {
         mkdirSync(resultsDir, { recursive: true });
         const path = join(resultsDir, `${name}.png`);

@@ -435,6 +435,27 @@ export class LabelStore {
     });
   }
 
+  /**
+   * Puts an item's record back as it was (undefined: no record), stamps and suggestions included: what undo
+   * and redo of an editor's edit use, so they restore exactly the state they captured.
+   */
+  async restoreAnnotation(item: string, record: ItemAnnotation | undefined): Promise<void> {
+    if (record !== undefined && record.item !== item)
+      throw new LabelStoreError(`The record of ${record.item} cannot be restored as ${item}.`);
+    if (record !== undefined) {
+      const problem = recordProblem(record);
+      if (problem) throw new LabelStoreError(`The record of ${item} cannot be restored: ${problem}.`);
+    }
+    return this.change(
+      item,
+      (draft) => {
+        for (const key of Object.keys(draft) as (keyof ItemAnnotation)[]) delete draft[key];
+        Object.assign(draft, structuredClone(record ?? { item }));
+      },
+      false,
+    );
+  }
+
   // ---- Boxes ----------------------------------------------------------------------------------------------------
 
   async addBox(item: string, label: string, rect: Rect): Promise<string> {

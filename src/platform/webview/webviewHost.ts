@@ -21,6 +21,8 @@ export interface WebviewHostOptions<FromWebview extends WebviewMessageMap> {
   bundle: string;
   /** Folder of the bundle relative to the extension's root (default dist/webviews); the page may read nothing else. */
   bundleFolder?: string;
+  /** Folders the page may read besides the bundle folder (a labeling project's images); nothing else. */
+  resourceRoots?: readonly vscode.Uri[];
   /** Stylesheets in the bundle folder, e.g. the `<bundle>.css` esbuild writes when the app imports CSS. */
   stylesheets?: readonly string[];
   /** The page's <title>; panels, views and editors show their own. */
@@ -60,7 +62,10 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
     this.bundleFolderUri = vscode.Uri.joinPath(options.extensionUri, options.bundleFolder ?? DEFAULT_BUNDLE_FOLDER);
     this.gate = new ReadyGate((message) => this.deliver(message));
     this.messenger = new Messenger((message) => this.gate.pass(message), options.accepts, options.onFault);
-    webview.options = { enableScripts: true, localResourceRoots: [this.bundleFolderUri] };
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [this.bundleFolderUri, ...(options.resourceRoots ?? [])],
+    };
     this.receiving = webview.onDidReceiveMessage((value: unknown) => this.receive(value));
     this.render();
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskType } from '../../../../src/core/labeling/model';
 import {
@@ -177,6 +177,27 @@ describe('labeling store', () => {
     );
     await assert.rejects(store.deleteBox('cats/one.jpg', id), /no box/);
     await assert.rejects(store.setClasses('cats/one.jpg', ['cat']), /no classes/);
+  });
+
+  it('restores an item record exactly as captured, or removes it, for undo and redo', async () => {
+    const store = await imageProject('object-detection', {
+      author: 'ana',
+      now: () => new Date('2026-01-02T03:04:05Z'),
+    });
+    const before = store.annotation('cats/one.jpg');
+    const id = await store.addBox('cats/one.jpg', 'cat', { left: 0.1, top: 0.2, right: 0.3, bottom: 0.4 });
+    const after = store.annotation('cats/one.jpg');
+    await store.restoreAnnotation('cats/one.jpg', before);
+    assert.equal(store.annotation('cats/one.jpg'), undefined);
+    assert.equal(existsSync(annotationsFile()) && readFileSync(annotationsFile(), 'utf8'), '');
+    await store.restoreAnnotation('cats/one.jpg', after);
+    assert.deepEqual(annotationLines(), [after]);
+    assert.equal(annotationLines()[0].boxes[0].id, id);
+    await assert.rejects(store.restoreAnnotation('cats/two.png', after), /cannot be restored as/);
+    await assert.rejects(
+      store.restoreAnnotation('cats/one.jpg', { item: 'cats/one.jpg', boxes: [{ id: 'x' } as never] }),
+      /cannot be restored/,
+    );
   });
 
   it('edits polygons point by point', async () => {

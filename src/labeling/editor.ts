@@ -1,0 +1,305 @@
+// One labeling editor: the webview of a project, the item it shows, its filter, and what it said and heard.
+import vscode = require('vscode');
+import type { LabelItem } from '../core/labeling/items';
+import { annotationKindOf, isImageTask, isMultiLabel } from '../core/labeling/model';
+import { LabelStoreError, type LabelStore, type StoreChange } from '../core/labeling/store';
+import { WebviewHost } from '../platform/webview/webviewHost';
+import type { Envelope, MessageFault } from '../webviews/messaging';
+import {
+  labelingMessageNames,
+  type FromLabeling,
+  type ItemFilterState,
+  type ItemState,
+  type LabelEdit,
+  type Navigation,
+  type Problem,
+  type ProjectState,
+  type ToLabeling,
+} from '../webviews/labeling/contract';
+import type { LabelingDocument } from './document';
+
+const BUNDLE = 'labeling';
+/** What a test or a bug report may need of the conversation; older messages are let go. */
+const KEPT_MESSAGES = 2000;
+
+export interface LabelingEditorOptions {
+  extensionUri: vscode.Uri;
+  onFault: (fault: MessageFault) => void;
+  /** Applies one label action as an undoable edit of the document. */
+  applyEdit: (document: LabelingDocument, edit: LabelEdit) => Promise<void>;
+  exportLabels: (document: LabelingDocument) => void;
+  /** The progress changed or the editor became active or inactive. */
+  onStateChange: () => void;
+  log: (message: string) => void;
+}
+
+export class LabelingEditor implements vscode.Disposable {
+  readonly posted: Envelope<ToLabeling>[] = [];
+  readonly received: Envelope<FromLabeling>[] = [];
+  private readonly host: WebviewHost<ToLabeling, FromLabeling>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private filter: ItemFilterState = { unlabeled: false };
+  /** The item shown; undefined when there is none to show. */
+  current: string | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly document: LabelingDocument,
+    readonly panel: vscode.WebviewPanel,
+    private readonly options: LabelingEditorOptions,
+  ) {
+    const imageFolder = document.imageFolder;
+    this.host = new WebviewHost<ToLabeling, FromLabeling>(panel.webview, {
+      extensionUri: options.extensionUri,
+      bundle: BUNDLE,
+      stylesheets: [`${BUNDLE}.css`],
+      resourceRoots: imageFolder ? [imageFolder] : [],
+      title: document.title,
+      accepts: labelingMessageNames.fromWebview,
+      onFault: options.onFault,
+    });
+    this.current = document.itemList[0]?.id;
+    this.disposables.push(
+      this.host,
+      this.host.onReady(() => void this.sendAll()),
+      this.host.onMessage((message) => void this.handle(message)),
+      document.onDidChange((change) => void this.onStoreChange(change)),
+      panel.onDidChangeViewState(() => options.onStateChange()),
+    );
+    panel.onDidDispose(() => this.dispose());
+  }
+
+  get progress(): { labeled: number; total: number } | undefined {
+    const store = this.document.store;
+    return store ? store.progress(this.document.itemList) : undefined;
+  }
+
+  /** Handles a message as if the page had sent it; resolves when it is dealt with (tests call this). */
+  async handle(message: Envelope<FromLabeling>): Promise<void> {
+    this.received.push(message);
+    if (this.received.length > KEPT_MESSAGES) this.received.splice(0, this.received.length - KEPT_MESSAGES);
+    try {
+      switch (message.type) {
+        case 'navigate':
+          return await this.navigate(message.payload.to);
+        case 'filter':
+          return await this.setFilter(message.payload);
+        case 'edit':
+          return await this.edit(message.payload);
+        case 'resolveCorrupt':
+          return await this.resolveCorrupt(message.payload.choice);
+        case 'export':
+          return this.options.exportLabels(this.document);
+        case 'openAsText':
+          await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
+          return;
+        case 'rendered':
+          return;
+      }
+    } catch (error) {
+      this.options.log(`Labeling: ${error instanceof Error ? error.message : String(error)}`);
+      this.post('notice', { message: error instanceof Error ? error.message : String(error), severity: 'warning' });
+    }
+  }
+
+  /** Shows an item (after an undo of an edit on another item, say). */
+  async reveal(item: string): Promise<void> {
+    if (this.current === item || !this.document.item(item)) return;
+    this.current = item;
+    await this.sendItem();
+  }
+
+  private post<K extends keyof ToLabeling & string>(type: K, payload: ToLabeling[K]): void {
+    this.posted.push({ type, payload } as Envelope<ToLabeling>);
+    if (this.posted.length > KEPT_MESSAGES) this.posted.splice(0, this.posted.length - KEPT_MESSAGES);
+    this.host.post(type, payload);
+  }
+
+  private shownItems(): LabelItem[] {
+    const store = this.document.store;
+    if (!store) return [];
+    return store.filterItems(this.document.itemList, {
+      unlabeled: this.filter.unlabeled,
+      ...(this.filter.label === undefined ? {} : { label: this.filter.label }),
+    });
+  }
+
+  private projectState(store: LabelStore): ProjectState {
+    const task = store.task;
+    return {
+      title: this.document.title,
+      task,
+      kind: annotationKindOf(task),
+      multiLabel: isMultiLabel(task),
+      image: isImageTask(task),
+      labels: store.labels.map((label) => ({ ...label })),
+      progress: store.progress(this.document.itemList),
+      filter: this.filter,
+      shown: this.shownItems().length,
+    };
+  }
+
+  private problem(): Problem | null {
+    const document = this.document;
+    if (document.openProblem)
+      return { kind: 'error', message: `This labeling project cannot be opened: ${document.openProblem}` };
+    const store = document.store as LabelStore;
+    if (store.corruptLines.length > 0)
+      return {
+        kind: 'corrupt',
+        file: store.project.annotationsFile,
+        lines: store.corruptLines.map((line) => ({ line: line.line, reason: line.reason })),
+      };
+    if (store.projectProblem)
+      return { kind: 'error', message: `The project file cannot be read: ${store.projectProblem}. Fix it and save.` };
+    if (document.itemsProblem)
+      return { kind: 'error', message: `The items cannot be listed: ${document.itemsProblem}` };
+    return null;
+  }
+
+  private async sendAll(): Promise<void> {
+    this.post('problem', this.problem());
+    const store = this.document.store;
+    if (!store) return;
+    this.post('project', this.projectState(store));
+    await this.sendItem();
+  }
+
+  private async sendItem(): Promise<void> {
+    const store = this.document.store;
+    if (!store) return;
+    const shown = this.shownItems();
+    const item = this.current === undefined ? undefined : this.document.item(this.current);
+    if (!item) {
+      this.current = shown[0]?.id;
+      if (!shown[0]) {
+        this.post('item', null);
+        this.options.onStateChange();
+        return;
+      }
+      return this.sendItem();
+    }
+    const state: ItemState = {
+      id: item.id,
+      index: shown.findIndex((candidate) => candidate.id === item.id),
+      count: shown.length,
+      annotation: store.annotation(item.id) ?? { item: item.id },
+      labeled: store.isLabeled(item.id),
+    };
+    if (isImageTask(store.task)) {
+      if (item.absolutePath)
+        state.imageUri = this.panel.webview.asWebviewUri(vscode.Uri.file(item.absolutePath)).toString();
+    } else {
+      try {
+        state.text = await this.document.text(item);
+      } catch (error) {
+        this.post('notice', { message: `Cannot read ${item.id}: ${(error as Error).message}`, severity: 'warning' });
+      }
+    }
+    if (this.current !== item.id) return;
+    this.post('item', state);
+    this.options.onStateChange();
+  }
+
+  private async onStoreChange(change: StoreChange): Promise<void> {
+    const store = this.document.store;
+    if (!store || this.disposed) return;
+    if (change.kind === 'annotations') {
+      this.post('project', this.projectState(store));
+      for (const item of change.items) {
+        if (item !== this.current) continue;
+        this.post('annotation', {
+          item,
+          annotation: store.annotation(item) ?? { item },
+          labeled: store.isLabeled(item),
+        });
+      }
+      this.options.onStateChange();
+      return;
+    }
+    await this.sendAll();
+    this.options.onStateChange();
+  }
+
+  private async navigate(to: Navigation): Promise<void> {
+    const store = this.document.store;
+    if (!store) return;
+    const shown = this.shownItems();
+    if (shown.length === 0) return;
+    let target: LabelItem | undefined;
+    const all = this.document.itemList;
+    // Where the current item is, or would be, among the shown ones (it may have left the filter).
+    const position = this.current === undefined ? -1 : all.findIndex((item) => item.id === this.current);
+    const shownBefore = shown.filter((item) => all.indexOf(item) < position).length;
+    const isShown = shown.some((item) => item.id === this.current);
+    switch (to) {
+      case 'first':
+        target = shown[0];
+        break;
+      case 'next':
+        target = shown[Math.min(shown.length - 1, isShown ? shownBefore + 1 : shownBefore)];
+        break;
+      case 'previous':
+        target = shown[Math.max(0, shownBefore - 1)];
+        break;
+      case 'nextUnlabeled':
+        target = store.nextUnlabeled(all, this.current);
+        if (!target) {
+          this.post('notice', { message: 'Every item is labeled.', severity: 'info' });
+          return;
+        }
+        break;
+    }
+    if (!target || target.id === this.current) return;
+    this.current = target.id;
+    await this.sendItem();
+  }
+
+  private async setFilter(filter: ItemFilterState): Promise<void> {
+    const store = this.document.store;
+    if (!store) return;
+    if (filter.label !== undefined && !store.labels.some((label) => label.name === filter.label))
+      throw new LabelStoreError(`The label set has no "${filter.label}".`);
+    this.filter = {
+      unlabeled: filter.unlabeled === true,
+      ...(filter.label === undefined ? {} : { label: filter.label }),
+    };
+    const shown = this.shownItems();
+    if (!shown.some((item) => item.id === this.current)) this.current = shown[0]?.id;
+    this.post('project', this.projectState(store));
+    await this.sendItem();
+  }
+
+  private async edit(edit: LabelEdit): Promise<void> {
+    try {
+      await this.options.applyEdit(this.document, edit);
+    } catch (error) {
+      if (!(error instanceof LabelStoreError)) throw error;
+      // A refused edit changes nothing: the page says why, with the item as it is.
+      this.post('notice', { message: error.message, severity: 'warning' });
+    }
+  }
+
+  private async resolveCorrupt(choice: 'discard' | 'keepAside'): Promise<void> {
+    const store = this.document.store;
+    if (!store) return;
+    if (choice === 'discard') {
+      await store.discardCorruptLines();
+      this.post('notice', { message: 'The unreadable lines were discarded.', severity: 'info' });
+    } else {
+      const aside = await store.keepCorruptLinesAside();
+      this.post('notice', {
+        message: `The unreadable lines are kept in ${aside.split(/[\\/]/).pop()}.`,
+        severity: 'info',
+      });
+    }
+    await this.sendAll();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposables.forEach((disposable) => disposable.dispose());
+    this.options.onStateChange();
+  }
+}

@@ -1,0 +1,216 @@
+// Loaded when the first labeling project opens or a labeling command runs: the editor, the store, the exporters.
+import vscode = require('vscode');
+import { copyFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { defaultAnnotationsFile, type LabelStore } from '../core/labeling/store';
+import { formatProjectFile, isImageTask } from '../core/labeling/model';
+import { CommandId, LABELING_EDITOR_VIEW_TYPE } from '../constants';
+import type { CallContext } from '../platform/commands';
+import type { Services } from '../services';
+import type { LabelEdit } from '../webviews/labeling/contract';
+import { LabelingDocument } from './document';
+import { LabelingEditor } from './editor';
+import { applyLabelEdit, editDescription } from './edits';
+import { askExportChoice, exportWithProgress, type ExportOutcome } from './exportLabels';
+import { importPreLabels, type PreLabelOutcome } from './importPreLabels';
+import { newLabelingProject } from './newProject';
+
+export interface LabelingFeature {
+  openDocument(uri: vscode.Uri): Promise<LabelingDocument>;
+  resolveEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void>;
+  saveAs(document: vscode.CustomDocument, destination: vscode.Uri): Promise<void>;
+  revert(document: vscode.CustomDocument): Promise<void>;
+  backup(
+    document: vscode.CustomDocument,
+    context: vscode.CustomDocumentBackupContext,
+  ): Promise<vscode.CustomDocumentBackup>;
+  newProject(call: CallContext): Promise<string | undefined>;
+  exportLabels(call: CallContext, target?: unknown): Promise<ExportOutcome | undefined>;
+  importPreLabels(call: CallContext, target?: unknown): Promise<PreLabelOutcome | undefined>;
+  /** The open editor of a project file (tests drive it through its messages). */
+  editorFor(uri: vscode.Uri): LabelingEditor | undefined;
+  /** The status bar item's text while a labeling editor is active ('' when hidden). */
+  statusText(): string;
+}
+
+export function createLabelingFeature(
+  services: Services,
+  edits: vscode.EventEmitter<vscode.CustomDocumentEditEvent>,
+): LabelingFeature {
+  const { extensionContext, track, log, userInput } = services;
+  const editors = new Map<LabelingDocument, LabelingEditor>();
+  const statusBar = track(
+    vscode.window.createStatusBarItem('azureml.labeling.progress', vscode.StatusBarAlignment.Left, 50),
+  );
+  statusBar.name = 'Labeling Progress';
+  let statusShown = '';
+
+  const updateStatus = () => {
+    const active = [...editors.values()].find((editor) => editor.panel.active);
+    const progress = active?.progress;
+    if (!active || !progress) {
+      statusBar.hide();
+      statusShown = '';
+      return;
+    }
+    statusShown = `${progress.labeled} / ${progress.total} labeled`;
+    statusBar.text = `$(tag) ${statusShown}`;
+    statusBar.tooltip = `${active.document.title}: ${progress.labeled} of ${progress.total} items labeled`;
+    statusBar.show();
+  };
+
+  /** Tells VS Code the document is saved: its edits are on disk already, so closing it must not ask. */
+  const markSaved = (document: LabelingDocument) => {
+    setTimeout(() => void vscode.workspace.save(document.uri).then(undefined, () => undefined), 0);
+  };
+
+  const restore = async (document: LabelingDocument, item: string, record: ReturnType<LabelStore['annotation']>) => {
+    try {
+      await (document.store as LabelStore).restoreAnnotation(item, record);
+    } catch (error) {
+      // Undo of an edit the files no longer allow (corrupt lines after a pull): say so where the user looks.
+      const message = `Undo or redo in ${document.title} failed: ${error instanceof Error ? error.message : String(error)}`;
+      log.warn(message);
+      void vscode.window.showWarningMessage(message);
+      throw error;
+    }
+    await editors.get(document)?.reveal(item);
+    markSaved(document);
+  };
+
+  const applyEdit = async (document: LabelingDocument, edit: LabelEdit) => {
+    const store = document.store;
+    if (!store) return;
+    const item = document.item(edit.item);
+    const text = item && !isImageTask(store.task) ? await document.text(item) : undefined;
+    const before = store.annotation(edit.item);
+    await applyLabelEdit(store, edit, text);
+    const after = store.annotation(edit.item);
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    edits.fire({
+      document,
+      label: editDescription(edit),
+      undo: () => restore(document, edit.item, before),
+      redo: () => restore(document, edit.item, after),
+    });
+    markSaved(document);
+  };
+
+  const asDocument = (document: vscode.CustomDocument) => document as LabelingDocument;
+
+  const projectStore = async (
+    target: unknown,
+    action = 'Export Labels',
+  ): Promise<{ store: LabelStore; release(): void }> => {
+    let uri: vscode.Uri | undefined = target instanceof vscode.Uri ? target : undefined;
+    if (!uri) uri = [...editors.values()].find((editor) => editor.panel.active)?.document.uri;
+    if (!uri) {
+      const found = await vscode.workspace.findFiles('**/*.labels.json', '**/node_modules/**', 50);
+      if (found.length === 0)
+        throw new Error(
+          'There is no labeling project (*.labels.json) in the workspace; create one with "New Labeling Project…".',
+        );
+      const picked = await userInput.pick<vscode.Uri>({
+        title: `${action}: project`,
+        items: found.map((file) => ({ label: vscode.workspace.asRelativePath(file), value: file })),
+      });
+      if (!(picked instanceof vscode.Uri)) throw new Error('No project was chosen.');
+      uri = picked;
+    }
+    const open = [...editors.keys()].find((document) => document.uri.fsPath === uri.fsPath);
+    if (open?.store) return { store: open.store, release: () => undefined };
+    const document = await LabelingDocument.open(uri, () => undefined);
+    if (!document.store) throw new Error(`${document.title} cannot be opened: ${document.openProblem}`);
+    return { store: document.store, release: () => document.dispose() };
+  };
+
+  const feature: LabelingFeature = {
+    openDocument: (uri) =>
+      LabelingDocument.open(uri, (error) => log.warn(`Labeling: reloading ${uri.fsPath} failed: ${String(error)}`)),
+
+    async resolveEditor(document, panel) {
+      const labelingDocument = asDocument(document);
+      const editor = new LabelingEditor(labelingDocument, panel, {
+        extensionUri: extensionContext.extensionUri,
+        onFault: (fault) => log.warn(`Labeling editor: ${fault.problem}`),
+        applyEdit,
+        exportLabels: (target) => void vscode.commands.executeCommand(CommandId.exportLabels, target.uri),
+        onStateChange: updateStatus,
+        log: (message) => log.warn(message),
+      });
+      editors.set(labelingDocument, editor);
+      panel.onDidDispose(() => {
+        editors.delete(labelingDocument);
+        labelingDocument.dispose();
+        updateStatus();
+      });
+      updateStatus();
+    },
+
+    async saveAs(document, destination) {
+      const store = asDocument(document).store;
+      if (!store) throw new Error('The project cannot be read, so it cannot be saved elsewhere.');
+      const from = dirname(store.projectFilePath);
+      const to = dirname(destination.fsPath);
+      const rebase = (path: string) => relative(to, resolve(from, path)).split('\\').join('/') || '.';
+      const source = { ...store.project.source };
+      if (source.kind === 'dataAsset') source.cacheFolder = rebase(source.cacheFolder);
+      else source.path = rebase(source.path);
+      const annotationsFile = defaultAnnotationsFile(destination.fsPath);
+      await copyFile(store.annotationsFilePath, resolve(to, annotationsFile));
+      const text = formatProjectFile({ ...store.project, source, annotationsFile });
+      await vscode.workspace.fs.writeFile(destination, Buffer.from(text, 'utf8'));
+    },
+
+    async revert(document) {
+      await asDocument(document).reload();
+    },
+
+    async backup(_document, context) {
+      // Everything is on disk already: a backup records nothing more.
+      return { id: context.destination.toString(), delete: () => undefined };
+    },
+
+    async newProject() {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) throw new Error('Open a folder first: a labeling project lives in the workspace folder.');
+      const projectFile = await newLabelingProject(folder.uri.fsPath, userInput);
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(projectFile), LABELING_EDITOR_VIEW_TYPE);
+      return projectFile;
+    },
+
+    async exportLabels(_call, target) {
+      const { store, release } = await projectStore(target);
+      try {
+        const choice = await askExportChoice(store, userInput);
+        return await exportWithProgress(store, choice);
+      } finally {
+        release();
+      }
+    },
+
+    async importPreLabels(_call, target) {
+      const { store, release } = await projectStore(target, 'Import Pre-Labels');
+      try {
+        const outcome = await importPreLabels(store, userInput);
+        const unmatched = outcome.unmatched.length
+          ? ` ${outcome.unmatched.length} prediction${outcome.unmatched.length === 1 ? '' : 's'} named no item of the project (first: ${outcome.unmatched[0]}).`
+          : '';
+        void vscode.window.showInformationMessage(
+          `Imported ${outcome.suggestions} suggestion${outcome.suggestions === 1 ? '' : 's'} for ${outcome.items} item${outcome.items === 1 ? '' : 's'}: A accepts, R rejects those of the item shown.${unmatched}`,
+        );
+        return outcome;
+      } finally {
+        release();
+      }
+    },
+
+    editorFor(uri) {
+      return [...editors.values()].find((editor) => editor.document.uri.fsPath === uri.fsPath);
+    },
+
+    statusText: () => statusShown,
+  };
+  track(new vscode.Disposable(() => [...editors.values()].forEach((editor) => editor.dispose())));
+  return feature;
+}

@@ -1,0 +1,385 @@
+import './labeling.css';
+import { connectToHost } from '../../app/hostConnection';
+import {
+  labelingMessageNames,
+  type FromLabeling,
+  type ItemState,
+  type LabelDefinition,
+  type LabelEdit,
+  type Problem,
+  type ProjectState,
+  type ToLabeling,
+} from '../contract';
+import { ImageCanvas } from './imageCanvas';
+import { TextView } from './textView';
+
+const app = document.getElementById('app') ?? document.body;
+app.innerHTML = '';
+
+let project: ProjectState | undefined;
+let item: ItemState | null = null;
+/** The label new boxes, polygons and spans get: chosen with its button or hotkey. */
+let activeLabel: string | undefined;
+
+const header = element('header', 'label-header');
+const titleLine = element('div', 'title-line');
+const title = element('h1');
+const progress = element('span', 'progress');
+progress.setAttribute('data-testid', 'progress');
+titleLine.append(title, progress);
+
+const toolbar = element('div', 'toolbar');
+const previousButton = button('◀ Previous (K)', () => navigate('previous'));
+const nextButton = button('Next (J) ▶', () => navigate('next'));
+const nextUnlabeledButton = button('Next Unlabeled (N)', () => navigate('nextUnlabeled'));
+const filterSelect = document.createElement('select');
+filterSelect.setAttribute('aria-label', 'Show');
+filterSelect.addEventListener('change', () => {
+  const value = filterSelect.value;
+  host.post(
+    'filter',
+    value === 'unlabeled'
+      ? { unlabeled: true }
+      : value.startsWith('label:')
+        ? { unlabeled: false, label: value.slice(6) }
+        : { unlabeled: false },
+  );
+  filterSelect.blur();
+});
+const exportButton = button('Export…', () => host.post('export', null));
+const position = element('span', 'position');
+toolbar.append(previousButton, nextButton, nextUnlabeledButton, filterSelect, exportButton, position);
+
+const labelBar = element('div', 'label-bar');
+labelBar.setAttribute('role', 'toolbar');
+labelBar.setAttribute('aria-label', 'Labels');
+const problemBanner = element('div', 'problem');
+problemBanner.setAttribute('role', 'alert');
+problemBanner.hidden = true;
+const notice = element('p', 'notice');
+notice.setAttribute('role', 'status');
+notice.setAttribute('data-testid', 'notice');
+header.append(titleLine, toolbar, labelBar, problemBanner, notice);
+
+const stage = element('main', 'stage');
+const emptyMessage = element('p', 'empty');
+emptyMessage.hidden = true;
+const help = element('footer', 'help');
+app.append(header, stage, help);
+
+const imageCanvas = new ImageCanvas({
+  onAddBox: (rect) => edit({ action: 'addBox', item: currentId(), label: requireLabel(), rect }),
+  onUpdateBox: (id, rect) => edit({ action: 'updateBox', item: currentId(), id, rect }),
+  onAddPolygon: (points) => edit({ action: 'addPolygon', item: currentId(), label: requireLabel(), points }),
+  onRendered: (id) => host.post('rendered', { item: id }),
+  onStatus: (message) => say(message, 'info'),
+});
+const textView = new TextView({
+  onRendered: (id) => host.post('rendered', { item: id }),
+});
+
+const host = connectToHost<ToLabeling, FromLabeling>({
+  accepts: labelingMessageNames.toWebview,
+  onMessage(message) {
+    switch (message.type) {
+      case 'project':
+        showProject(message.payload);
+        break;
+      case 'item':
+        showItem(message.payload);
+        break;
+      case 'annotation':
+        if (item && item.id === message.payload.item) {
+          item = { ...item, annotation: message.payload.annotation, labeled: message.payload.labeled };
+          drawAnnotation();
+        }
+        break;
+      case 'problem':
+        showProblem(message.payload);
+        break;
+      case 'notice':
+        say(message.payload.message, message.payload.severity);
+        break;
+    }
+  },
+});
+
+function currentId(): string {
+  return item?.id ?? '';
+}
+
+function requireLabel(): string {
+  return activeLabel ?? project?.labels[0]?.name ?? '';
+}
+
+function edit(labelEdit: LabelEdit): void {
+  if (!item) return;
+  host.post('edit', labelEdit);
+}
+
+function navigate(to: 'next' | 'previous' | 'nextUnlabeled'): void {
+  host.post('navigate', { to });
+}
+
+function say(message: string, severity: 'info' | 'warning'): void {
+  notice.textContent = message;
+  notice.className = `notice ${severity}`;
+}
+
+function showProject(state: ProjectState): void {
+  const firstTime = !project || project.task !== state.task;
+  project = state;
+  title.textContent = state.title;
+  progress.textContent = `${state.progress.labeled} / ${state.progress.total} labeled`;
+  if (!activeLabel || !state.labels.some((label) => label.name === activeLabel)) activeLabel = state.labels[0]?.name;
+  renderFilter(state);
+  renderLabels();
+  if (firstTime) renderHelp(state);
+  stage.replaceChildren(state.image ? imageCanvas.element : textView.element, emptyMessage);
+  imageCanvas.setMode(state.kind, state.labels);
+}
+
+function renderFilter(state: ProjectState): void {
+  const options: Array<[string, string]> = [
+    ['all', 'All items'],
+    ['unlabeled', 'Unlabeled'],
+    ...state.labels.map((label): [string, string] => [`label:${label.name}`, `Labeled ${label.name}`]),
+  ];
+  filterSelect.replaceChildren(
+    ...options.map(([value, text]) => {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = text;
+      return option;
+    }),
+  );
+  filterSelect.value = state.filter.unlabeled
+    ? 'unlabeled'
+    : state.filter.label !== undefined
+      ? `label:${state.filter.label}`
+      : 'all';
+}
+
+function renderLabels(): void {
+  if (!project) return;
+  imageCanvas.activeLabel = activeLabel;
+  const chosen = new Set(item?.annotation.classes ?? []);
+  const classes = project.kind === 'classes';
+  labelBar.replaceChildren(
+    ...project.labels.map((label) => {
+      const labelButton = button(label.hotkey ? `${label.hotkey} ${label.name}` : label.name, () => useLabel(label));
+      labelButton.classList.add('label-button');
+      labelButton.style.setProperty('--label-color', label.color);
+      const pressed = classes ? chosen.has(label.name) : label.name === activeLabel;
+      labelButton.setAttribute('aria-pressed', String(pressed));
+      labelButton.dataset.label = label.name;
+      return labelButton;
+    }),
+  );
+  if (project.kind !== 'classes') {
+    const empty = button('Nothing here (E)', () => item && edit({ action: 'markEmpty', item: item.id }));
+    labelBar.append(empty);
+  }
+}
+
+function renderHelp(state: ProjectState): void {
+  const keys = ['J / → next', 'K / ← previous', 'N next unlabeled', 'Ctrl+Z undo'];
+  if (state.kind === 'classes')
+    keys.unshift(state.multiLabel ? 'number keys toggle a label' : 'number keys set the label');
+  if (state.kind === 'boxes')
+    keys.unshift(
+      'drag to draw a box (B: draw over boxes)',
+      'drag a box or its handles',
+      'Delete removes',
+      'wheel / + - zoom, 0 fit, Space+drag pan',
+    );
+  if (state.kind === 'polygons')
+    keys.unshift('P then click points, Enter closes', 'Delete removes', 'wheel / + - zoom, 0 fit');
+  if (state.kind === 'spans') {
+    keys.splice(0, 2, 'J next', 'K previous');
+    keys.unshift('select text (mouse, or Shift+arrows), then a number key', 'click a span, Delete removes');
+  }
+  keys.push('A / R accept / reject the clicked suggestion, or all');
+  help.textContent = keys.join(' · ');
+}
+
+function useLabel(label: LabelDefinition): void {
+  if (!project || !item) return;
+  if (project.kind === 'classes') {
+    edit({ action: 'toggleClass', item: item.id, label: label.name });
+    return;
+  }
+  activeLabel = label.name;
+  if (project.kind === 'boxes') {
+    const selected = imageCanvas.selectedBox();
+    if (selected) edit({ action: 'setBoxLabel', item: item.id, id: selected, label: label.name });
+  }
+  if (project.kind === 'spans') {
+    const range = textView.selection();
+    if (range) {
+      edit({ action: 'addSpan', item: item.id, label: label.name, start: range.start, end: range.end });
+      textView.collapseSelection();
+    }
+  }
+  renderLabels();
+}
+
+function showItem(state: ItemState | null): void {
+  item = state;
+  if (!state || !project) {
+    emptyMessage.hidden = false;
+    emptyMessage.textContent =
+      project && project.progress.total > 0
+        ? 'No item matches the filter: choose "All items" to see every item.'
+        : 'This project has no items yet: add images or texts to its source folder.';
+    position.textContent = '';
+    imageCanvas.clear();
+    textView.clear();
+    renderLabels();
+    return;
+  }
+  emptyMessage.hidden = true;
+  position.textContent = `${state.index >= 0 ? state.index + 1 : '–'} of ${state.count}: ${state.id}${state.labeled ? ' ✓' : ''}`;
+  if (project.image && state.imageUri) imageCanvas.show(state.id, state.imageUri, state.annotation, project.labels);
+  if (!project.image)
+    textView.show(state.id, state.text ?? '', state.annotation, project.labels, project.kind === 'spans');
+  renderLabels();
+}
+
+function drawAnnotation(): void {
+  if (!item || !project) return;
+  position.textContent = `${item.index >= 0 ? item.index + 1 : '–'} of ${item.count}: ${item.id}${item.labeled ? ' ✓' : ''}`;
+  if (project.image) imageCanvas.setAnnotation(item.annotation);
+  else textView.setAnnotation(item.annotation);
+  renderLabels();
+}
+
+function showProblem(value: Problem | null): void {
+  problemBanner.replaceChildren();
+  problemBanner.hidden = value === null;
+  if (!value) return;
+  if (value.kind === 'error') {
+    problemBanner.append(element('p', undefined, value.message));
+    if (!project) problemBanner.append(button('Open as JSON', () => host.post('openAsText', null)));
+    return;
+  }
+  const count = value.lines.length;
+  problemBanner.append(
+    element(
+      'p',
+      undefined,
+      `${value.file} has ${count} unreadable line${count === 1 ? '' : 's'}; nothing is written until you choose what to do with ${count === 1 ? 'it' : 'them'}.`,
+    ),
+  );
+  const list = element('ul');
+  for (const line of value.lines.slice(0, 10))
+    list.append(element('li', undefined, `Line ${line.line}: ${line.reason}`));
+  if (count > 10) list.append(element('li', undefined, `… and ${count - 10} more`));
+  problemBanner.append(
+    list,
+    button('Discard Corrupt Lines', () => host.post('resolveCorrupt', { choice: 'discard' })),
+    button('Keep Them Aside', () => host.post('resolveCorrupt', { choice: 'keepAside' })),
+  );
+}
+
+document.addEventListener('keydown', (event) => {
+  if (!project || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target as HTMLElement | null;
+  if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT')) return;
+  if (project.kind === 'spans' && textView.handleKey(event)) {
+    event.preventDefault();
+    return;
+  }
+  if (project.image && imageCanvas.handleKey(event)) {
+    event.preventDefault();
+    return;
+  }
+  const key = event.key;
+  const label = project.labels.find(
+    (candidate) => candidate.hotkey !== undefined && candidate.hotkey.toLowerCase() === key.toLowerCase(),
+  );
+  if (label) {
+    useLabel(label);
+    event.preventDefault();
+    return;
+  }
+  const spans = project.kind === 'spans';
+  let handled = true;
+  switch (key.toLowerCase()) {
+    case 'j':
+      navigate('next');
+      break;
+    case 'k':
+      navigate('previous');
+      break;
+    case 'arrowright':
+      if (spans) handled = false;
+      else navigate('next');
+      break;
+    case 'arrowleft':
+      if (spans) handled = false;
+      else navigate('previous');
+      break;
+    case 'n':
+      navigate('nextUnlabeled');
+      break;
+    case 'e':
+      if (item && project.kind !== 'classes') edit({ action: 'markEmpty', item: item.id });
+      break;
+    case 'a':
+    case 'r':
+      decideSuggestions(key.toLowerCase() === 'a');
+      break;
+    case 'delete':
+    case 'backspace':
+      deleteSelected();
+      break;
+    default:
+      handled = false;
+  }
+  if (handled) event.preventDefault();
+});
+
+/** A or R: the clicked suggestion alone, else every suggestion of the item. */
+function decideSuggestions(accept: boolean): void {
+  if (!item?.annotation.suggestions?.length || !project) return;
+  const id = project.image ? imageCanvas.selectedSuggestion() : textView.selectedSuggestion();
+  if (id) edit({ action: accept ? 'acceptSuggestion' : 'rejectSuggestion', item: item.id, id });
+  else edit({ action: accept ? 'acceptAllSuggestions' : 'rejectAllSuggestions', item: item.id });
+}
+
+function deleteSelected(): void {
+  if (!item || !project) return;
+  if (project.kind === 'boxes') {
+    const id = imageCanvas.selectedBox();
+    if (id) edit({ action: 'deleteBox', item: item.id, id });
+  } else if (project.kind === 'polygons') {
+    const id = imageCanvas.selectedPolygon();
+    if (id) edit({ action: 'deletePolygon', item: item.id, id });
+  } else if (project.kind === 'spans') {
+    const id = textView.selectedSpan();
+    if (id) edit({ action: 'deleteSpan', item: item.id, id });
+  }
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (className) created.className = className;
+  if (text !== undefined) created.textContent = text;
+  return created;
+}
+
+function button(text: string, onClick: () => void): HTMLButtonElement {
+  const created = element('button', undefined, text);
+  created.type = 'button';
+  created.addEventListener('click', () => {
+    onClick();
+    // Keys go to the page, not to the button, after a click.
+    created.blur();
+  });
+  return created;
+}
