@@ -67,6 +67,7 @@ const lazyBundles = {
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',
   'yaml-language': 'src/yaml/language.lazy.ts',
   jobs: 'src/jobs/jobs.lazy.ts',
+  candidate: 'src/candidate/candidate.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
 function lazyBundlesApart({ staticImportsToo }) {

@@ -49,10 +49,20 @@ export const CommandId = {
   addToComparison: 'azureml.addToComparison',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
+  registerCandidateModel: 'azureml.registerCandidateModel',
+  configureOuterLoop: 'azureml.configureOuterLoop',
+  setOuterLoopToken: 'azureml.setOuterLoopToken',
+  retryOuterLoopTrigger: 'azureml.retryOuterLoopTrigger',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 export const SettingSection = 'azureml';
+
+/** SecretStorage keys of the outer loop's tokens: never in settings, files or logs. */
+export const SecretKey = {
+  gitHubToken: 'azureml.outerLoop.gitHubToken',
+  azureDevOpsToken: 'azureml.outerLoop.azureDevOpsToken',
+} as const;
 
 /** Scheme of the read-only details documents. */
 export const DETAILS_SCHEME = 'azureml-details';

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { createAzureServices, registerAuth } from './auth/register';
+import { registerCandidate, type CandidateTestHandle } from './candidate/register';
 import { registerExplorer, type ExplorerTestHandle } from './explorer/register';
 import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
@@ -16,6 +17,7 @@ export interface ExtensionApi {
   readonly explorer: ExplorerTestHandle;
   readonly yaml: YamlTestHandle;
   readonly jobs: JobsTestHandle;
+  readonly candidate: CandidateTestHandle;
 }
 
 /** The composition root: shared services first, then one register() per feature folder. */
@@ -33,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     explorer: registerExplorer(services),
     yaml: registerYaml(services),
     jobs: registerJobs(services),
+    candidate: registerCandidate(services),
   };
 }
 
