@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { OUTER_LOOP_WHERE, type CandidateOutcome } from '../../src/candidate/candidate.lazy';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
 import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
-import { CI_SETTINGS_PATH, writeCiSettings } from '../../src/core/outerLoop/ciSettings';
+import { CI_SETTINGS_PATH, readCiSettings, writeCiSettings } from '../../src/core/outerLoop/ciSettings';
 import type { ExtensionApi } from '../../src/extension';
 import type { ReportedError } from '../../src/platform/errorReporter';
 import { startAzureDevOpsDouble, type AzureDevOpsDouble } from '../doubles/azureDevOps';
@@ -131,12 +131,13 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     );
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     github.faults.clear();
     azureDevOps.faults.clear();
     assert.deepEqual(github.violations, [], 'every GitHub request followed the published description');
     assert.deepEqual(azureDevOps.violations, [], 'every Azure DevOps request followed the documented contract');
     rmSync(join(folder(), CI_SETTINGS_PATH), { force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   after(async () => {
@@ -194,8 +195,11 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     await useGitHub();
     const jobName = await jobWithStatus('Failed', 'image-classification');
     const before = reports.length;
+    const arm = await api.auth.session.getArm();
+    const modelsBefore = (await arm.listModels(workspace)).items.length;
     const outcome = await register([], { workspace, jobName });
     assert.equal(outcome, undefined);
+    assert.equal((await arm.listModels(workspace)).items.length, modelsBefore);
     const report = reports.slice(before).find((entry) => entry.where === 'Azure ML: Register Candidate Model…');
     assert.ok(report, 'the refusal is reported');
     assert.match(report.message, new RegExp(`Job ${jobName} ended in failure`));
@@ -278,6 +282,27 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     assert.equal((await versionsOf('retry-candidate')).length, 1, 'one model version');
     assert.equal(github.runs().filter((run) => run.inputs.model_name === 'retry-candidate').length, 1);
     assert.equal((await modelVersion('retry-candidate', '1')).tags['outerloop.status'], 'succeeded');
+  });
+
+  it('Configure Outer Loop writes the settings file the trigger reads', async () => {
+    const file = await run(
+      [
+        { pick: 'Azure Pipelines' },
+        { input: 'https://dev.azure.com/contoso/' },
+        { input: 'ML Ops' },
+        { input: '42' },
+        { input: 'release' },
+      ],
+      () => vscode.commands.executeCommand<string | undefined>(CommandId.configureOuterLoop),
+    );
+    assert.equal(file, join(folder(), CI_SETTINGS_PATH));
+    assert.deepEqual(await readCiSettings(folder()), {
+      provider: 'azure-devops',
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'ML Ops',
+      pipelineId: 42,
+      branch: 'refs/heads/release',
+    });
   });
 
   it('after the runs above, no token is in the output channel, the reported errors or the log files', () => {
