@@ -53,6 +53,7 @@ export const CommandId = {
   configureOuterLoop: 'azureml.configureOuterLoop',
   setOuterLoopToken: 'azureml.setOuterLoopToken',
   retryOuterLoopTrigger: 'azureml.retryOuterLoopTrigger',
+  followOuterLoopRun: 'azureml.followOuterLoopRun',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

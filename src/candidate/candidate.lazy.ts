@@ -12,6 +12,7 @@ import {
   MODEL_NAME_PATTERN,
   MODEL_TYPES,
   modelUriOf,
+  modelVersionId,
   putCandidate,
   refuseUnlessCompleted,
   setModelVersionTags,
@@ -20,10 +21,11 @@ import {
   type ModelType,
 } from '../core/candidate/candidate';
 import { readGitState, type GitState } from '../core/candidate/git';
-import { handOff, type HandOffOutcome } from '../core/candidate/handOff';
+import { followRecorded, handOff, type HandOffOptions, type HandOffOutcome } from '../core/candidate/handOff';
+import { classifyError } from '../core/errors/classify';
 import { CancelledError, SettingsError } from '../core/errors/kinds';
 import { AzureDevOpsOuterLoop } from '../core/outerLoop/azureDevOps';
-import { outerLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
+import { outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
 import type { CiRun, ModelVersionRef, OuterLoopClient } from '../core/outerLoop/ciRun';
 import {
   CI_SETTINGS_PATH,
@@ -61,17 +63,12 @@ export interface CandidateOutcome {
 export interface CandidateActions {
   register(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
   retryTrigger(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
+  followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
   configure(call: CallContext): Promise<string | undefined>;
   setToken(call: CallContext): Promise<void>;
 }
 
-/** How often a CI run is read while it is followed (the clients' defaults when not given). */
-export interface PollTiming {
-  intervalMs?: number;
-  maxIntervalMs?: number;
-}
-
-export function createCandidateActions(services: Services, timing: PollTiming = {}): CandidateActions {
+export function createCandidateActions(services: Services): CandidateActions {
   const { session, activeWorkspace, userInput, extensionContext, log, errors } = services;
   const secrets = extensionContext.secrets;
 
@@ -377,13 +374,16 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
     }
   }
 
+  /** Triggers the outer loop and follows the run, or, given a run recorded earlier, follows that one only. */
   async function trigger(
     workspace: WorkspaceRef,
     model: ModelVersionRef,
     settings: CiSettings,
     outcome: CandidateOutcome,
+    recorded?: { runId: string; triggeredAt?: string },
   ): Promise<CandidateOutcome> {
     const client = clientFor(settings);
+    let runKnown = recorded !== undefined;
     const what = `${model.name}:${model.version}`;
     const arm = await session.getArm();
     const record = async (next: OuterLoopRecord) => {
@@ -397,20 +397,25 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
         (progress, cancellation) => {
           const controller = new AbortController();
           cancellation.onCancellationRequested(() => controller.abort());
-          progress.report({ message: `triggering ${client.serviceName}…` });
-          return handOff(client, model, {
-            ...timing,
+          progress.report({
+            message: recorded ? `reading run ${recorded.runId}…` : `triggering ${client.serviceName}…`,
+          });
+          const options: HandOffOptions = {
             signal: controller.signal,
             record,
             onRecordFailed: (error) =>
               log.warn(`Could not record the outer loop's status on ${what}: ${(error as Error).message}`),
             onRunFound: (run) => {
+              runKnown = true;
               progress.report({ message: `run ${run.runId}: ${run.serviceStatus}` });
-              offerRun(`${client.serviceName} started run ${run.runId} for ${what}.`, run.url);
+              offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
             },
             onUpdate: (run) =>
               progress.report({ message: `run ${run.runId}: ${run.serviceResult ?? run.serviceStatus}` }),
-          });
+          };
+          return recorded
+            ? followRecorded(client, recorded.runId, recorded.triggeredAt, options)
+            : handOff(client, model, options);
         },
       );
       outcome.run = result.run;
@@ -421,6 +426,19 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
       return outcome;
     } catch (error) {
       if (error instanceof CancelledError || (error as Error)?.name === 'AbortError') throw new CancelledError();
+      if (runKnown) {
+        // The run exists and goes on in CI; only following it here stopped.
+        errors.report(error, OUTER_LOOP_WHERE, {
+          message: `Following the outer loop run of ${what} stopped: ${classifyError(error).message}`,
+          buttons: [
+            {
+              title: 'Follow Outer Loop Run',
+              run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
+            },
+          ],
+        });
+        return outcome;
+      }
       const failure = describeTriggerFailure(error, client.provider, model);
       errors.report(error, OUTER_LOOP_WHERE, {
         message: failure.message,
@@ -499,20 +517,62 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
   }
 
   async function retryTrigger(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined> {
-    const version = versionTarget(target);
-    const named = target as { workspace?: WorkspaceRef; name?: string; version?: string } | undefined;
-    const workspace = version?.workspace ?? named?.workspace;
-    const model = version
-      ? { name: version.item.modelName, version: version.item.version }
-      : named?.name && named.version
-        ? { name: named.name, version: named.version }
-        : undefined;
-    if (!workspace || !model) {
+    const chosen = modelOf(target);
+    if (!chosen) {
       void vscode.window.showInformationMessage(
         'Right-click a candidate model version in the Azure ML Models view to trigger its outer loop again.',
       );
       return undefined;
     }
+    const settings = await settingsOrExplain(call);
+    return trigger(chosen.workspace, chosen.model, settings, { ...chosen, promoted: false });
+  }
+
+  /** Follows the run recorded on a model version (one a closed VS Code was following) until it ends. */
+  async function followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined> {
+    const chosen = modelOf(target);
+    if (!chosen) {
+      void vscode.window.showInformationMessage(
+        'Right-click a candidate model version in the Azure ML Models view to follow its outer loop run.',
+      );
+      return undefined;
+    }
+    const { workspace, model } = chosen;
+    const arm = await session.getArm();
+    const resource = await arm.getResource(modelVersionId(workspace, model));
+    const tags = ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+      string,
+      string
+    >;
+    const record = parseOuterLoopTags(tags);
+    if (!record?.runId) {
+      call.errorHandling.buttons = [
+        {
+          title: 'Retry Trigger',
+          run: () => vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model }),
+        },
+      ];
+      throw new CandidateStateError(`${model.name}:${model.version} has no outer loop run recorded to follow.`);
+    }
+    const settings = await settingsOrExplain(call);
+    if (settings.provider !== record.provider) {
+      throw new SettingsError(
+        `The run of ${model.name}:${model.version} is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
+      );
+    }
+    return trigger(
+      workspace,
+      model,
+      settings,
+      { workspace, model, promoted: false, outerLoop: record },
+      {
+        runId: record.runId,
+        triggeredAt: record.triggeredAt,
+      },
+    );
+  }
+
+  async function settingsOrExplain(call: CallContext): Promise<CiSettings> {
     const folder = folderFor();
     const settings = folder ? await readSettings(folder) : undefined;
     if (!settings) {
@@ -521,7 +581,7 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
       ];
       throw new SettingsError(`No outer loop is configured: ${CI_SETTINGS_PATH} is missing in this folder.`);
     }
-    return trigger(workspace, model, settings, { workspace, model, promoted: false });
+    return settings;
   }
 
   async function configure(): Promise<string | undefined> {
@@ -652,7 +712,7 @@ export function createCandidateActions(services: Services, timing: PollTiming = 
     );
   }
 
-  return { register, retryTrigger, configure, setToken };
+  return { register, retryTrigger, followAgain, configure, setToken };
 }
 
 /** A model version row of the Models view (its item and workspace). */
@@ -660,6 +720,25 @@ function versionTarget(target: unknown): { workspace: WorkspaceRef; item: ModelV
   const item = (target as { item?: Partial<ModelVersionInfo> } | undefined)?.item;
   if (!item?.id || !item.modelName || !item.version || !/\/models\/[^/]+\/versions\//i.test(item.id)) return undefined;
   return { workspace: parseWorkspaceId(item.id), item: item as ModelVersionInfo };
+}
+
+/** A model version row, or `{ workspace, name, version }` (the buttons of the outer loop's messages). */
+function modelOf(target: unknown): { workspace: WorkspaceRef; model: ModelVersionRef } | undefined {
+  const row = versionTarget(target);
+  if (row) return { workspace: row.workspace, model: { name: row.item.modelName, version: row.item.version } };
+  const named = target as { workspace?: WorkspaceRef; name?: string; version?: string } | undefined;
+  if (named?.workspace && named.name && named.version) {
+    return { workspace: named.workspace, model: { name: named.name, version: named.version } };
+  }
+  return undefined;
+}
+
+/** The model version is not in the state the command needs; the message says which state it is in. */
+class CandidateStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CandidateStateError';
+  }
 }
 
 /** A job row of the Jobs view, a `{ workspace, jobName }`, or a job name in the active workspace. */

@@ -19,6 +19,7 @@ export function registerCandidate(services: Services): CandidateTestHandle {
 
   commands.register(CommandId.registerCandidateModel, (call, target?: unknown) => load().register(call, target));
   commands.register(CommandId.retryOuterLoopTrigger, (call, target?: unknown) => load().retryTrigger(call, target));
+  commands.register(CommandId.followOuterLoopRun, (call, target?: unknown) => load().followAgain(call, target));
   commands.register(CommandId.configureOuterLoop, (call) => load().configure(call));
   commands.register(CommandId.setOuterLoopToken, (call) => load().setToken(call));
   return { actions: () => actions };

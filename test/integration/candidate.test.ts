@@ -284,6 +284,37 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     assert.equal((await modelVersion('retry-candidate', '1')).tags['outerloop.status'], 'succeeded');
   });
 
+  it('shows a run recorded by an earlier session, and Follow Outer Loop Run follows it to its end without a new trigger', async () => {
+    await useGitHub();
+    const seeded = github.seedRun({ repo: 'contoso/mlops', workflow: 'deploy-model.yml', event: 'workflow_dispatch' });
+    const arm = await api.auth.session.getArm();
+    const jobName = await jobWithStatus('Completed');
+    await arm.putAssetVersion(workspace, 'models', 'resumed-candidate', '1', {
+      modelType: 'custom_model',
+      modelUri: `azureml://jobs/${jobName}/outputs/model/paths/`,
+      tags: {
+        stage: 'candidate',
+        'outerloop.provider': 'github',
+        'outerloop.status': 'running',
+        'outerloop.runId': String(seeded.id),
+        'outerloop.triggeredAt': seeded.createdAt,
+      },
+    });
+    api.explorer.modelsTree.refresh();
+    const [row] = await (await childNamed(api.explorer.modelsTree, 'resumed-candidate')).getChildren();
+    assert.match(descriptionOf(row), /outer loop in progress/);
+    const runsBefore = github.runs().length;
+
+    const followed = await vscode.commands.executeCommand<CandidateOutcome | undefined>(
+      CommandId.followOuterLoopRun,
+      row,
+    );
+    assert.equal(followed?.outerLoop?.status, 'succeeded');
+    assert.equal(followed?.run?.runId, String(seeded.id));
+    assert.equal(github.runs().length, runsBefore, 'nothing was triggered');
+    assert.equal((await modelVersion('resumed-candidate', '1')).tags['outerloop.status'], 'succeeded');
+  });
+
   it('Configure Outer Loop writes the settings file the trigger reads', async () => {
     const file = await run(
       [

@@ -38,23 +38,7 @@ export async function handOff(
   model: ModelVersionRef,
   options: HandOffOptions,
 ): Promise<HandOffOutcome> {
-  // Writes go one after another, so an earlier status can never land after a later one.
-  let writing = Promise.resolve();
-  const save = (record: OuterLoopRecord): Promise<void> =>
-    (writing = writing.then(async () => {
-      try {
-        await options.record(record);
-      } catch (error) {
-        // The run goes on whether or not its status could be written; the next change tries again.
-        options.onRecordFailed?.(error);
-      }
-    }));
-  const poll: PollOptions = {
-    intervalMs: options.intervalMs,
-    maxIntervalMs: options.maxIntervalMs,
-    signal: options.signal,
-    sleep: options.sleep,
-  };
+  const save = serialWriter(options);
   let receipt: CiTriggerReceipt;
   try {
     receipt = await client.trigger(model, options.signal);
@@ -65,22 +49,72 @@ export async function handOff(
     throw error;
   }
   await save(recordAfterTrigger(receipt));
-  const found = await waitForRun(client, receipt, { ...poll, timeoutMs: options.findTimeoutMs });
+  const found = await waitForRun(client, receipt, { ...pollOf(options), timeoutMs: options.findTimeoutMs });
+  return follow(client, found, receipt.triggeredAt, options, save);
+}
+
+/**
+ * Follows a run recorded earlier (by a VS Code that was closed while it ran) to its end, recording as
+ * the hand-off does; nothing is triggered.
+ */
+export async function followRecorded(
+  client: OuterLoopClient,
+  runId: string,
+  triggeredAt: string | undefined,
+  options: HandOffOptions,
+): Promise<HandOffOutcome> {
+  const run = await client.getRun(runId, options.signal);
+  return follow(client, run, triggeredAt, options, serialWriter(options));
+}
+
+async function follow(
+  client: OuterLoopClient,
+  found: CiRun,
+  triggeredAt: string | undefined,
+  options: HandOffOptions,
+  save: (record: OuterLoopRecord) => Promise<void>,
+): Promise<HandOffOutcome> {
   options.onRunFound?.(found);
-  let last = recordOfRun(found, receipt.triggeredAt);
+  let last = recordOfRun(found, triggeredAt);
   await save(last);
-  const finished = await followRun(client, found.runId, {
-    ...poll,
-    onUpdate: (run) => {
-      options.onUpdate?.(run);
-      const next = recordOfRun(run, receipt.triggeredAt);
-      if (next.status !== last.status) {
-        last = next;
-        void save(next);
-      }
-    },
-  });
-  const record = recordOfRun(finished, receipt.triggeredAt);
+  const finished =
+    found.state === 'completed'
+      ? found
+      : await followRun(client, found.runId, {
+          ...pollOf(options),
+          onUpdate: (run) => {
+            options.onUpdate?.(run);
+            const next = recordOfRun(run, triggeredAt);
+            if (next.status !== last.status) {
+              last = next;
+              void save(next);
+            }
+          },
+        });
+  const record = recordOfRun(finished, triggeredAt);
   await save(record);
   return { run: finished, record };
+}
+
+/** Writes one after another, so an earlier status can never land after a later one. */
+function serialWriter(options: HandOffOptions): (record: OuterLoopRecord) => Promise<void> {
+  let writing = Promise.resolve();
+  return (record) =>
+    (writing = writing.then(async () => {
+      try {
+        await options.record(record);
+      } catch (error) {
+        // The run goes on whether or not its status could be written; the next change tries again.
+        options.onRecordFailed?.(error);
+      }
+    }));
+}
+
+function pollOf(options: HandOffOptions): PollOptions {
+  return {
+    intervalMs: options.intervalMs,
+    maxIntervalMs: options.maxIntervalMs,
+    signal: options.signal,
+    sleep: options.sleep,
+  };
 }
