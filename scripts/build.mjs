@@ -69,6 +69,7 @@ const lazyBundles = {
   jobs: 'src/jobs/jobs.lazy.ts',
   scaffold: 'src/scaffold/scaffold.lazy.ts',
   labeling: 'src/labeling/labeling.lazy.ts',
+  candidate: 'src/candidate/candidate.lazy.ts',
 };
 const lazyBundleOf = new Map(Object.entries(lazyBundles).map(([name, entry]) => [join(root, entry), name]));
 function lazyBundlesApart({ staticImportsToo }) {

@@ -1,8 +1,10 @@
 // `npm start`: builds and packages the extension, starts the Azure ML emulator with its demo seed and
 // a VS Code server with the VSIX installed on a sample project, prints the URL, stops all on Ctrl+C.
 // PORT picks the workbench port (default 8080), HOST the interface (default 127.0.0.1).
-import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { tsxCli } from './lib/emulatorCert.mjs';
 import { emulatorEnvironment, emulatorSettings, startEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { ensureHost, freePort, installVsix, prepareProfile, repoRoot, startServer } from './lib/vscodeHost.mjs';
 import { packageExtension } from './package.mjs';
@@ -27,6 +29,49 @@ process.on('SIGTERM', () => stopAll(0));
 function shown(path) {
   const fromHere = relative(process.cwd(), path);
   return fromHere.startsWith('..') ? path : fromHere;
+}
+
+/**
+ * The GitHub double the demo project's outer loop triggers (test/doubles/demo.ts), serving the emulator's
+ * certificate, which the demo's VS Code already trusts. Resolves with its API address and demo token.
+ */
+async function startGitHubDouble(certificateDir) {
+  const connectionFile = join(certificateDir, 'github-double.json');
+  rmSync(connectionFile, { force: true });
+  const child = spawn(
+    process.execPath,
+    [tsxCli, join(repoRoot, 'test', 'doubles', 'demo.ts'), '--state-dir', certificateDir],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  running.push(
+    () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  );
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(connectionFile)) {
+    if (child.exitCode !== null) throw new Error(`The GitHub double exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`The GitHub double did not write ${connectionFile} within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return JSON.parse(readFileSync(connectionFile, 'utf8'));
+}
+
+/** Points the project's outer loop at the double (its address changes with every start). */
+function pointOuterLoopAt(project, apiUrl) {
+  const file = join(project, '.azureml', 'outer-loop.json');
+  // A project copied before the demo had an outer loop gets the sample's settings.
+  if (!existsSync(file)) {
+    cpSync(join(repoRoot, 'test', 'fixtures', 'demo-project', '.azureml', 'outer-loop.json'), file);
+  }
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  if (settings.provider !== 'github' || !settings.github) return false;
+  settings.github.baseUrl = apiUrl;
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+  return true;
 }
 
 async function portToUse() {
@@ -57,6 +102,10 @@ try {
   const project = join(demoDir, 'project');
   if (!existsSync(project)) cpSync(join(repoRoot, 'test', 'fixtures', 'demo-project'), project, { recursive: true });
 
+  console.log('Starting the GitHub double for the outer loop...');
+  const github = await startGitHubDouble(dirname(connection.caCertPath));
+  const outerLoop = pointOuterLoopAt(project, github.apiUrl);
+
   const userDataDir = join(demoDir, 'user-data');
   prepareProfile(userDataDir, emulatorSettings(connection));
   const port = await portToUse();
@@ -73,6 +122,9 @@ try {
     `\nAzure ML Inner Loop demo is running.\n\n  Open ${url}\n\n` +
       `Emulated Azure: ${connection.armEndpoint}\n` +
       `Emulator connection (endpoints, service principal, CA certificate): ${shown(join(emulatorStateDir, 'connection.json'))}\n` +
+      (outerLoop
+        ? `Outer loop: a GitHub double at ${github.apiUrl}; run "Azure ML: Set Outer Loop Token…" (GitHub) with ${github.token}, then "Azure ML: Register Candidate Model…".\n`
+        : '') +
       'Press Ctrl+C to stop.',
   );
 } catch (error) {

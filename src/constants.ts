@@ -54,6 +54,11 @@ export const CommandId = {
   importPreLabels: 'azureml.importPreLabels',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
+  registerCandidateModel: 'azureml.registerCandidateModel',
+  configureOuterLoop: 'azureml.configureOuterLoop',
+  setOuterLoopToken: 'azureml.setOuterLoopToken',
+  retryOuterLoopTrigger: 'azureml.retryOuterLoopTrigger',
+  followOuterLoopRun: 'azureml.followOuterLoopRun',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -61,6 +66,12 @@ export const SettingSection = 'azureml';
 
 /** The labeling editor, for `*.labels.json` project files. */
 export const LABELING_EDITOR_VIEW_TYPE = 'azureml.labelingEditor';
+
+/** SecretStorage keys of the outer loop's tokens: never in settings, files or logs. */
+export const SecretKey = {
+  gitHubToken: 'azureml.outerLoop.gitHubToken',
+  azureDevOpsToken: 'azureml.outerLoop.azureDevOpsToken',
+} as const;
 
 /** Scheme of the read-only details documents. */
 export const DETAILS_SCHEME = 'azureml-details';

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { createAzureServices, registerAuth } from './auth/register';
+import { registerCandidate, type CandidateTestHandle } from './candidate/register';
 import { registerExplorer, type ExplorerTestHandle } from './explorer/register';
 import { createPlatform, type PlatformTestHandle } from './platform/platform';
 import { RootDisposable } from './platform/rootDisposable';
@@ -19,6 +20,7 @@ export interface ExtensionApi {
   readonly yaml: YamlTestHandle;
   readonly jobs: JobsTestHandle;
   readonly labeling: LabelingTestHandle;
+  readonly candidate: CandidateTestHandle;
 }
 
 /** The composition root: shared services first, then one register() per feature folder. */
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     yaml: registerYaml(services),
     jobs: registerJobs(services),
     labeling: registerLabeling(services),
+    candidate: registerCandidate(services),
   };
 }
 

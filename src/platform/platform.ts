@@ -30,6 +30,8 @@ export interface PlatformTestHandle {
   readonly contextKeys: ContextKeys;
   /** Answers prompts with `input` until the returned function is called. */
   useUserInput(input: UserInput): () => void;
+  /** The extension's log folder (under the session's logs), which tests search for secrets. */
+  readonly logFolder: vscode.Uri;
 }
 
 export function createPlatform(
@@ -66,7 +68,13 @@ export function createPlatform(
   platform.commands.register(CommandId.showOutput, () => log.show());
   return {
     platform,
-    testHandle: { log, errors, contextKeys: platform.contextKeys, useUserInput: (input) => userInput.use(input) },
+    testHandle: {
+      log,
+      errors,
+      contextKeys: platform.contextKeys,
+      useUserInput: (input) => userInput.use(input),
+      logFolder: extensionContext.logUri,
+    },
   };
 }
 

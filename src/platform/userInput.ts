@@ -35,6 +35,8 @@ export interface InputOptions {
   value?: string;
   step?: StepPosition;
   canGoBack?: boolean;
+  /** Hides what is typed (a token). */
+  password?: boolean;
   /** A message when the text cannot be accepted, undefined when it can. */
   validate?(value: string): string | undefined;
 }

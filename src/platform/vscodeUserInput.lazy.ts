@@ -106,6 +106,7 @@ export class VsCodeUserInput implements UserInput {
     box.prompt = options.prompt;
     box.placeholder = options.placeholder;
     box.value = options.value ?? '';
+    box.password = options.password ?? false;
     box.step = options.step?.index;
     box.totalSteps = options.step?.count;
     box.buttons = options.canGoBack ? [vscode.QuickInputButtons.Back] : [];

@@ -75,14 +75,16 @@ export interface LoopbackServer {
 }
 
 /**
- * Serves `handle` on 127.0.0.1 over HTTPS. A handler that answers undefined drops the connection (a
+ * Serves `handle` on 127.0.0.1 over HTTPS, with the certificate of `certificateDir` (the emulator's state
+ * folder; `.emulator/` by default). A handler that answers undefined drops the connection (a
  * reset); one that throws answers 500, so a bug in the double shows as a server error, not a hang.
  */
 export async function startLoopbackHttps(
   handle: (request: DoubleRequest) => Promise<DoubleResponse | undefined>,
   port = 0,
+  certificateDir?: string,
 ): Promise<LoopbackServer> {
-  const { certPath, keyPath } = ensureCertificate();
+  const { certPath, keyPath } = ensureCertificate(certificateDir);
   const server: Server = createServer({ cert: readFileSync(certPath), key: readFileSync(keyPath) }, (req, res) => {
     void serve(req, res, handle);
   });

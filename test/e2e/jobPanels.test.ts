@@ -13,7 +13,8 @@ function row(tree: Locator, label: string | RegExp): Locator {
 
 /** The page of the webview panel on show: VS Code nests it in a frame inside the editor's frame. */
 function webviewPage(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // A closed panel's frame can linger a moment beside the new one: the visible one is the panel on show.
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 }
 
 /** Opens a job row's context menu and runs one of its commands, as a user would with the mouse. */

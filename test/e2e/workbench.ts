@@ -89,6 +89,8 @@ export async function openWorkbench(
 
 /** Runs a command by its palette title, as a user would with F1. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
+  // Keys pressed while a webview has the focus go to its page, not to the workbench's F1.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

@@ -3,6 +3,7 @@ import { describeTags, isCandidate } from '../../core/azure/models';
 import type { AssetInfo, ModelVersionInfo } from '../../core/azure/resources';
 import { idKey } from '../../core/azure/resourceIds';
 import type { StudioTarget } from '../../core/azure/studio';
+import { OUTER_LOOP_TAGS, parseOuterLoopTags, type OuterLoopRecord } from '../../core/outerLoop/candidateTags';
 import type { Page } from '../../core/paging';
 import { PagedItemNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
@@ -86,12 +87,15 @@ export class ModelVersionNode extends ItemNode<ModelVersionInfo> implements Reso
     const version = this.item;
     const candidate = this.isCandidate;
     // The candidate mark already says stage=candidate; the other tags still show.
-    const tags = describeTags(version.tags, { omitCandidate: candidate }).join(', ');
+    const outerLoop = parseOuterLoopTags(version.tags);
+    const ownTags = withoutOuterLoopTags(version.tags);
+    const tags = describeTags(ownTags, { omitCandidate: candidate }).join(', ');
     return {
       label: `version ${version.version}`,
       id: this.id,
       description: joinParts(
         candidate && 'candidate',
+        outerLoop && `outer loop ${OUTER_LOOP_WORDS[outerLoop.status]}`,
         version.modelType,
         tags,
         version.jobName && `from job ${version.jobName}`,
@@ -100,12 +104,53 @@ export class ModelVersionNode extends ItemNode<ModelVersionInfo> implements Reso
         `**${version.modelName}:${version.version}**${candidate ? ' — candidate for the outer loop' : ''}`,
         `Type: ${version.modelType ?? 'unknown'}`,
         version.jobName && `Source job: \`${version.jobName}\``,
-        `Tags: ${describeTags(version.tags).join(', ') || 'none'}`,
+        outerLoop && outerLoopLine(outerLoop),
+        `Tags: ${describeTags(ownTags).join(', ') || 'none'}`,
         version.createdAt && `Created: ${formatDate(version.createdAt)}`,
         version.path && `Path: \`${version.path}\``,
       ),
-      icon: candidate ? { id: 'star-full', color: 'charts.yellow' } : { id: 'symbol-constant' },
+      icon: outerLoop
+        ? OUTER_LOOP_ICONS[outerLoop.status]
+        : candidate
+          ? { id: 'star-full', color: 'charts.yellow' }
+          : { id: 'symbol-constant' },
       contextValue: candidate ? NodeContext.candidateModelVersion : NodeContext.modelVersion,
     };
   }
+}
+
+/** The outer loop's status as the row says it. */
+const OUTER_LOOP_WORDS: Record<OuterLoopRecord['status'], string> = {
+  triggered: 'triggered',
+  queued: 'queued',
+  running: 'in progress',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  other: 'ended',
+  triggerFailed: 'not started',
+};
+
+const OUTER_LOOP_ICONS: Record<OuterLoopRecord['status'], { id: string; color?: string }> = {
+  triggered: { id: 'clock', color: 'charts.yellow' },
+  queued: { id: 'clock', color: 'charts.yellow' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  succeeded: { id: 'pass-filled', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash' },
+  skipped: { id: 'circle-slash' },
+  other: { id: 'question' },
+  triggerFailed: { id: 'warning', color: 'list.warningForeground' },
+};
+
+function outerLoopLine(record: OuterLoopRecord): string {
+  const service = record.provider === 'github' ? 'GitHub Actions' : 'Azure Pipelines';
+  const run = record.runId ? (record.url ? `[run ${record.runId}](${record.url})` : `run ${record.runId}`) : undefined;
+  return joinParts(`Outer loop (${service}): ${OUTER_LOOP_WORDS[record.status]}`, run, record.error);
+}
+
+function withoutOuterLoopTags(tags: Record<string, string>): Record<string, string> {
+  const ours = new Set<string>(Object.values(OUTER_LOOP_TAGS));
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !ours.has(key)));
 }

@@ -35,6 +35,8 @@ export interface AzureDevOpsDoubleOptions {
   /** Reads of a run (GET) before it completes; Infinity leaves that to completeRun(). */
   readsBeforeCompletion?: number;
   port?: number;
+  /** Where the emulator keeps its certificate, when clients trust that one rather than `.emulator/`'s. */
+  certificateDir?: string;
 }
 
 export type RunResult = 'succeeded' | 'failed' | 'canceled';
@@ -356,7 +358,7 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
       templateParameters,
     }));
 
-  const server = await startLoopbackHttps(handle, options.port);
+  const server = await startLoopbackHttps(handle, options.port, options.certificateDir);
   origin = server.origin;
   return {
     organizationUrl: organizationUrl(),

@@ -50,6 +50,8 @@ export interface GitHubDoubleOptions {
   /** Run lists served after a dispatch before its run shows in them (GitHub creates runs asynchronously). */
   listsBeforeRunAppears?: number;
   port?: number;
+  /** Where the emulator keeps its certificate, when clients trust that one rather than `.emulator/`'s. */
+  certificateDir?: string;
 }
 
 export type Conclusion = 'success' | 'failure' | 'cancelled' | 'timed_out' | 'skipped' | 'neutral';
@@ -582,7 +584,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       createdAt,
     }));
 
-  const server = await startLoopbackHttps(handle, options.port);
+  const server = await startLoopbackHttps(handle, options.port, options.certificateDir);
   apiUrl = enterprise ? `${server.origin}${GHES_PREFIX}` : server.origin;
   webUrl = server.origin;
   return {

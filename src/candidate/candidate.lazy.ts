@@ -1,0 +1,770 @@
+// Bundle entry of dist/candidate.js: registering candidate models and handing them to the outer loop.
+import vscode = require('vscode');
+import * as path from 'node:path';
+import { CommandId, SecretKey } from '../constants';
+import type { AzureMlArm } from '../core/azure/armClient';
+import { isCandidate, CANDIDATE_TAG } from '../core/azure/models';
+import type { ModelVersionInfo } from '../core/azure/resources';
+import { parseWorkspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
+import {
+  CANDIDATE_TAGS,
+  candidateTags,
+  MODEL_NAME_PATTERN,
+  MODEL_TYPES,
+  modelUriOf,
+  modelVersionId,
+  putCandidate,
+  refuseUnlessCompleted,
+  setModelVersionTags,
+  versionWithSameContent,
+  type CandidateSource,
+  type ModelType,
+} from '../core/candidate/candidate';
+import { readGitState, type GitState } from '../core/candidate/git';
+import { followRecorded, handOff, type HandOffOptions, type HandOffOutcome } from '../core/candidate/handOff';
+import { classifyError } from '../core/errors/classify';
+import { CancelledError, SettingsError } from '../core/errors/kinds';
+import { AzureDevOpsOuterLoop } from '../core/outerLoop/azureDevOps';
+import { outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
+import type { CiRun, ModelVersionRef, OuterLoopClient } from '../core/outerLoop/ciRun';
+import {
+  CI_SETTINGS_PATH,
+  CiSettingsError,
+  DEFAULT_DISPATCH_EVENT_TYPE,
+  readCiSettings,
+  writeCiSettings,
+  type CiSettings,
+} from '../core/outerLoop/ciSettings';
+import { GitHubOuterLoop } from '../core/outerLoop/github';
+import { describeTriggerFailure, type OuterLoopAction } from '../core/outerLoop/triggerFailure';
+import { uploadLocalInput } from '../core/jobs/upload';
+import type { CallContext } from '../platform/commands';
+import type { ErrorButton } from '../platform/errorReporter';
+import { isBack, type PickItem } from '../platform/userInput';
+import type { Services } from '../services';
+
+const REGISTER_TITLE = 'Register Candidate Model';
+/** Where a failed trigger is reported: after the registration, never as the registration's own failure. */
+export const OUTER_LOOP_WHERE = 'Azure ML: Outer Loop';
+/** Versions looked through for the same content: the newest, where a repeat registration would be. */
+const VERSIONS_CHECKED = 200;
+
+/** What a registration or a retried trigger ended with; tests read it. */
+export interface CandidateOutcome {
+  workspace: WorkspaceRef;
+  model: ModelVersionRef;
+  /** An existing version was promoted rather than a new one registered. */
+  promoted: boolean;
+  /** The outer loop's last record, when it was configured. */
+  outerLoop?: OuterLoopRecord;
+  run?: CiRun;
+}
+
+export interface CandidateActions {
+  register(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
+  retryTrigger(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
+  followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
+  configure(call: CallContext): Promise<string | undefined>;
+  setToken(call: CallContext): Promise<void>;
+}
+
+export function createCandidateActions(services: Services): CandidateActions {
+  const { session, activeWorkspace, userInput, extensionContext, log, errors } = services;
+  const secrets = extensionContext.secrets;
+
+  async function workspaceOrAsk(): Promise<WorkspaceRef | undefined> {
+    if (activeWorkspace.current) return activeWorkspace.current;
+    return (await vscode.commands.executeCommand<WorkspaceRef | undefined>(CommandId.pickActiveWorkspace)) ?? undefined;
+  }
+
+  /** The folder whose git state and outer-loop settings apply: the one holding `uri`, else the first. */
+  function folderFor(uri?: vscode.Uri): string | undefined {
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder?.uri.fsPath;
+  }
+
+  async function register(_call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined> {
+    const version = versionTarget(target);
+    if (version) return promote(version.workspace, version.item);
+    if (target instanceof vscode.Uri) return registerUpload(target);
+    const job = jobTarget(target, activeWorkspace.current);
+    if (job) return registerFromJob(job.workspace, job.jobName);
+    const workspace = await workspaceOrAsk();
+    if (!workspace) return undefined;
+    const jobName = await userInput.input({
+      title: REGISTER_TITLE,
+      prompt: 'Name of the completed job whose output is the model (or right-click a file or folder in the Explorer)',
+      validate: (value) => (value.trim() ? undefined : 'A job name.'),
+    });
+    if (typeof jobName !== 'string') throw new CancelledError();
+    return registerFromJob(workspace, jobName.trim());
+  }
+
+  async function registerFromJob(workspace: WorkspaceRef, jobName: string) {
+    const arm = await session.getArm();
+    const job = await arm.getJob(workspace, jobName);
+    const properties = (job.properties ?? {}) as Record<string, unknown>;
+    refuseUnlessCompleted(jobName, stringOf(properties.status), errorMessageOf(properties));
+    const outputs = Object.entries((properties.outputs ?? {}) as Record<string, { jobOutputType?: string }>);
+    const items: PickItem<{ source: CandidateSource; type: ModelType }>[] = [
+      ...outputs.map(([name, output]) => ({
+        label: name,
+        description: output.jobOutputType,
+        value: {
+          source: { kind: 'jobOutput' as const, jobName, output: name },
+          type: (MODEL_TYPES as readonly string[]).includes(output.jobOutputType ?? '')
+            ? (output.jobOutputType as ModelType)
+            : 'custom_model',
+        },
+      })),
+      {
+        label: 'MLflow model',
+        description: 'what the job logged with mlflow.<flavor>.log_model(…, "model")',
+        value: { source: { kind: 'jobOutput', jobName, output: 'artifacts', path: 'model/' }, type: 'mlflow_model' },
+      },
+      {
+        label: 'outputs/',
+        description: 'the files the job wrote to ./outputs',
+        value: { source: { kind: 'jobOutput', jobName, output: 'artifacts', path: 'outputs/' }, type: 'custom_model' },
+      },
+    ];
+    const picked = await userInput.pick({
+      title: `${REGISTER_TITLE} from ${jobName}`,
+      placeholder: 'Which output of the job holds the model?',
+      items,
+    });
+    if (isBack(picked)) throw new CancelledError();
+    const metrics = await finalMetrics(arm, workspace, jobName);
+    const suggested = String(properties.displayName ?? properties.experimentName ?? jobName).replace(
+      /[^A-Za-z0-9_.-]+/g,
+      '-',
+    );
+    return registerCandidate({
+      workspace,
+      source: picked.source,
+      suggestedType: picked.type,
+      suggestedName: suggested,
+      description: `Candidate from job ${jobName}.`,
+      jobName,
+      metrics,
+      folder: folderFor(),
+    });
+  }
+
+  async function registerUpload(uri: vscode.Uri): Promise<CandidateOutcome | undefined> {
+    const workspace = await workspaceOrAsk();
+    if (!workspace) return undefined;
+    const arm = await session.getArm();
+    const name = path.basename(uri.fsPath);
+    const uploaded = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Uploading ${name}`, cancellable: true },
+      async (progress, cancellation) => {
+        const controller = new AbortController();
+        cancellation.onCancellationRequested(() => controller.abort());
+        return uploadLocalInput(arm, workspace, uri.fsPath, {
+          abortSignal: controller.signal,
+          onProgress: ({ bytesDone, bytesTotal }) =>
+            progress.report({ message: `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` }),
+        });
+      },
+    );
+    const contentHash = await uploaded.snapshot.contentHash();
+    return registerCandidate({
+      workspace,
+      source: { kind: 'upload', uri: uploaded.uri, contentHash, localName: name },
+      suggestedType:
+        /^mlmodel$/i.test(name) || uploaded.snapshot.files.some((f) => f.relativePath === 'MLmodel')
+          ? 'mlflow_model'
+          : 'custom_model',
+      suggestedName: name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-'),
+      description: `Candidate from ${vscode.workspace.asRelativePath(uri)}.`,
+      metrics: [],
+      folder: folderFor(uri),
+    });
+  }
+
+  interface CandidateDraft {
+    workspace: WorkspaceRef;
+    source: CandidateSource;
+    suggestedType: ModelType;
+    suggestedName: string;
+    description: string;
+    jobName?: string;
+    metrics: Array<{ key: string; value: number }>;
+    folder: string | undefined;
+  }
+
+  async function registerCandidate(draft: CandidateDraft): Promise<CandidateOutcome | undefined> {
+    const { workspace } = draft;
+    const arm = await session.getArm();
+    const modelType = await userInput.pick({
+      title: REGISTER_TITLE,
+      placeholder: 'Model type',
+      items: [draft.suggestedType, ...MODEL_TYPES.filter((type) => type !== draft.suggestedType)].map((type) => ({
+        label: type,
+        description: type === draft.suggestedType ? 'suggested' : undefined,
+        value: type,
+      })),
+    });
+    if (isBack(modelType)) throw new CancelledError();
+    const name = await askModelName(arm, workspace, draft.suggestedName);
+    const versions = await modelVersions(arm, workspace, name);
+    const modelUri = modelUriOf(draft.source);
+    const contentHash = draft.source.kind === 'upload' ? draft.source.contentHash : undefined;
+    const same = versionWithSameContent(versions, modelUri, contentHash);
+    if (same) {
+      const choice = await userInput.pick({
+        title: `${name}:${same.version} already holds this content`,
+        placeholder: isCandidate(same.tags)
+          ? `Version ${same.version} is already a candidate`
+          : `Mark version ${same.version} as the candidate instead of registering the same content again?`,
+        items: [
+          { label: `Promote version ${same.version}`, value: 'promote' as const },
+          { label: 'Register a new version anyway', value: 'register' as const },
+        ],
+      });
+      if (isBack(choice)) throw new CancelledError();
+      if (choice === 'promote') return promote(workspace, same);
+    }
+    const taken = new Set(versions.map((version) => version.version));
+    const next = await arm.nextVersion(workspace, 'models', name);
+    const versionText = await userInput.input({
+      title: REGISTER_TITLE,
+      prompt: `Version of ${name}`,
+      value: next,
+      validate: (value) =>
+        !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/.test(value)
+          ? 'Letters, digits, "-", "_" and ".".'
+          : taken.has(value)
+            ? `${name}:${value} exists; versions cannot be changed once registered.`
+            : undefined,
+    });
+    if (typeof versionText !== 'string') throw new CancelledError();
+    const description = await userInput.input({
+      title: REGISTER_TITLE,
+      prompt: 'Description',
+      value: draft.description,
+    });
+    if (typeof description !== 'string') throw new CancelledError();
+    const git = draft.folder ? await readGitState(draft.folder) : undefined;
+    warnIfUncommitted(git);
+    const model = { name, version: versionText };
+    // The version is fixed from here on: the PUT (and any retry of it) addresses this one version.
+    await putCandidate(arm, workspace, {
+      ...model,
+      modelType: modelType as ModelType,
+      modelUri,
+      description: description.trim() || undefined,
+      jobName: draft.jobName,
+      tags: candidateTags({ sourceJob: draft.jobName, git, metrics: draft.metrics, contentHash }),
+    });
+    log.info(`Registered candidate ${name}:${versionText} from ${modelUri}.`);
+    refreshModels();
+    return handOver(workspace, model, draft.folder, false);
+  }
+
+  function warnIfUncommitted(git: GitState | undefined): void {
+    if (!git?.uncommittedChanges) return;
+    void vscode.window.showWarningMessage(
+      `The working tree has changes not committed to ${git.branch ?? git.commit.slice(0, 8)}: the candidate is tagged ${CANDIDATE_TAGS.gitUncommitted}=true, as commit ${git.commit.slice(0, 8)} alone does not reproduce it.`,
+    );
+  }
+
+  async function askModelName(arm: AzureMlArm, workspace: WorkspaceRef, suggested: string): Promise<string> {
+    const NEW = '\u0000new';
+    const existing = (await arm.listModels(workspace)).items.map((model) => model.name);
+    let name: string | undefined;
+    if (existing.length > 0) {
+      const picked = await userInput.pick({
+        title: REGISTER_TITLE,
+        placeholder: 'Model name: a new version of an existing model, or a new model',
+        items: [
+          { label: '$(add) New model…', value: NEW },
+          ...existing.map((model) => ({ label: model, description: 'existing model', value: model })),
+        ],
+      });
+      if (isBack(picked)) throw new CancelledError();
+      if (picked !== NEW) name = picked;
+    }
+    if (name === undefined) {
+      const typed = await userInput.input({
+        title: REGISTER_TITLE,
+        prompt: 'Model name',
+        value: suggested,
+        validate: (value) =>
+          MODEL_NAME_PATTERN.test(value)
+            ? undefined
+            : 'Letters, digits, "-", "_" and ".", starting with a letter or digit.',
+      });
+      if (typeof typed !== 'string') throw new CancelledError();
+      name = typed;
+    }
+    return name;
+  }
+
+  async function modelVersions(arm: AzureMlArm, workspace: WorkspaceRef, name: string): Promise<ModelVersionInfo[]> {
+    const versions: ModelVersionInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await arm.listModelVersions(workspace, name, token);
+        versions.push(...page.items);
+        token = page.continuationToken;
+      } while (token && versions.length < VERSIONS_CHECKED);
+    } catch (error) {
+      // A new model has no versions to compare with.
+      if ((error as { statusCode?: number }).statusCode === 404) return [];
+      throw error;
+    }
+    return versions;
+  }
+
+  async function finalMetrics(arm: AzureMlArm, workspace: WorkspaceRef, jobName: string) {
+    try {
+      return (await arm.mlflow(workspace).getRun(jobName)).latestMetrics.map(({ key, value }) => ({ key, value }));
+    } catch (error) {
+      // Metrics are a courtesy on the tags; a job without an MLflow run is still registered.
+      log.warn(`No MLflow metrics for job ${jobName}: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
+  async function promote(workspace: WorkspaceRef, version: ModelVersionInfo) {
+    const model = { name: version.modelName, version: version.version };
+    if (!isCandidate(version.tags)) {
+      const arm = await session.getArm();
+      await setModelVersionTags(arm, workspace, model, { [CANDIDATE_TAG.key]: CANDIDATE_TAG.value });
+      log.info(`Promoted ${model.name}:${model.version} to candidate.`);
+      refreshModels();
+    }
+    return handOver(workspace, model, folderFor(), true);
+  }
+
+  /** Triggers the outer loop when it is configured; otherwise says how to configure it. */
+  async function handOver(
+    workspace: WorkspaceRef,
+    model: ModelVersionRef,
+    folder: string | undefined,
+    promoted: boolean,
+  ): Promise<CandidateOutcome> {
+    const outcome: CandidateOutcome = { workspace, model, promoted };
+    const settings = folder ? await readSettings(folder) : undefined;
+    const what = `${model.name}:${model.version}`;
+    if (!settings) {
+      const configure = 'Configure Outer Loop…';
+      void vscode.window
+        .showInformationMessage(
+          `${what} is a candidate. No outer loop is configured (${CI_SETTINGS_PATH}), so no CI run was started.`,
+          configure,
+        )
+        .then((choice) => {
+          if (choice === configure) void vscode.commands.executeCommand(CommandId.configureOuterLoop);
+        });
+      return outcome;
+    }
+    return trigger(workspace, model, settings, outcome);
+  }
+
+  async function readSettings(folder: string): Promise<CiSettings | undefined> {
+    try {
+      return await readCiSettings(folder);
+    } catch (error) {
+      if (error instanceof CiSettingsError) throw new SettingsError(error.message);
+      throw error;
+    }
+  }
+
+  /** Triggers the outer loop and follows the run, or, given a run recorded earlier, follows that one only. */
+  async function trigger(
+    workspace: WorkspaceRef,
+    model: ModelVersionRef,
+    settings: CiSettings,
+    outcome: CandidateOutcome,
+    recorded?: { runId: string; triggeredAt?: string },
+  ): Promise<CandidateOutcome> {
+    const client = clientFor(settings);
+    let runKnown = recorded !== undefined;
+    const what = `${model.name}:${model.version}`;
+    const arm = await session.getArm();
+    const record = async (next: OuterLoopRecord) => {
+      outcome.outerLoop = next;
+      await setModelVersionTags(arm, workspace, model, outerLoopTags(next));
+      refreshModels();
+    };
+    try {
+      const result: HandOffOutcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Outer loop for ${what}`, cancellable: true },
+        (progress, cancellation) => {
+          const controller = new AbortController();
+          cancellation.onCancellationRequested(() => controller.abort());
+          progress.report({
+            message: recorded ? `reading run ${recorded.runId}…` : `triggering ${client.serviceName}…`,
+          });
+          const options: HandOffOptions = {
+            signal: controller.signal,
+            record,
+            onRecordFailed: (error) =>
+              log.warn(`Could not record the outer loop's status on ${what}: ${(error as Error).message}`),
+            onRunFound: (run) => {
+              runKnown = true;
+              progress.report({ message: `run ${run.runId}: ${run.serviceStatus}` });
+              offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
+            },
+            onUpdate: (run) =>
+              progress.report({ message: `run ${run.runId}: ${run.serviceResult ?? run.serviceStatus}` }),
+          };
+          return recorded
+            ? followRecorded(client, recorded.runId, recorded.triggeredAt, options)
+            : handOff(client, model, options);
+        },
+      );
+      outcome.run = result.run;
+      outcome.outerLoop = result.record;
+      const ended = `The outer loop for ${what} ${result.record.status === 'succeeded' ? 'succeeded' : `ended: ${result.record.status}`}.`;
+      if (result.record.status === 'succeeded') offerRun(ended, result.run.url);
+      else offerRun(ended, result.run.url, 'warning');
+      return outcome;
+    } catch (error) {
+      if (error instanceof CancelledError || (error as Error)?.name === 'AbortError') throw new CancelledError();
+      if (runKnown) {
+        // The run exists and goes on in CI; only following it here stopped.
+        errors.report(error, OUTER_LOOP_WHERE, {
+          message: `Following the outer loop run of ${what} stopped: ${classifyError(error).message}`,
+          buttons: [
+            {
+              title: 'Follow Outer Loop Run',
+              run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
+            },
+          ],
+        });
+        return outcome;
+      }
+      const failure = describeTriggerFailure(error, client.provider, model);
+      errors.report(error, OUTER_LOOP_WHERE, {
+        message: failure.message,
+        buttons: failure.actions.map((action) => buttonFor(action, workspace, model)),
+      });
+      return outcome;
+    }
+  }
+
+  function offerRun(message: string, url: string, level: 'info' | 'warning' = 'info'): void {
+    const open = 'Open Run';
+    const show = level === 'info' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(message, open).then((choice) => {
+      if (choice === open) void vscode.env.openExternal(vscode.Uri.parse(url));
+    });
+  }
+
+  function buttonFor(action: OuterLoopAction, workspace: WorkspaceRef, model: ModelVersionRef): ErrorButton {
+    switch (action) {
+      case 'retryTrigger':
+        return {
+          title: 'Retry Trigger',
+          run: () => vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model }),
+        };
+      case 'configureOuterLoop':
+        return {
+          title: 'Configure Outer Loop…',
+          run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop),
+        };
+      case 'signInToGitHub':
+        return {
+          title: 'Sign In to GitHub',
+          run: () => vscode.authentication.getSession('github', ['repo'], { forceNewSession: true }),
+        };
+      case 'storeToken':
+        return {
+          title: 'Set Outer Loop Token…',
+          run: () => vscode.commands.executeCommand(CommandId.setOuterLoopToken),
+        };
+    }
+  }
+
+  function clientFor(settings: CiSettings): OuterLoopClient {
+    if (settings.provider === 'azure-devops') {
+      return new AzureDevOpsOuterLoop({
+        settings,
+        token: async () => {
+          const stored = await secrets.get(SecretKey.azureDevOpsToken);
+          if (!stored) {
+            throw new SettingsError(
+              'No Azure DevOps personal access token is stored. Run "Azure ML: Set Outer Loop Token…" with a token that may queue builds.',
+            );
+          }
+          return { scheme: 'Basic', token: stored };
+        },
+      });
+    }
+    return new GitHubOuterLoop({
+      settings,
+      token: async () => {
+        const stored = await secrets.get(SecretKey.gitHubToken);
+        if (stored) return stored;
+        if (settings.baseUrl) {
+          throw new SettingsError(
+            `VS Code's GitHub sign-in is for github.com; for ${settings.baseUrl} run "Azure ML: Set Outer Loop Token…".`,
+          );
+        }
+        const signedIn = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
+        return signedIn.accessToken;
+      },
+    });
+  }
+
+  function refreshModels(): void {
+    void vscode.commands.executeCommand(CommandId.refreshView);
+  }
+
+  async function retryTrigger(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined> {
+    const chosen = modelOf(target);
+    if (!chosen) {
+      void vscode.window.showInformationMessage(
+        'Right-click a candidate model version in the Azure ML Models view to trigger its outer loop again.',
+      );
+      return undefined;
+    }
+    const settings = await settingsOrExplain(call);
+    return trigger(chosen.workspace, chosen.model, settings, { ...chosen, promoted: false });
+  }
+
+  /** Follows the run recorded on a model version (one a closed VS Code was following) until it ends. */
+  async function followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined> {
+    const chosen = modelOf(target);
+    if (!chosen) {
+      void vscode.window.showInformationMessage(
+        'Right-click a candidate model version in the Azure ML Models view to follow its outer loop run.',
+      );
+      return undefined;
+    }
+    const { workspace, model } = chosen;
+    const arm = await session.getArm();
+    const resource = await arm.getResource(modelVersionId(workspace, model));
+    const tags = ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+      string,
+      string
+    >;
+    const record = parseOuterLoopTags(tags);
+    if (!record?.runId) {
+      call.errorHandling.buttons = [
+        {
+          title: 'Retry Trigger',
+          run: () => vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model }),
+        },
+      ];
+      throw new CandidateStateError(`${model.name}:${model.version} has no outer loop run recorded to follow.`);
+    }
+    const settings = await settingsOrExplain(call);
+    if (settings.provider !== record.provider) {
+      throw new SettingsError(
+        `The run of ${model.name}:${model.version} is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
+      );
+    }
+    return trigger(
+      workspace,
+      model,
+      settings,
+      { workspace, model, promoted: false, outerLoop: record },
+      {
+        runId: record.runId,
+        triggeredAt: record.triggeredAt,
+      },
+    );
+  }
+
+  async function settingsOrExplain(call: CallContext): Promise<CiSettings> {
+    const folder = folderFor();
+    const settings = folder ? await readSettings(folder) : undefined;
+    if (!settings) {
+      call.errorHandling.buttons = [
+        { title: 'Configure Outer Loop…', run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop) },
+      ];
+      throw new SettingsError(`No outer loop is configured: ${CI_SETTINGS_PATH} is missing in this folder.`);
+    }
+    return settings;
+  }
+
+  async function configure(): Promise<string | undefined> {
+    const folder = folderFor();
+    if (!folder) {
+      void vscode.window.showInformationMessage(
+        'Open the folder of your ML project first: the settings are kept in it.',
+      );
+      return undefined;
+    }
+    const title = 'Configure Outer Loop';
+    const current = await readCiSettings(folder).catch(() => undefined);
+    const provider = await userInput.pick({
+      title,
+      placeholder: 'Where does the outer loop (test and deploy) run?',
+      items: [
+        { label: 'GitHub Actions', value: 'github' as const },
+        { label: 'Azure Pipelines', description: 'Azure DevOps', value: 'azure-devops' as const },
+      ],
+    });
+    if (isBack(provider)) throw new CancelledError();
+    const ask = async (prompt: string, value: string | undefined, check?: (text: string) => string | undefined) => {
+      const answer = await userInput.input({
+        title,
+        prompt,
+        value,
+        validate: (text) => (text.trim() ? check?.(text.trim()) : 'Required.'),
+      });
+      if (typeof answer !== 'string') throw new CancelledError();
+      return answer.trim();
+    };
+    let settings: CiSettings;
+    if (provider === 'github') {
+      const previous = current?.provider === 'github' ? current : undefined;
+      const githubName = (text: string) => (/^[\w.-]+$/.test(text) ? undefined : 'Letters, digits, "-", "_" and ".".');
+      const owner = await ask('Repository owner (user or organization)', previous?.owner, githubName);
+      const repo = await ask('Repository name', previous?.repo, githubName);
+      const workflow = await ask(
+        'Workflow file name under .github/workflows/',
+        previous?.workflow ?? 'deploy-model.yml',
+        (text) => (text.includes('/') ? 'The file name only.' : undefined),
+      );
+      const trigger = await userInput.pick({
+        title,
+        placeholder: 'How is the workflow started?',
+        items: [
+          {
+            label: 'workflow_dispatch',
+            description: 'inputs model_name and model_version',
+            value: 'workflow_dispatch' as const,
+          },
+          {
+            label: 'repository_dispatch',
+            description: `event type ${DEFAULT_DISPATCH_EVENT_TYPE}`,
+            value: 'repository_dispatch' as const,
+          },
+        ],
+      });
+      if (isBack(trigger)) throw new CancelledError();
+      const ref = await ask('Branch the workflow runs on', previous?.ref ?? 'main');
+      settings = {
+        provider: 'github',
+        owner,
+        repo,
+        workflow,
+        trigger,
+        ref,
+        eventType: previous?.eventType ?? DEFAULT_DISPATCH_EVENT_TYPE,
+        ...(previous?.baseUrl ? { baseUrl: previous.baseUrl } : {}),
+      };
+    } else {
+      const previous = current?.provider === 'azure-devops' ? current : undefined;
+      const organizationUrl = await ask(
+        'Organization URL',
+        previous?.organizationUrl ?? 'https://dev.azure.com/',
+        (text) => (/^https:\/\/[^/\s]+/.test(text) ? undefined : 'An https:// address.'),
+      );
+      const project = await ask('Project', previous?.project);
+      const pipelineId = await ask(
+        'Pipeline id (the definitionId in the pipeline address)',
+        previous && String(previous.pipelineId),
+        (text) => (/^\d+$/.test(text) ? undefined : 'A whole number.'),
+      );
+      const branch = await ask('Branch the pipeline runs on', previous?.branch.replace(/^refs\/heads\//, '') ?? 'main');
+      settings = {
+        provider: 'azure-devops',
+        organizationUrl: organizationUrl.replace(/\/+$/, ''),
+        project,
+        pipelineId: Number(pipelineId),
+        branch: branch.startsWith('refs/') ? branch : `refs/heads/${branch}`,
+      };
+    }
+    const file = await writeCiSettings(folder, settings);
+    void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    return file;
+  }
+
+  async function setToken(): Promise<void> {
+    const provider = await userInput.pick({
+      title: 'Set Outer Loop Token',
+      placeholder: "A token for which service? It is kept in VS Code's secret storage only.",
+      items: [
+        {
+          label: 'GitHub',
+          description: 'fine-grained token with Actions: write, or a classic one with repo',
+          value: SecretKey.gitHubToken,
+        },
+        {
+          label: 'Azure DevOps',
+          description: 'personal access token with Build: read & execute',
+          value: SecretKey.azureDevOpsToken,
+        },
+      ],
+    });
+    if (isBack(provider)) throw new CancelledError();
+    const token = await userInput.input({
+      title: 'Set Outer Loop Token',
+      prompt: 'The token (empty removes the stored one)',
+      password: true,
+      validate: () => undefined,
+    });
+    if (typeof token !== 'string') throw new CancelledError();
+    if (token.trim()) await secrets.store(provider, token.trim());
+    else await secrets.delete(provider);
+    void vscode.window.setStatusBarMessage(
+      token.trim() ? 'Azure ML: outer loop token stored' : 'Azure ML: outer loop token removed',
+      5000,
+    );
+  }
+
+  return { register, retryTrigger, followAgain, configure, setToken };
+}
+
+/** A model version row of the Models view (its item and workspace). */
+function versionTarget(target: unknown): { workspace: WorkspaceRef; item: ModelVersionInfo } | undefined {
+  const item = (target as { item?: Partial<ModelVersionInfo> } | undefined)?.item;
+  if (!item?.id || !item.modelName || !item.version || !/\/models\/[^/]+\/versions\//i.test(item.id)) return undefined;
+  return { workspace: parseWorkspaceId(item.id), item: item as ModelVersionInfo };
+}
+
+/** A model version row, or `{ workspace, name, version }` (the buttons of the outer loop's messages). */
+function modelOf(target: unknown): { workspace: WorkspaceRef; model: ModelVersionRef } | undefined {
+  const row = versionTarget(target);
+  if (row) return { workspace: row.workspace, model: { name: row.item.modelName, version: row.item.version } };
+  const named = target as { workspace?: WorkspaceRef; name?: string; version?: string } | undefined;
+  if (named?.workspace && named.name && named.version) {
+    return { workspace: named.workspace, model: { name: named.name, version: named.version } };
+  }
+  return undefined;
+}
+
+/** The model version is not in the state the command needs; the message says which state it is in. */
+class CandidateStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CandidateStateError';
+  }
+}
+
+/** A job row of the Jobs view, a `{ workspace, jobName }`, or a job name in the active workspace. */
+function jobTarget(
+  target: unknown,
+  active: WorkspaceRef | undefined,
+): { workspace: WorkspaceRef; jobName: string } | undefined {
+  const value = target as { workspace?: WorkspaceRef; run?: { runId?: string }; jobName?: string } | undefined;
+  if (value?.workspace && value.run?.runId) return { workspace: value.workspace, jobName: value.run.runId };
+  if (value?.workspace && value.jobName) return { workspace: value.workspace, jobName: value.jobName };
+  if (typeof target === 'string' && active) return { workspace: active, jobName: target };
+  return undefined;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function errorMessageOf(properties: Record<string, unknown>): string | undefined {
+  const error = properties.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const message = error?.error?.message ?? error?.message;
+  return typeof message === 'string' ? message.split('\n')[0] : undefined;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}

@@ -1,0 +1,370 @@
+// Register Candidate Model and the outer-loop hand-off in the real VS Code: against the emulator for
+// Azure ML, and against the GitHub and Azure DevOps doubles, started here in the extension host with
+// the emulator's certificate (which the host already trusts).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { OUTER_LOOP_WHERE, type CandidateOutcome } from '../../src/candidate/candidate.lazy';
+import { CommandId, EXTENSION_ID } from '../../src/constants';
+import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
+import { CI_SETTINGS_PATH, readCiSettings, writeCiSettings } from '../../src/core/outerLoop/ciSettings';
+import type { ExtensionApi } from '../../src/extension';
+import type { ReportedError } from '../../src/platform/errorReporter';
+import { startAzureDevOpsDouble, type AzureDevOpsDouble } from '../doubles/azureDevOps';
+import { startGitHubDouble, type GitHubDouble } from '../doubles/github';
+import { scriptedInput, type ScriptedAnswer } from '../support/scriptedInput';
+import { childNamed, descriptionOf, eventually, labelOf } from './tree';
+
+const GITHUB_TOKEN = 'ghp_integrationCandidate5150';
+const AZURE_DEVOPS_PAT = 'adoIntegrationPat8086';
+const PIPELINE_ID = 31;
+
+describe('candidate: Register Candidate Model and the outer loop', function () {
+  this.timeout(120_000);
+  let api: ExtensionApi;
+  let github: GitHubDouble;
+  let azureDevOps: AzureDevOpsDouble;
+  let workspace: WorkspaceRef;
+  const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const logLines: string[] = [];
+  const reports: ReportedError[] = [];
+  const disposables: vscode.Disposable[] = [];
+
+  async function run<T>(answers: ScriptedAnswer[], command: () => Thenable<T>): Promise<T> {
+    const input = scriptedInput(answers);
+    const restore = api.platform.useUserInput(input);
+    try {
+      const result = await command();
+      assert.deepEqual(input.remaining, [], 'every scripted answer was asked for');
+      return result;
+    } finally {
+      restore();
+    }
+  }
+
+  const register = (answers: ScriptedAnswer[], target: unknown) =>
+    run(answers, () =>
+      vscode.commands.executeCommand<CandidateOutcome | undefined>(CommandId.registerCandidateModel, target),
+    );
+
+  async function modelVersion(name: string, version: string) {
+    const arm = await api.auth.session.getArm();
+    const resource = await arm.getResource(
+      `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace.name}/models/${name}/versions/${version}`,
+    );
+    return resource.properties as { modelUri: string; jobName?: string; tags: Record<string, string> };
+  }
+
+  async function versionsOf(name: string) {
+    const arm = await api.auth.session.getArm();
+    return (await arm.listModelVersions(workspace, name)).items;
+  }
+
+  /** A command job of the demo seed with that status (pipelines have no `model` output). */
+  async function jobWithStatus(status: 'Completed' | 'Failed', experiment = 'iris-training'): Promise<string> {
+    const arm = await api.auth.session.getArm();
+    const runs = await arm.runHistory(workspace).listRuns(experiment, { statuses: [status] });
+    for (const candidate of runs.items) {
+      const job = await arm.getJob(workspace, candidate.runId);
+      if ((job.properties as { jobType?: string }).jobType === 'Command') return candidate.runId;
+    }
+    assert.fail(`the demo seed has no ${status} ${experiment} command job`);
+  }
+
+  function useGitHub(): Promise<string> {
+    return writeCiSettings(folder(), {
+      provider: 'github',
+      owner: 'contoso',
+      repo: 'mlops',
+      workflow: 'deploy-model.yml',
+      trigger: 'workflow_dispatch',
+      ref: 'main',
+      eventType: 'model-registered',
+      baseUrl: github.apiUrl,
+    });
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    disposables.push(
+      api.platform.log.onDidWrite((entry) => logLines.push(entry.text)),
+      api.platform.errors.onDidReport((report) => reports.push(report)),
+    );
+    const dev = await childNamed(api.explorer.workspacesTree, 'Contoso ML Dev');
+    await vscode.commands.executeCommand(CommandId.setActiveWorkspace, await childNamed(dev, 'mlw-vision-dev'));
+    workspace = api.auth.activeWorkspace.current!;
+    // The host trusts the emulator's certificate (NODE_EXTRA_CA_CERTS); the doubles serve that one.
+    const certificateDir = dirname(process.env.NODE_EXTRA_CA_CERTS ?? '');
+    github = await startGitHubDouble({
+      certificateDir,
+      tokens: [GITHUB_TOKEN],
+      repos: [
+        {
+          owner: 'contoso',
+          repo: 'mlops',
+          workflows: [
+            {
+              file: 'deploy-model.yml',
+              name: 'Deploy model',
+              dispatchInputs: { model_name: { required: true }, model_version: { required: true } },
+              runName: 'Outer loop ${{ inputs.model_name }}:${{ inputs.model_version }}',
+            },
+          ],
+        },
+      ],
+    });
+    azureDevOps = await startAzureDevOpsDouble({
+      certificateDir,
+      organization: 'contoso',
+      project: 'mlops',
+      tokens: [AZURE_DEVOPS_PAT],
+      pipelines: [{ id: PIPELINE_ID, name: 'deploy-model', parameters: ['model_name', 'model_version'] }],
+    });
+    await run([{ pick: 'GitHub' }, { input: GITHUB_TOKEN }], () =>
+      vscode.commands.executeCommand(CommandId.setOuterLoopToken),
+    );
+    await run([{ pick: 'Azure DevOps' }, { input: AZURE_DEVOPS_PAT }], () =>
+      vscode.commands.executeCommand(CommandId.setOuterLoopToken),
+    );
+  });
+
+  afterEach(async () => {
+    github.faults.clear();
+    azureDevOps.faults.clear();
+    assert.deepEqual(github.violations, [], 'every GitHub request followed the published description');
+    assert.deepEqual(azureDevOps.violations, [], 'every Azure DevOps request followed the documented contract');
+    rmSync(join(folder(), CI_SETTINGS_PATH), { force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    disposables.forEach((disposable) => disposable.dispose());
+    await github?.stop();
+    await azureDevOps?.stop();
+  });
+
+  it("registers a completed job's output as a candidate, tagged, and follows its GitHub run to success", async () => {
+    await useGitHub();
+    const jobName = await jobWithStatus('Completed');
+    const outcome = await register(
+      [
+        { pick: 'model' },
+        { pick: 'custom_model' },
+        { pick: 'New model…' },
+        { input: 'iris-candidate' },
+        { input: '1' },
+        { input: `Candidate from job ${jobName}.` },
+      ],
+      { workspace, jobName },
+    );
+    assert.deepEqual(outcome?.model, { name: 'iris-candidate', version: '1' });
+    assert.equal(outcome?.outerLoop?.status, 'succeeded');
+
+    const version = await modelVersion('iris-candidate', '1');
+    assert.equal(version.modelUri, `azureml://jobs/${jobName}/outputs/model/paths/`);
+    assert.equal(version.jobName, jobName);
+    assert.equal(version.tags.stage, 'candidate');
+    assert.equal(version.tags['source.job'], jobName);
+    assert.match(version.tags['metric.accuracy'] ?? '', /^0\.\d+/);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder() }).toString().trim();
+    assert.equal(version.tags['git.commit'], head);
+    assert.equal(version.tags['outerloop.status'], 'succeeded');
+    assert.equal(version.tags['outerloop.provider'], 'github');
+
+    const dispatched = github.runs().filter((run) => run.inputs.model_name === 'iris-candidate');
+    assert.equal(dispatched.length, 1);
+    assert.deepEqual(dispatched[0].inputs, { model_name: 'iris-candidate', model_version: '1' });
+    assert.equal(version.tags['outerloop.runId'], String(dispatched[0].id));
+
+    // The Models view reads the record from the tags, as it would after a restart.
+    const row = await eventually(
+      async () => {
+        api.explorer.modelsTree.refresh();
+        const model = await childNamed(api.explorer.modelsTree, 'iris-candidate');
+        return (await model.getChildren()).find((node) => labelOf(node) === 'version 1');
+      },
+      (node) => node !== undefined && descriptionOf(node).includes('outer loop succeeded'),
+    );
+    assert.equal((row!.getTreeItem().icon as { id: string }).id, 'pass-filled');
+  });
+
+  it('refuses a failed job, saying why, and registers nothing', async () => {
+    await useGitHub();
+    const jobName = await jobWithStatus('Failed', 'image-classification');
+    const before = reports.length;
+    const arm = await api.auth.session.getArm();
+    const modelsBefore = (await arm.listModels(workspace)).items.length;
+    const outcome = await register([], { workspace, jobName });
+    assert.equal(outcome, undefined);
+    assert.equal((await arm.listModels(workspace)).items.length, modelsBefore);
+    const report = reports.slice(before).find((entry) => entry.where === 'Azure ML: Register Candidate Model…');
+    assert.ok(report, 'the refusal is reported');
+    assert.match(report.message, new RegExp(`Job ${jobName} ended in failure`));
+  });
+
+  it('registers a local folder, runs the Azure DevOps pipeline to failure, and offers to promote the same content', async () => {
+    await writeCiSettings(folder(), {
+      provider: 'azure-devops',
+      organizationUrl: azureDevOps.organizationUrl,
+      project: 'mlops',
+      pipelineId: PIPELINE_ID,
+      branch: 'refs/heads/main',
+    });
+    azureDevOps.setResult(PIPELINE_ID, 'failed');
+    const modelFolder = mkdtempSync(join(tmpdir(), 'candidate-model-'));
+    writeFileSync(join(modelFolder, 'weights.bin'), 'w'.repeat(10_000));
+    writeFileSync(join(modelFolder, 'score.py'), 'def run(data):\n    return data\n');
+    try {
+      const outcome = await register(
+        [
+          { pick: 'custom_model' },
+          { pick: 'New model…' },
+          { input: 'local-candidate' },
+          { input: '1' },
+          { input: 'From my laptop.' },
+        ],
+        vscode.Uri.file(modelFolder),
+      );
+      assert.deepEqual(outcome?.model, { name: 'local-candidate', version: '1' });
+      assert.equal(outcome?.outerLoop?.status, 'failed');
+      const version = await modelVersion('local-candidate', '1');
+      assert.match(version.modelUri, /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\//);
+      assert.match(version.tags['content.sha256'] ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(version.tags['outerloop.status'], 'failed');
+      const pipelineRuns = azureDevOps.runs().filter((run) => run.templateParameters.model_name === 'local-candidate');
+      assert.equal(pipelineRuns.length, 1);
+      assert.deepEqual(pipelineRuns[0].templateParameters, { model_name: 'local-candidate', model_version: '1' });
+
+      azureDevOps.setResult(PIPELINE_ID, 'succeeded');
+      const again = await register(
+        [{ pick: 'custom_model' }, { pick: 'local-candidate' }, { pick: 'Promote version 1' }],
+        vscode.Uri.file(modelFolder),
+      );
+      assert.equal(again?.promoted, true);
+      assert.equal(again?.outerLoop?.status, 'succeeded');
+      assert.equal((await versionsOf('local-candidate')).length, 1, 'the same content is not registered twice');
+    } finally {
+      rmSync(modelFolder, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the model when the trigger is refused (401), and Retry Trigger starts the run without registering again', async () => {
+    await useGitHub();
+    const jobName = await jobWithStatus('Completed');
+    github.faults.add('actions/create-workflow-dispatch', { kind: 'status', status: 401 });
+    const before = reports.length;
+    const outcome = await register(
+      [
+        { pick: 'outputs/' },
+        { pick: 'custom_model' },
+        { pick: 'New model…' },
+        { input: 'retry-candidate' },
+        { input: '1' },
+        { input: 'x' },
+      ],
+      { workspace, jobName },
+    );
+    assert.equal(outcome?.outerLoop?.status, 'triggerFailed');
+    const report = reports.slice(before).find((entry) => entry.where === OUTER_LOOP_WHERE);
+    assert.ok(report, 'the failed trigger is reported');
+    assert.match(report.message, /not started for retry-candidate:1, which stays registered/);
+    assert.ok(report.buttons.includes('Retry Trigger'), `buttons: ${report.buttons.join(', ')}`);
+    assert.equal((await modelVersion('retry-candidate', '1')).tags['outerloop.status'], 'triggerFailed');
+
+    const retried = await vscode.commands.executeCommand<CandidateOutcome | undefined>(
+      CommandId.retryOuterLoopTrigger,
+      { workspace, name: 'retry-candidate', version: '1' },
+    );
+    assert.equal(retried?.outerLoop?.status, 'succeeded');
+    assert.equal((await versionsOf('retry-candidate')).length, 1, 'one model version');
+    assert.equal(github.runs().filter((run) => run.inputs.model_name === 'retry-candidate').length, 1);
+    assert.equal((await modelVersion('retry-candidate', '1')).tags['outerloop.status'], 'succeeded');
+  });
+
+  it('shows a run recorded by an earlier session, and Follow Outer Loop Run follows it to its end without a new trigger', async () => {
+    await useGitHub();
+    const seeded = github.seedRun({ repo: 'contoso/mlops', workflow: 'deploy-model.yml', event: 'workflow_dispatch' });
+    const arm = await api.auth.session.getArm();
+    const jobName = await jobWithStatus('Completed');
+    await arm.putAssetVersion(workspace, 'models', 'resumed-candidate', '1', {
+      modelType: 'custom_model',
+      modelUri: `azureml://jobs/${jobName}/outputs/model/paths/`,
+      tags: {
+        stage: 'candidate',
+        'outerloop.provider': 'github',
+        'outerloop.status': 'running',
+        'outerloop.runId': String(seeded.id),
+        'outerloop.triggeredAt': seeded.createdAt,
+      },
+    });
+    api.explorer.modelsTree.refresh();
+    const [row] = await (await childNamed(api.explorer.modelsTree, 'resumed-candidate')).getChildren();
+    assert.match(descriptionOf(row), /outer loop in progress/);
+    const runsBefore = github.runs().length;
+
+    const followed = await vscode.commands.executeCommand<CandidateOutcome | undefined>(
+      CommandId.followOuterLoopRun,
+      row,
+    );
+    assert.equal(followed?.outerLoop?.status, 'succeeded');
+    assert.equal(followed?.run?.runId, String(seeded.id));
+    assert.equal(github.runs().length, runsBefore, 'nothing was triggered');
+    assert.equal((await modelVersion('resumed-candidate', '1')).tags['outerloop.status'], 'succeeded');
+  });
+
+  it('Configure Outer Loop writes the settings file the trigger reads', async () => {
+    const file = await run(
+      [
+        { pick: 'Azure Pipelines' },
+        { input: 'https://dev.azure.com/contoso/' },
+        { input: 'ML Ops' },
+        { input: '42' },
+        { input: 'release' },
+      ],
+      () => vscode.commands.executeCommand<string | undefined>(CommandId.configureOuterLoop),
+    );
+    assert.equal(file, join(folder(), CI_SETTINGS_PATH));
+    assert.deepEqual(await readCiSettings(folder()), {
+      provider: 'azure-devops',
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'ML Ops',
+      pipelineId: 42,
+      branch: 'refs/heads/release',
+    });
+  });
+
+  it('after the runs above, no token is in the output channel, the reported errors or the log files', () => {
+    const logs = dirname(dirname(api.platform.logFolder.fsPath));
+    const logFiles = filesUnder(logs);
+    const texts = [...logLines, ...reports.map((report) => report.message), ...logFiles.map(readText)];
+    assert.ok(logLines.length > 0, 'the output channel was written to');
+    assert.ok(logFiles.length > 0, `the session's log files are under ${logs}`);
+    for (const secret of [GITHUB_TOKEN, AZURE_DEVOPS_PAT, Buffer.from(`:${AZURE_DEVOPS_PAT}`).toString('base64')]) {
+      assert.ok(!texts.some((text) => text.includes(secret)), 'a token was written out');
+    }
+  });
+});
+
+function filesUnder(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const full = join(folder, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
