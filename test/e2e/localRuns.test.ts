@@ -74,9 +74,20 @@ describe('Run Locally in the workbench, from the packaged VSIX', () => {
     await run.locator('.label-description', { hasText: /^Completed/ }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('local-run-terminal');
 
-    await run.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Show Job Details' }).click();
-    await page.locator('.tab.active', { hasText: /train-on-my-machine|Local/ }).waitFor({ timeout: 30_000 });
+    // The view redraws Local Runs as the run's record settles, which can close a context menu opened at that
+    // moment; a user would open it again, and so does the test.
+    const detailsTab = page.locator('.tab.active', { hasText: /train-on-my-machine|Local/ });
+    for (let attempt = 1; ; attempt++) {
+      await run.locator('.label-name').click({ button: 'right' });
+      try {
+        await page.locator('.context-view .action-label', { hasText: 'Show Job Details' }).click({ timeout: 10_000 });
+        await detailsTab.waitFor({ timeout: 30_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const chart = frame.locator('canvas').first();
     await chart.waitFor({ timeout: 30_000 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID, NodeContext } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
@@ -33,14 +33,20 @@ describe('local runs: the same YAML on this machine, in a terminal, listed under
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     project = join(folder, `local-runs-test-${process.pid}`);
     runsRoot = join(folder, '.azureml', 'local-runs');
-    assert.ok(!existsSync(join(folder, '.azureml')), 'the test folder starts with no local runs');
+    assert.ok(!existsSync(runsRoot), 'the test folder starts with no local runs');
     cpSync(join(folder, '..', 'demo-project'), project, { recursive: true });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const terminal of vscode.window.terminals) terminal.dispose();
     rmSync(project, { recursive: true, force: true });
-    rmSync(join(runsRoot, '..'), { recursive: true, force: true });
+    // What the runs made, and the folder itself when nothing else (another suite's settings file) is in it.
+    for (const made of [runsRoot, join(runsRoot, '..', 'cache')]) rmSync(made, { recursive: true, force: true });
+    try {
+      rmdirSync(join(runsRoot, '..'));
+    } catch {
+      // Not empty: another suite's file is in it, and stays.
+    }
   });
 
   const runLocally = (file: string) =>
