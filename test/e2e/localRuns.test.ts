@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { describeScreen, openWorkbench, type Workbench } from './workbench';
 
 const TRAIN_SCRIPT = readFileSync(
   join(process.cwd(), 'test', 'fixtures', 'demo-project', 'data-science', 'src', 'train.py'),
@@ -84,7 +84,12 @@ describe('Run Locally in the workbench, from the packaged VSIX', () => {
         await detailsTab.waitFor({ timeout: 30_000 });
         break;
       } catch (error) {
-        if (attempt === 3) throw error;
+        if (attempt === 3) {
+          await workbench.screenshot('local-run-details-missing');
+          throw new Error(`No details tab after ${attempt} tries (${await describeScreen(page)})`, {
+            cause: error,
+          });
+        }
         await page.keyboard.press('Escape');
       }
     }

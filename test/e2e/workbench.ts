@@ -104,6 +104,24 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * What the workbench shows that a failed wait may hinge on: the tabs, the notifications, an open quick input
+ * or context menu. Failures carry it, since a CI log is all that is left of a run.
+ */
+export async function describeScreen(page: Page): Promise<string> {
+  const texts = async (selector: string) =>
+    (await page.locator(selector).allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const quickInput = page.locator('.quick-input-widget');
+  const parts = [
+    `tabs: ${(await texts('.tabs-container .tab .label-name')).join(' | ') || 'none'}`,
+    `active tabs: ${(await texts('.tab.active .label-name')).join(' | ') || 'none'}`,
+    `notifications: ${(await texts('.notifications-toasts .notification-list-item-message')).join(' | ') || 'none'}`,
+    `quick input: ${(await quickInput.isVisible()) ? (await texts('.quick-input-widget .quick-input-title, .quick-input-widget .quick-input-message')).join(' | ') || 'open' : 'closed'}`,
+    `context menu: ${(await texts('.context-view .action-label')).join(' | ') || 'closed'}`,
+  ];
+  return parts.join('; ');
+}
+
 /** Calls the emulator's admin routes (faults, page size), trusting its certificate as the workbench does. */
 export function emulatorAdmin(method: string, path: string, body?: unknown): Promise<void> {
   const { env, settings } = emulatorConnection();
