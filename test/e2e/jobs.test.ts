@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { openFile, openWorkbench, type Workbench } from './workbench';
 
 const JOB = [
   '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
@@ -11,14 +11,6 @@ const JOB = [
   'experiment_name: e2e-submit',
   '',
 ].join('\n');
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
 
 describe('Jobs in the workbench, from the packaged VSIX', () => {
   let workbench: Workbench;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describeScreen, openWorkbench, type Workbench } from './workbench';
+import { describeScreen, openFile, openWorkbench, type Workbench } from './workbench';
 
 const TRAIN_SCRIPT = readFileSync(
   join(process.cwd(), 'test', 'fixtures', 'demo-project', 'data-science', 'src', 'train.py'),
@@ -21,14 +21,6 @@ const JOB = [
   'compute: azureml:cpu-cluster',
   '',
 ].join('\n');
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
 
 describe('Run Locally in the workbench, from the packaged VSIX', () => {
   let workbench: Workbench;

@@ -87,6 +87,15 @@ export async function openWorkbench(
   }
 }
 
+/** Opens a file of the folder by name with Quick Open (Ctrl+P), as a user would. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
 /** Runs a command by its palette title, as a user would with F1. */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   // Keys pressed while a webview has the focus go to its page, not to the workbench's F1.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import { openFile, openWorkbench, type Workbench } from './workbench';
 
 const JOB = [
   '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
@@ -10,15 +10,6 @@ const JOB = [
   '  instance_count: 2',
   '',
 ].join('\n');
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
 
 describe('Azure ML YAML in the workbench, from the packaged VSIX', () => {
   let workbench: Workbench;
