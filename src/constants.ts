@@ -52,6 +52,9 @@ export const CommandId = {
   newLabelingProject: 'azureml.newLabelingProject',
   exportLabels: 'azureml.exportLabels',
   importPreLabels: 'azureml.importPreLabels',
+  registerLabeledData: 'azureml.registerLabeledData',
+  /** Internal: the Data view selects a data asset version that another feature just registered. */
+  revealDataVersion: 'azureml.revealDataVersion',
   /** Internal: the Jobs view selects a job that another feature just created. */
   revealJob: 'azureml.revealJob',
   registerCandidateModel: 'azureml.registerCandidateModel',

@@ -1,8 +1,9 @@
 import vscode = require('vscode');
 import { CommandId, ContextKey, DETAILS_SCHEME, ViewId } from '../constants';
 import type { StatusGroup } from '../core/azure/jobStatus';
+import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import type { Services } from '../services';
-import { DataRoot } from './data/dataNodes';
+import { DataAssetNode, DataRoot, DataVersionNode } from './data/dataNodes';
 import { DetailsDocuments } from './details/detailsDocuments';
 import { JobFilterState } from './jobs/jobFilter';
 import { ExperimentNode, ExperimentsRoot, JobNode, type JobsContext } from './jobs/jobNodes';
@@ -100,6 +101,7 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
   ]);
   const trees = [...treesByView.values()];
   let jobsView: vscode.TreeView<TreeNode> | undefined;
+  let dataView: vscode.TreeView<TreeNode> | undefined;
   for (const [id, provider] of treesByView) {
     // Several job rows can be selected at once, to compare them.
     const view = track(
@@ -109,6 +111,7 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
         canSelectMany: id === ViewId.jobs,
       }),
     );
+    if (id === ViewId.data) dataView = view;
     if (id === ViewId.jobs) {
       jobsView = view;
       view.description = jobFilter.describe();
@@ -211,9 +214,54 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     }
     return true;
   });
+  // Another feature registered a data asset version in the active workspace: list it afresh and show it selected.
+  commands.register(
+    CommandId.revealDataVersion,
+    async (_call, target: { workspace: WorkspaceRef; assetName: string; version: string }) => {
+      const current = activeWorkspace.current;
+      if (!current || workspaceId(current).toLowerCase() !== workspaceId(target.workspace).toLowerCase()) return false;
+      dataTree.refresh();
+      const asset = await findPaged(
+        () => dataTree.rootChildren(),
+        (node) => node instanceof DataAssetNode && node.item.name === target.assetName,
+      );
+      if (!asset) return false;
+      dataTree.refresh(asset);
+      const version = await findPaged(
+        () => dataTree.getChildren(asset),
+        (node) => node instanceof DataVersionNode && node.item.version === target.version,
+      );
+      if (!version) return false;
+      // The user asked for this registration, so the Data view is brought into sight for it.
+      await Promise.resolve(dataView?.reveal(version, { select: true, focus: false, expand: true })).catch(
+        (error: unknown) =>
+          services.log.warn(
+            `Could not select ${target.assetName}:${target.version} in the Data view: ${String(error)}`,
+          ),
+      );
+      return true;
+    },
+  );
   // The Local Runs row is listed afresh with the view's top level: a run's change redraws that level only.
   commands.register(CommandId.refreshLocalRuns, () => jobsTree.rerender(undefined));
   return { workspacesTree, dataTree, jobsTree, modelsTree, jobsPoller };
+}
+
+/** The first row `accept` takes, loading further pages ("Load more…") until it shows or the list ends. */
+async function findPaged(
+  list: () => Promise<TreeNode[]>,
+  accept: (node: TreeNode) => boolean,
+  maxPages = 20,
+): Promise<TreeNode | undefined> {
+  for (let page = 0; page < maxPages; page++) {
+    const children = await list();
+    const found = children.find(accept);
+    if (found) return found;
+    const more = children.find((node): node is LoadMoreNode => node instanceof LoadMoreNode);
+    if (!(more?.parent instanceof PagedNode)) return undefined;
+    await more.parent.loadNextPage();
+  }
+  return undefined;
 }
 
 /** Where Run Locally keeps its runs, relative to a project folder. */

@@ -5,6 +5,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { defaultAnnotationsFile, type LabelStore } from '../core/labeling/store';
 import { formatProjectFile, isImageTask } from '../core/labeling/model';
 import { CommandId, LABELING_EDITOR_VIEW_TYPE } from '../constants';
+import { CancelledError } from '../core/errors/kinds';
 import type { CallContext } from '../platform/commands';
 import type { Services } from '../services';
 import type { LabelEdit } from '../webviews/labeling/contract';
@@ -13,7 +14,10 @@ import { LabelingEditor } from './editor';
 import { applyLabelEdit, editDescription } from './edits';
 import { askExportChoice, exportWithProgress, type ExportOutcome } from './exportLabels';
 import { importPreLabels, type PreLabelOutcome } from './importPreLabels';
-import { newLabelingProject } from './newProject';
+import { newLabelingProject, type DataAssetChoices } from './newProject';
+import { askRegisterChoice, registerWithProgress, type LabeledDataOutcome } from './registerLabeledData';
+import { fetchDataAsset } from '../core/labeling/dataAsset';
+import type { WorkspaceRef } from '../core/azure/resourceIds';
 
 export interface LabelingFeature {
   openDocument(uri: vscode.Uri): Promise<LabelingDocument>;
@@ -27,6 +31,7 @@ export interface LabelingFeature {
   newProject(call: CallContext): Promise<string | undefined>;
   exportLabels(call: CallContext, target?: unknown): Promise<ExportOutcome | undefined>;
   importPreLabels(call: CallContext, target?: unknown): Promise<PreLabelOutcome | undefined>;
+  registerLabeledData(call: CallContext, target?: unknown): Promise<LabeledDataOutcome | undefined>;
   /** The open editor of a project file (tests drive it through its messages). */
   editorFor(uri: vscode.Uri): LabelingEditor | undefined;
   /** The status bar item's text while a labeling editor is active ('' when hidden). */
@@ -37,7 +42,59 @@ export function createLabelingFeature(
   services: Services,
   edits: vscode.EventEmitter<vscode.CustomDocumentEditEvent>,
 ): LabelingFeature {
-  const { extensionContext, track, log, userInput } = services;
+  const { extensionContext, track, log, userInput, session, activeWorkspace } = services;
+
+  /** The active workspace, asking for sign-in and for one as the other Azure ML commands do. */
+  const workspaceOrAsk = async (): Promise<WorkspaceRef> => {
+    const workspace =
+      activeWorkspace.current ??
+      (await vscode.commands.executeCommand<WorkspaceRef | undefined>(CommandId.pickActiveWorkspace));
+    if (!workspace) throw new CancelledError('No Azure ML workspace was chosen.');
+    return workspace;
+  };
+
+  const dataAssetChoices = (folder: string): DataAssetChoices => {
+    let workspace: WorkspaceRef | undefined;
+    const chosenWorkspace = async () => (workspace ??= await workspaceOrAsk());
+    return {
+      async assets() {
+        const ws = await chosenWorkspace();
+        const arm = await session.getArm();
+        const assets = [];
+        let token: string | undefined;
+        do {
+          const page = await arm.listDataAssets(ws, token);
+          assets.push(...page.items);
+          token = page.continuationToken;
+        } while (token);
+        return assets;
+      },
+      async versions(name) {
+        const arm = await session.getArm();
+        return (await arm.listDataVersions(await chosenWorkspace(), name)).items;
+      },
+      async fetch(name, version, imageItems) {
+        const ws = await chosenWorkspace();
+        const arm = await session.getArm();
+        return vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Downloading ${name}:${version} from ${ws.name}`,
+            cancellable: true,
+          },
+          (progress, cancellation) => {
+            const controller = new AbortController();
+            cancellation.onCancellationRequested(() => controller.abort());
+            return fetchDataAsset(arm, ws, name, version, folder, imageItems, {
+              abortSignal: controller.signal,
+              onProgress: ({ filesDone, filesTotal }) =>
+                progress.report({ message: `${filesDone} of ${filesTotal} files` }),
+            });
+          },
+        );
+      },
+    };
+  };
   const editors = new Map<LabelingDocument, LabelingEditor>();
   const statusBar = track(
     vscode.window.createStatusBarItem('azureml.labeling.progress', vscode.StatusBarAlignment.Left, 50),
@@ -174,7 +231,7 @@ export function createLabelingFeature(
     async newProject() {
       const folder = vscode.workspace.workspaceFolders?.[0];
       if (!folder) throw new Error('Open a folder first: a labeling project lives in the workspace folder.');
-      const projectFile = await newLabelingProject(folder.uri.fsPath, userInput);
+      const projectFile = await newLabelingProject(folder.uri.fsPath, userInput, dataAssetChoices(folder.uri.fsPath));
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(projectFile), LABELING_EDITOR_VIEW_TYPE);
       return projectFile;
     },
@@ -200,6 +257,18 @@ export function createLabelingFeature(
           `Imported ${outcome.suggestions} suggestion${outcome.suggestions === 1 ? '' : 's'} for ${outcome.items} item${outcome.items === 1 ? '' : 's'}: A accepts, R rejects those of the item shown.${unmatched}`,
         );
         return outcome;
+      } finally {
+        release();
+      }
+    },
+
+    async registerLabeledData(_call, target) {
+      const { store, release } = await projectStore(target, 'Register Labeled Data');
+      try {
+        const workspace = await workspaceOrAsk();
+        const arm = await session.getArm();
+        const choice = await askRegisterChoice(store, userInput);
+        return await registerWithProgress(store, choice, workspace, arm);
       } finally {
         release();
       }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseCsv } from '../core/labeling/csv';
+import { LABELING_DATA_TYPES, type FetchedDataAsset } from '../core/labeling/dataAsset';
 import {
   PROJECT_FILE_SUFFIX,
   TASK_TYPES,
@@ -24,13 +25,27 @@ const TASK_DESCRIPTIONS: Record<TaskType, string> = {
   'text-ner': 'Named entities: labeled spans of text',
 };
 
+type SourceKind = 'folder' | 'table' | 'dataAsset';
+
 interface NewProjectAnswers {
   task?: TaskType;
-  sourceKind?: 'folder' | 'table';
+  sourceKind?: SourceKind;
   sourcePath?: string;
+  assetName?: string;
+  asset?: FetchedDataAsset;
   column?: string;
   labels?: LabelDefinition[];
   name?: string;
+}
+
+/** The active workspace's data assets, for a project whose items are one of them. */
+export interface DataAssetChoices {
+  /** Data assets (asking for sign-in and an active workspace first, as other commands do). */
+  assets(): Promise<Array<{ name: string; dataType?: string; latestVersion?: string }>>;
+  /** The asset's versions, newest first. */
+  versions(name: string): Promise<Array<{ version: string; dataType?: string; path?: string; createdAt?: string }>>;
+  /** Downloads the version's files (once) into the cache below the workspace folder, with progress and Cancel. */
+  fetch(name: string, version: string, imageItems: boolean): Promise<FetchedDataAsset>;
 }
 
 /** Labels from "cat, dog, bird": colours in turn and hotkeys 1–9 for the first nine. */
@@ -60,7 +75,11 @@ function columnsOf(file: string): string[] {
  * Asks for everything a project needs and creates it in `folder` (the workspace folder). Returns the
  * project file's path.
  */
-export async function newLabelingProject(folder: string, input: UserInput): Promise<string> {
+export async function newLabelingProject(
+  folder: string,
+  input: UserInput,
+  dataAssets?: DataAssetChoices,
+): Promise<string> {
   const answers: NewProjectAnswers = {};
   const within = (path: string) => (isAbsolute(path) ? path : resolve(folder, path));
   const steps: WizardStep<NewProjectAnswers>[] = [
@@ -77,15 +96,29 @@ export async function newLabelingProject(folder: string, input: UserInput): Prom
       },
     },
     {
-      shouldPrompt: (context) => !isImageTask(context.task as TaskType),
+      shouldPrompt: (context) => !isImageTask(context.task as TaskType) || dataAssets !== undefined,
       async prompt(context, userInput, step) {
-        const kind = await userInput.pick<'folder' | 'table'>({
-          title: 'New Labeling Project: where the texts are',
+        const images = isImageTask(context.task as TaskType);
+        const kind = await userInput.pick<SourceKind>({
+          title: `New Labeling Project: where the ${images ? 'images' : 'texts'} are`,
           step,
           canGoBack: true,
           items: [
-            { label: 'A folder of .txt files', description: 'one item per file', value: 'folder' },
-            { label: 'A CSV or JSON Lines file', description: 'one item per row', value: 'table' },
+            images
+              ? { label: 'A folder of images', description: 'one item per image', value: 'folder' }
+              : { label: 'A folder of .txt files', description: 'one item per file', value: 'folder' },
+            ...(images
+              ? []
+              : [{ label: 'A CSV or JSON Lines file', description: 'one item per row', value: 'table' as const }]),
+            ...(dataAssets
+              ? [
+                  {
+                    label: 'An Azure ML data asset',
+                    description: 'uri_folder, uri_file or mltable of the active workspace, downloaded once',
+                    value: 'dataAsset' as const,
+                  },
+                ]
+              : []),
           ],
         });
         if (typeof kind !== 'string') return BACK;
@@ -94,6 +127,59 @@ export async function newLabelingProject(folder: string, input: UserInput): Prom
       },
     },
     {
+      shouldPrompt: (context) => context.sourceKind === 'dataAsset',
+      async prompt(context, userInput, step) {
+        const assets = (await (dataAssets as DataAssetChoices).assets()).filter(
+          (asset) => !asset.dataType || (LABELING_DATA_TYPES as readonly string[]).includes(asset.dataType),
+        );
+        if (assets.length === 0)
+          throw new Error(
+            'The active workspace has no uri_folder, uri_file or mltable data assets; register one, or label a local folder.',
+          );
+        const name = await userInput.pick<string>({
+          title: 'New Labeling Project: data asset',
+          step,
+          canGoBack: true,
+          items: assets.map((asset) => ({
+            label: asset.name,
+            description: [asset.dataType, asset.latestVersion && `latest ${asset.latestVersion}`]
+              .filter(Boolean)
+              .join(' · '),
+            value: asset.name,
+          })),
+        });
+        if (typeof name !== 'string') return BACK;
+        context.assetName = name;
+        return undefined;
+      },
+    },
+    {
+      shouldPrompt: (context) => context.sourceKind === 'dataAsset',
+      async prompt(context, userInput, step) {
+        const name = context.assetName as string;
+        const version = await userInput.pick<string>({
+          title: `New Labeling Project: version of ${name}`,
+          step,
+          canGoBack: true,
+          items: (await (dataAssets as DataAssetChoices).versions(name)).map((entry) => ({
+            label: entry.version,
+            description: [entry.dataType, entry.createdAt?.slice(0, 10)].filter(Boolean).join(' · '),
+            detail: entry.path,
+            value: entry.version,
+          })),
+        });
+        if (typeof version !== 'string') return BACK;
+        // Fetched here, so a version without items is refused before the labels are asked for.
+        context.asset = await (dataAssets as DataAssetChoices).fetch(
+          name,
+          version,
+          isImageTask(context.task as TaskType),
+        );
+        return undefined;
+      },
+    },
+    {
+      shouldPrompt: (context) => context.sourceKind !== 'dataAsset',
       async prompt(context, userInput, step) {
         const table = !isImageTask(context.task as TaskType) && context.sourceKind === 'table';
         const path = await userInput.input({
@@ -154,7 +240,10 @@ export async function newLabelingProject(folder: string, input: UserInput): Prom
     },
     {
       async prompt(context, userInput, step) {
-        const suggested = basename(within(context.sourcePath as string)).replace(/\.(csv|jsonl)$/i, '');
+        const suggested =
+          context.sourceKind === 'dataAsset'
+            ? (context.assetName as string)
+            : basename(within(context.sourcePath as string)).replace(/\.(csv|jsonl)$/i, '');
         const name = await userInput.input({
           title: 'New Labeling Project: name',
           prompt: `The project file is <name>${PROJECT_FILE_SUFFIX}, in the workspace folder`,
@@ -175,14 +264,26 @@ export async function newLabelingProject(folder: string, input: UserInput): Prom
     },
   ];
   await runWizard(steps, answers, input);
-  const sourcePath =
-    relative(folder, within(answers.sourcePath as string))
-      .split('\\')
-      .join('/') || '.';
-  const source: ProjectSource =
-    answers.sourceKind === 'table'
-      ? { kind: 'table', path: sourcePath, column: answers.column as string }
-      : { kind: 'folder', path: sourcePath };
+  const relativeToFolder = (path: string) => relative(folder, within(path)).split('\\').join('/') || '.';
+  let source: ProjectSource;
+  if (answers.sourceKind === 'dataAsset') {
+    const asset = answers.asset as FetchedDataAsset;
+    source = {
+      kind: 'dataAsset',
+      name: asset.name,
+      version: asset.version,
+      cacheFolder: relativeToFolder(asset.folder),
+      datastore: asset.datastore,
+      datastorePath: asset.datastorePath,
+      assetId: asset.assetId,
+      dataType: asset.dataType,
+      ...(asset.paths ? { paths: asset.paths } : {}),
+    };
+  } else if (answers.sourceKind === 'table') {
+    source = { kind: 'table', path: relativeToFolder(answers.sourcePath as string), column: answers.column as string };
+  } else {
+    source = { kind: 'folder', path: relativeToFolder(answers.sourcePath as string) };
+  }
   const projectFile = join(folder, `${answers.name}${PROJECT_FILE_SUFFIX}`);
   await LabelStore.create(projectFile, { task: answers.task as TaskType, labels: answers.labels ?? [], source });
   return projectFile;

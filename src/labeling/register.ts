@@ -41,5 +41,8 @@ export function registerLabeling(services: Services): LabelingTestHandle {
   commands.register(CommandId.newLabelingProject, (call) => load().newProject(call));
   commands.register(CommandId.exportLabels, (call, target?: unknown) => load().exportLabels(call, target));
   commands.register(CommandId.importPreLabels, (call, target?: unknown) => load().importPreLabels(call, target));
+  commands.register(CommandId.registerLabeledData, (call, target?: unknown) =>
+    load().registerLabeledData(call, target),
+  );
   return { feature: () => feature };
 }

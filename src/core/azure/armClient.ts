@@ -319,12 +319,12 @@ export class AzureMlArm {
   }
 
   /**
-   * PUT of an environment or component version with a body the project builds (anonymous versions a job
-   * registers for its inline environment or components). Returns the version's ARM id.
+   * PUT of an asset version with a body the project builds (anonymous versions a job registers for its
+   * inline environment or components, candidate models, labeled data). Returns the version's ARM id.
    */
   async putAssetVersion(
     ws: WorkspaceRef,
-    kind: 'environments' | 'components' | 'models',
+    kind: 'environments' | 'components' | 'models' | 'data',
     name: string,
     version: string,
     properties: Record<string, unknown>,

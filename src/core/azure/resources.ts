@@ -50,6 +50,7 @@ export interface DataVersionInfo {
   path?: string;
   description?: string;
   createdAt?: string;
+  tags?: Record<string, string>;
 }
 
 export interface DatastoreInfo {
@@ -124,6 +125,9 @@ export function toDataVersionInfo(version: ml.DataVersionBase): DataVersionInfo 
     path: version.properties?.dataUri,
     description: version.properties?.description,
     createdAt: iso(version.systemData?.createdAt),
+    tags: Object.fromEntries(
+      Object.entries(version.properties?.tags ?? {}).filter((entry): entry is [string, string] => entry[1] != null),
+    ),
   };
 }
 

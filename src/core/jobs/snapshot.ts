@@ -118,6 +118,69 @@ export async function takeSnapshot(localPath: string): Promise<Snapshot> {
   };
 }
 
+/**
+ * A snapshot of chosen files, as if they were the only files of a folder named `name` laid out by their
+ * relative paths: the same hashes takeSnapshot would give that folder, so content uploaded this way and
+ * content uploaded from such a folder are recognised as one.
+ */
+export async function snapshotOfFiles(
+  name: string,
+  chosen: ReadonlyArray<{ absolutePath: string; relativePath: string }>,
+): Promise<Snapshot> {
+  if (chosen.length === 0) throw new SnapshotError(`There are no files to upload for ${name}.`);
+  const files: SnapshotFile[] = [];
+  const tree: VirtualFolder = new Map();
+  for (const file of chosen) {
+    const parts = file.relativePath.split('/');
+    if (parts.some((part) => part === '' || part === '.' || part === '..'))
+      throw new SnapshotError(`${file.relativePath} is not a relative path below ${name}.`);
+    let folder = tree;
+    for (const part of parts.slice(0, -1)) {
+      let below = folder.get(part);
+      if (typeof below === 'string')
+        throw new SnapshotError(`${file.relativePath} lies below a file of the same name.`);
+      if (!below) folder.set(part, (below = new Map()));
+      folder = below;
+    }
+    const leaf = parts[parts.length - 1];
+    if (folder.has(leaf)) throw new SnapshotError(`${file.relativePath} is named twice.`);
+    folder.set(leaf, file.absolutePath);
+    let size: number;
+    try {
+      size = (await stat(file.absolutePath)).size;
+    } catch {
+      throw new SnapshotError(`No such file: ${file.absolutePath}.`);
+    }
+    files.push({ absolutePath: file.absolutePath, relativePath: file.relativePath, size });
+  }
+  files.sort((a, b) => compareCodePoints(a.relativePath, b.relativePath));
+  const objectHash = createHash('md5').update(OBJECT_HASH_SEED);
+  await hashVirtualFolderInto(objectHash, tree);
+  return {
+    rootPath: '',
+    name,
+    isFile: false,
+    files,
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    objectHash: objectHash.digest('hex'),
+    contentHash: once(() => contentHashOf(files)),
+  };
+}
+
+/** Entry name → a file's absolute path, or the entries of a folder. */
+type VirtualFolder = Map<string, string | VirtualFolder>;
+
+/** hashFolderInto over a tree held in memory: entries sorted by lower-cased name, each its name then its content. */
+async function hashVirtualFolderInto(hash: Hash, folder: VirtualFolder): Promise<void> {
+  const entries = [...folder.keys()].sort((a, b) => compareCodePoints(a.toLowerCase(), b.toLowerCase()));
+  for (const entry of entries) {
+    hash.update(entry, 'utf8');
+    const content = folder.get(entry) as string | VirtualFolder;
+    if (typeof content === 'string') await hashFileInto(hash, content);
+    else await hashVirtualFolderInto(hash, content);
+  }
+}
+
 /** The root folder's ignore rules: `.amlignore` wins over `.gitignore`; neither means nothing is excluded. */
 export interface IgnoreRules {
   /** Name of the ignore file the rules came from. */

@@ -120,7 +120,16 @@ export async function uploadLocalInput(
   localPath: string,
   options: UploadOptions = {},
 ): Promise<UploadedInput> {
-  const snapshot = await takeSnapshot(localPath);
+  return uploadInputSnapshot(arm, ws, await takeSnapshot(localPath), options);
+}
+
+/** uploadLocalInput for files already chosen and hashed (takeSnapshot, snapshotOfFiles). */
+export async function uploadInputSnapshot(
+  arm: UploadArm,
+  ws: WorkspaceRef,
+  snapshot: Snapshot,
+  options: UploadOptions = {},
+): Promise<UploadedInput> {
   // azure-ai-ml names an input's upload with a random GUID for both name and version.
   const outcome = await uploadSnapshot(arm, ws, snapshot, { name: randomUUID(), version: randomUUID() }, options);
   return { ...outcome, uri: `azureml://datastores/${outcome.datastoreName}/paths/${outcome.blobPath}` };

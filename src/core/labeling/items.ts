@@ -2,6 +2,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { parseCsv } from './csv';
+import { filesNamedByMlTable } from './mltablePaths';
 import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, compareItemIds, isImageTask } from './model';
 import type { LabelProject, ProjectSource } from './model';
 
@@ -33,7 +34,16 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
   const folder = sourceFolder(projectFilePath, source);
   if (folder) {
     const extensions = isImageTask(project.task) ? IMAGE_EXTENSIONS : TEXT_EXTENSIONS;
-    const files = await listFiles(folder, extensions);
+    let files: string[];
+    try {
+      files = await listFiles(folder, extensions);
+    } catch (error) {
+      if (source.kind !== 'dataAsset' || !(error instanceof SourceError)) throw error;
+      throw new SourceError(
+        `The files of data asset ${source.name}:${source.version} are not on this machine (${source.cacheFolder}). Start "New Labeling Project…" from the same data asset once: it downloads them to that folder again (cancel at the labels), and this project reads them from there.`,
+      );
+    }
+    if (source.kind === 'dataAsset' && source.paths) files = filesNamedByMlTable(files, source.paths);
     return files.sort(compareItemIds).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
   }
   if (source.kind !== 'table') throw new SourceError('The project names no source of items.');

@@ -100,7 +100,15 @@ export type ProjectSource =
       /** Where the asset lives, so exports can write `azureml://datastores/<datastore>/paths/<path>/<item>`. */
       datastore?: string;
       datastorePath?: string;
+      /** The version's ARM id: which workspace the datastore paths above belong to. */
+      assetId?: string;
+      dataType?: 'uri_file' | 'uri_folder' | 'mltable';
+      /** For an mltable: its `paths`, relative to the cache folder; only the files they name are items. */
+      paths?: MlTablePath[];
     };
+
+/** One entry of an MLTable's `paths`, relative to the MLTable's folder (`/` separators, no leading `./`). */
+export type MlTablePath = { file: string } | { folder: string } | { pattern: string };
 
 export interface LabelProject {
   version: number;
@@ -259,6 +267,17 @@ function sourceProblem(source: unknown): string | undefined {
     case 'dataAsset':
       if (!text('name') || !text('version')) return '`source` must name the data asset and its version';
       if (!text('cacheFolder')) return '`source.cacheFolder` must name the folder the asset is downloaded to';
+      if (
+        source.paths !== undefined &&
+        (!Array.isArray(source.paths) ||
+          !source.paths.every(
+            (entry) =>
+              isRecord(entry) &&
+              Object.keys(entry).length === 1 &&
+              ['file', 'folder', 'pattern'].some((key) => typeof entry[key] === 'string'),
+          ))
+      )
+        return '`source.paths` must list MLTable paths ({"file"}, {"folder"} or {"pattern"})';
       return undefined;
     default:
       return '`source.kind` must be folder, table or dataAsset';

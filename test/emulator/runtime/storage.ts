@@ -99,7 +99,7 @@ export async function startStorage(workDir: string): Promise<StorageRuntime> {
 /** Writes seeded files into the account, creating their containers as needed. */
 export async function uploadBlobs(
   storage: StorageRuntime,
-  blobs: ReadonlyArray<{ containerName: string; blobPath: string; content: string }>,
+  blobs: ReadonlyArray<{ containerName: string; blobPath: string; content: string | Buffer }>,
 ): Promise<void> {
   const service = new BlobServiceClient(
     storage.blobEndpoint,

@@ -23,7 +23,7 @@ import {
   workspaceResource,
 } from './builders';
 import { WORKSPACE_BLOBSTORE_CONTAINER } from '../runtime';
-import { demoBlobs, TRAINING_CODE_PREFIX } from './trainingFiles';
+import { demoBlobs, SHAPE_IMAGES_PATH, SHAPE_TABLE_PATH, TRAINING_CODE_PREFIX } from './trainingFiles';
 import type { SeedContext, SeedData, SeededJobInfo } from './types';
 
 export const DEMO_SUBSCRIPTIONS = {
@@ -714,6 +714,34 @@ function dataAssets(ctx: SeedContext, wsId: string, created: Date): ArmResource[
         tags: { format: 'parquet' },
       })),
       { dataType: 'mltable', description: 'NYC taxi trips as MLTable' },
+    ),
+    // Unlabeled pictures, for New Labeling Project from a data asset.
+    ...assetWithVersions(
+      ctx,
+      wsId,
+      'data',
+      'shape-images',
+      versions(1, () => ({
+        dataType: 'uri_folder',
+        dataUri: datastorePath('workspaceblobstore', `${SHAPE_IMAGES_PATH}/`),
+        description: 'Pictures of circles, squares and triangles, not labeled yet',
+        tags: { format: 'png' },
+      })),
+      { dataType: 'uri_folder', description: 'Shape pictures to label' },
+    ),
+    ...assetWithVersions(
+      ctx,
+      wsId,
+      'data',
+      'shape-table',
+      versions(1, () => ({
+        dataType: 'mltable',
+        dataUri: datastorePath('workspaceblobstore', `${SHAPE_TABLE_PATH}/`),
+        referencedUris: ['./images/*.png'],
+        description: 'The shape pictures as an MLTable whose paths name them',
+        tags: { format: 'png' },
+      })),
+      { dataType: 'mltable', description: 'Shape pictures to label, as MLTable' },
     ),
   ];
 }

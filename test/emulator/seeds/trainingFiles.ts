@@ -3,6 +3,7 @@
  * run: the training scripts of code asset train-src:1 (Python standard library only, so any `python`
  * runs them) and small versions of the data they read.
  */
+import { shapePictures } from './shapeImages';
 import type { SeedBlob } from './types';
 
 /** Where train-src:1 keeps its files inside the workspace blobstore container. */
@@ -309,5 +310,23 @@ export function demoBlobs(containerName: string): SeedBlob[] {
     blobs.push({ containerName, blobPath: `demo/flowers/v${version}/labels.csv`, content: flowerLabelsCsv(version) });
     blobs.push({ containerName, blobPath: `demo/reviews/v${version}/reviews.jsonl`, content: reviewsJsonl(version) });
   }
+  // Pictures to label: a plain folder of them, and an MLTable that names the pictures of its images/ folder.
+  for (const [name, content] of shapePictures(SHAPE_PICTURES)) {
+    blobs.push({ containerName, blobPath: `${SHAPE_IMAGES_PATH}/${name}`, content });
+    blobs.push({ containerName, blobPath: `${SHAPE_TABLE_PATH}/images/${name}`, content });
+  }
+  blobs.push({ containerName, blobPath: `${SHAPE_TABLE_PATH}/MLTable`, content: SHAPE_TABLE_MLTABLE });
+  blobs.push({
+    containerName,
+    blobPath: `${SHAPE_TABLE_PATH}/images/README.txt`,
+    content: 'Pictures of circles, squares and triangles.\n',
+  });
   return blobs;
 }
+
+/** How many pictures each shapes asset holds. */
+export const SHAPE_PICTURES = 6;
+/** Where the `shape-images` uri_folder and `shape-table` mltable assets keep their files. */
+export const SHAPE_IMAGES_PATH = 'demo/shapes/v1';
+export const SHAPE_TABLE_PATH = 'demo/shape-table/v1';
+const SHAPE_TABLE_MLTABLE = ['paths:', '  - pattern: ./images/*.png', ''].join('\n');

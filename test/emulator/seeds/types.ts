@@ -43,7 +43,7 @@ export interface SeedBlob {
   containerName: string;
   /** Path inside the container, no leading slash. */
   blobPath: string;
-  content: string;
+  content: string | Buffer;
 }
 
 export interface SeedContext {
