@@ -2,7 +2,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { parseCsv } from './csv';
-import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, compareItemIds, isImageTask } from './model';
+import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, isImageTask, sortByItemId } from './model';
 import type { LabelProject, ProjectSource } from './model';
 
 export interface LabelItem {
@@ -34,7 +34,7 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
   if (folder) {
     const extensions = isImageTask(project.task) ? IMAGE_EXTENSIONS : TEXT_EXTENSIONS;
     const files = await listFiles(folder, extensions);
-    return files.sort(compareItemIds).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
+    return sortByItemId(files, (id) => id).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
   }
   if (source.kind !== 'table') throw new SourceError('The project names no source of items.');
   if (isImageTask(project.task)) throw new SourceError('Image projects take their items from a folder.');
@@ -59,7 +59,7 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
     seen.add(key);
     items.push({ id: key, text: value });
   });
-  return items.sort((a, b) => compareItemIds(a.id, b.id));
+  return sortByItemId(items, (item) => item.id);
 }
 
 /** The text of a text item: a row's value, or the .txt file's content. */
