@@ -240,6 +240,7 @@ export class ImageCanvas {
         }
         this.events.onAddPolygon(this.polygonPoints.flatMap((point) => [point.x, point.y]));
         this.polygonPoints = undefined;
+        this.events.onStatus('Polygon closed: click it to select it, then drag it or its points.');
         this.draw();
         return true;
       case 'Escape':
