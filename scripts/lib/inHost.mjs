@@ -7,10 +7,20 @@ import { launchBrowser, prepareProfile, repoRoot, startServer, workbenchUrl } fr
 
 /**
  * @param {{ testsPath: string, env?: Record<string,string>, settings?: Record<string, unknown>,
- *           folder?: string, timeoutMs?: number, onOutput?: (text: string) => void }} options
- * `onOutput` receives what the module writes to the file named by AZUREML_TEST_OUTPUT, as it grows.
+ *           folder?: string, timeoutMs?: number, onOutput?: (text: string) => void,
+ *           onBrowser?: (browser: import('playwright-core').Browser, page: import('playwright-core').Page) => void }} options
+ * `onOutput` receives what the module writes to the file named by AZUREML_TEST_OUTPUT, as it grows; `onBrowser`
+ * the browser and the workbench's page, before the workbench loads (benchmarks read the renderer's memory).
  */
-export async function runInHost({ testsPath, env = {}, settings = {}, folder, timeoutMs = 15 * 60_000, onOutput }) {
+export async function runInHost({
+  testsPath,
+  env = {},
+  settings = {},
+  folder,
+  timeoutMs = 15 * 60_000,
+  onOutput,
+  onBrowser,
+}) {
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-host-'));
   const outputFile = join(scratch, 'output.log');
   writeFileSync(outputFile, '');
@@ -32,6 +42,7 @@ export async function runInHost({ testsPath, env = {}, settings = {}, folder, ti
   try {
     browser = await launchBrowser();
     const page = await browser.newPage();
+    onBrowser?.(browser, page);
     const exitCode = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     let timer;
     const timeout = new Promise((_, reject) => {

@@ -6,11 +6,18 @@ import { LabelStore, type StoreChange } from '../core/labeling/store';
 
 export class LabelingDocument implements vscode.CustomDocument {
   private items: LabelItem[] = [];
+  /** Each item's position in `items`, by id: a 10,000-item project is looked up at every step. */
+  private positions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private readonly changes = new vscode.EventEmitter<StoreChange>();
   private readonly disposables: vscode.Disposable[] = [this.changes];
   /** Why the source's items cannot be listed (a folder that is gone, a CSV without the column). */
   itemsProblem: string | undefined;
+  /**
+   * Resolves once the source's items are listed. Listing 10,000 pictures takes a good part of a second, so the
+   * editor's page loads meanwhile instead of after it; the editor waits for this before it shows an item.
+   */
+  listed: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly uri: vscode.Uri,
@@ -31,7 +38,7 @@ export class LabelingDocument implements vscode.CustomDocument {
       if (change.kind !== 'reloaded') document.changes.fire(change);
     });
     document.disposables.push(new vscode.Disposable(() => forwarding.dispose()));
-    await document.listItems(false);
+    document.listed = document.listItems(false);
     document.watch(onReloadFailure);
     return document;
   }
@@ -53,7 +60,13 @@ export class LabelingDocument implements vscode.CustomDocument {
   }
 
   item(id: string): LabelItem | undefined {
-    return this.items.find((item) => item.id === id);
+    const position = this.positions.get(id);
+    return position === undefined ? undefined : this.items[position];
+  }
+
+  /** The item's position in itemList; -1 when there is no such item. */
+  positionOf(id: string): number {
+    return this.positions.get(id) ?? -1;
   }
 
   async text(item: LabelItem): Promise<string> {
@@ -74,6 +87,7 @@ export class LabelingDocument implements vscode.CustomDocument {
       this.items = [];
       this.itemsProblem = error instanceof Error ? error.message : String(error);
     }
+    this.positions = new Map(this.items.map((item, position) => [item.id, position]));
   }
 
   /** The store's changes; a reload comes once the items are listed again. */

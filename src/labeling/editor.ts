@@ -42,6 +42,8 @@ export class LabelingEditor implements vscode.Disposable {
   /** The item shown; undefined when there is none to show. */
   current: string | undefined;
   private disposed = false;
+  /** Whether the document's items are listed (until then there is no progress to show). */
+  private listed = false;
 
   constructor(
     readonly document: LabelingDocument,
@@ -58,7 +60,10 @@ export class LabelingEditor implements vscode.Disposable {
       accepts: labelingMessageNames.fromWebview,
       onFault: options.onFault,
     });
-    this.current = document.itemList[0]?.id;
+    void document.listed.then(() => {
+      this.listed = true;
+      options.onStateChange();
+    });
     this.disposables.push(
       this.host,
       this.host.onReady(() => void this.sendAll()),
@@ -71,7 +76,7 @@ export class LabelingEditor implements vscode.Disposable {
 
   get progress(): { labeled: number; total: number } | undefined {
     const store = this.document.store;
-    return store ? store.progress(this.document.itemList) : undefined;
+    return store && this.listed ? store.progress(this.document.itemList) : undefined;
   }
 
   /** Handles a message as if the page had sent it; resolves when it is dealt with (tests call this). */
@@ -115,9 +120,11 @@ export class LabelingEditor implements vscode.Disposable {
     this.host.post(type, payload);
   }
 
-  private shownItems(): LabelItem[] {
+  private shownItems(): readonly LabelItem[] {
     const store = this.document.store;
     if (!store) return [];
+    // Without a filter every item shows: no need to look at each record.
+    if (!this.filter.unlabeled && this.filter.label === undefined) return this.document.itemList;
     return store.filterItems(this.document.itemList, {
       unlabeled: this.filter.unlabeled,
       ...(this.filter.label === undefined ? {} : { label: this.filter.label }),
@@ -158,6 +165,8 @@ export class LabelingEditor implements vscode.Disposable {
   }
 
   private async sendAll(): Promise<void> {
+    await this.document.listed;
+    if (this.disposed) return;
     this.post('problem', this.problem());
     const store = this.document.store;
     if (!store) return;
@@ -187,8 +196,11 @@ export class LabelingEditor implements vscode.Disposable {
       labeled: store.isLabeled(item.id),
     };
     if (isImageTask(store.task)) {
-      if (item.absolutePath)
-        state.imageUri = this.panel.webview.asWebviewUri(vscode.Uri.file(item.absolutePath)).toString();
+      if (item.absolutePath) state.imageUri = this.imageUri(item.absolutePath);
+      const neighbours = [shown[state.index + 1], shown[state.index + 2], shown[state.index - 1]];
+      state.prefetch = neighbours.flatMap((neighbour) =>
+        neighbour?.absolutePath ? [this.imageUri(neighbour.absolutePath)] : [],
+      );
     } else {
       try {
         state.text = await this.document.text(item);
@@ -199,6 +211,10 @@ export class LabelingEditor implements vscode.Disposable {
     if (this.current !== item.id) return;
     this.post('item', state);
     this.options.onStateChange();
+  }
+
+  private imageUri(path: string): string {
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(path)).toString();
   }
 
   private async onStoreChange(change: StoreChange): Promise<void> {
@@ -228,10 +244,17 @@ export class LabelingEditor implements vscode.Disposable {
     if (shown.length === 0) return;
     let target: LabelItem | undefined;
     const all = this.document.itemList;
-    // Where the current item is, or would be, among the shown ones (it may have left the filter).
-    const position = this.current === undefined ? -1 : all.findIndex((item) => item.id === this.current);
-    const shownBefore = shown.filter((item) => all.indexOf(item) < position).length;
-    const isShown = shown.some((item) => item.id === this.current);
+    // Where the current item is, or would be, among the shown ones (it may have left the filter): shown items
+    // keep the list's order, so a binary search over their positions finds it.
+    const position = this.current === undefined ? -1 : this.document.positionOf(this.current);
+    let shownBefore = 0;
+    let after = shown.length;
+    while (shownBefore < after) {
+      const middle = (shownBefore + after) >> 1;
+      if (this.document.positionOf(shown[middle].id) < position) shownBefore = middle + 1;
+      else after = middle;
+    }
+    const isShown = shown[shownBefore]?.id === this.current;
     switch (to) {
       case 'first':
         target = shown[0];

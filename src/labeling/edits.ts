@@ -20,6 +20,10 @@ export async function applyLabelEdit(store: LabelStore, edit: LabelEdit, text: s
     case 'addPolygon':
       await store.addPolygon(item, edit.label, [edit.points]);
       return;
+    case 'updatePolygon':
+      return store.updatePolygon(item, edit.id, edit.segments);
+    case 'setPolygonLabel':
+      return store.setPolygonLabel(item, edit.id, edit.label);
     case 'deletePolygon':
       return store.deletePolygon(item, edit.id);
     case 'addSpan':
@@ -58,6 +62,10 @@ export function editDescription(edit: LabelEdit): string {
       return 'Delete box';
     case 'addPolygon':
       return `Add ${edit.label} polygon`;
+    case 'updatePolygon':
+      return 'Edit polygon';
+    case 'setPolygonLabel':
+      return `Relabel polygon as ${edit.label}`;
     case 'deletePolygon':
       return 'Delete polygon';
     case 'addSpan':

@@ -1,7 +1,8 @@
 // Entry point the VS Code extension host loads through `extensionTestsPath` for `npm run bench`: measures
 // what AZUREML_BENCH_SUITE names and writes the raw numbers as JSON to the file named by
 // AZUREML_BENCH_RESULTS; scripts/bench.mjs turns them into rows. `explorer` (the default): the Jobs view
-// against the emulator's scale seed (10,000 jobs); `runs`: the job details panel (runs/measure.ts).
+// against the emulator's scale seed (10,000 jobs); `runs`: the job details panel (runs/measure.ts); `labeling`:
+// the labeling editor on 10,000 pictures (labeling/measure.ts).
 import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { childNamed, contextOf, isJobRow, labelOf } from '../integration/tree';
+import { measureLabeling } from './labeling/measure';
 import { measureRuns } from './runs/measure';
 
 /** What bench.mjs reads back: every sample, so it reports medians and can say how many runs it had. */
@@ -53,7 +55,13 @@ export async function run(): Promise<void> {
   try {
     const suite = process.env.AZUREML_BENCH_SUITE ?? 'explorer';
     const results =
-      suite === 'runs' ? await measureRuns(log) : suite === 'explorer' ? await measure() : unknownSuite(suite);
+      suite === 'runs'
+        ? await measureRuns(log)
+        : suite === 'labeling'
+          ? await measureLabeling(log)
+          : suite === 'explorer'
+            ? await measure()
+            : unknownSuite(suite);
     writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   } catch (error) {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -62,7 +70,7 @@ export async function run(): Promise<void> {
 }
 
 function unknownSuite(suite: string): never {
-  throw new Error(`AZUREML_BENCH_SUITE is "${suite}"; it must be "explorer" or "runs"`);
+  throw new Error(`AZUREML_BENCH_SUITE is "${suite}"; it must be "explorer", "runs" or "labeling"`);
 }
 
 async function measure(): Promise<ExplorerBenchResults> {

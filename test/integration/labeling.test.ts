@@ -172,6 +172,49 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
     assert.equal(lastItem(editor)?.count, 1);
   });
 
+  it('edits a polygon through the page messages, and names the pictures to decode ahead', async () => {
+    const uri = writeProject(folder, 'outlines', {
+      task: 'instance-segmentation',
+      labels: LABELS,
+      source: { kind: 'folder', path: 'images' },
+    });
+    const annotations = join(folder, 'outlines.labels.jsonl');
+    const editor = await open(uri);
+    // The two after the first picture: the page decodes them while the first is looked at.
+    assert.deepEqual(
+      lastItem(editor)?.prefetch?.map((address) => address.split('/').slice(-2).join('/')),
+      ['cats/two.png', 'dogs/four.bmp'],
+    );
+    await edit(editor, {
+      action: 'addPolygon',
+      item: 'cats/one.jpg',
+      label: 'cat',
+      points: [0.1, 0.1, 0.5, 0.1, 0.3, 0.6],
+    });
+    const polygonOf = () =>
+      (readLines(annotations)[0] as { polygons?: { id: string; label: string; segments: number[][] }[] }).polygons?.[0];
+    const id = polygonOf()!.id;
+    await edit(editor, {
+      action: 'updatePolygon',
+      item: 'cats/one.jpg',
+      id,
+      segments: [[0.1, 0.1, 0.7, 0.2, 0.3, 0.6]],
+    });
+    await edit(editor, { action: 'setPolygonLabel', item: 'cats/one.jpg', id, label: 'dog' });
+    assert.deepEqual(polygonOf(), { id, label: 'dog', segments: [[0.1, 0.1, 0.7, 0.2, 0.3, 0.6]] });
+    // A label the set lacks is refused on the page and changes nothing.
+    await edit(editor, { action: 'setPolygonLabel', item: 'cats/one.jpg', id, label: 'bird' });
+    assert.match(lastNotice(editor), /no "bird"/);
+    assert.equal(polygonOf()?.label, 'dog');
+
+    await send(editor, { type: 'navigate', payload: { to: 'next' } });
+    assert.equal(lastItem(editor)?.id, 'cats/two.png');
+    assert.deepEqual(
+      lastItem(editor)?.prefetch?.map((address) => address.split('/').slice(-2).join('/')),
+      ['dogs/four.bmp', 'dogs/three.gif', 'cats/one.jpg'],
+    );
+  });
+
   it('labels image classes with toggles, and text spans snapped to tokens, refusing an overlap on the page', async () => {
     const classes = writeProject(folder, 'classes', {
       task: 'image-classification-multilabel',

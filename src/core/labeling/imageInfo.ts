@@ -7,6 +7,7 @@
  * from the offline npm cache when this was written; the five formats the labeling source accepts need
  * little code. The function's shape is image-size's, so swapping it in later changes only this file.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
@@ -24,15 +25,35 @@ const FIRST_READ = 4096;
 /** JPEG headers (EXIF with a thumbnail, ICC profiles) rarely pass this; beyond it the file is not worth walking. */
 const JPEG_SEARCH_LIMIT = 16 * 1024 * 1024;
 
-/** Reads the header of the image at `path`; throws ImageInfoError for a file it cannot size. */
+/**
+ * Reads the header of the image at `path`; throws ImageInfoError for a file it cannot size.
+ *
+ * The first bytes are read synchronously: for a read this small, the thread pool's round trips (open, read,
+ * close) cost several times the read itself, which makes an export of 10,000 pictures take seconds instead of
+ * a fraction of one. Callers reading many headers yield to the event loop between batches (imageInfos). A JPEG
+ * whose frame header lies beyond the first bytes is followed with asynchronous reads.
+ */
 export async function readImageInfo(path: string): Promise<ImageInfo> {
+  const head = Buffer.alloc(FIRST_READ);
+  const descriptor = openSync(path, 'r');
+  let bytesRead: number;
+  try {
+    bytesRead = readSync(descriptor, head, 0, FIRST_READ, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  const info = (await imageInfoFromHeader(head.subarray(0, bytesRead))) ?? (await readImageInfoFollowing(path));
+  if (!info) throw new ImageInfoError(`${path} is not a JPEG, PNG, GIF, BMP or WebP image this can size.`);
+  return info;
+}
+
+/** The header read with a file handle, so a JPEG can be followed past its first bytes. */
+async function readImageInfoFollowing(path: string): Promise<ImageInfo | undefined> {
   const file = await open(path, 'r');
   try {
     const head = Buffer.alloc(FIRST_READ);
     const { bytesRead } = await file.read(head, 0, FIRST_READ, 0);
-    const info = await imageInfoFromHeader(head.subarray(0, bytesRead), file);
-    if (!info) throw new ImageInfoError(`${path} is not a JPEG, PNG, GIF, BMP or WebP image this can size.`);
-    return info;
+    return await imageInfoFromHeader(head.subarray(0, bytesRead), file);
   } finally {
     await file.close();
   }

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { parseCsv } from './csv';
 import { filesNamedByMlTable } from './mltablePaths';
-import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, compareItemIds, isImageTask } from './model';
+import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, isImageTask, sortByItemId } from './model';
 import type { LabelProject, ProjectSource } from './model';
 
 export interface LabelItem {
@@ -44,7 +44,7 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
       );
     }
     if (source.kind === 'dataAsset' && source.paths) files = filesNamedByMlTable(files, source.paths);
-    return files.sort(compareItemIds).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
+    return sortByItemId(files, (id) => id).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
   }
   if (source.kind !== 'table') throw new SourceError('The project names no source of items.');
   if (isImageTask(project.task)) throw new SourceError('Image projects take their items from a folder.');
@@ -69,7 +69,7 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
     seen.add(key);
     items.push({ id: key, text: value });
   });
-  return items.sort((a, b) => compareItemIds(a.id, b.id));
+  return sortByItemId(items, (item) => item.id);
 }
 
 /** The text of a text item: a row's value, or the .txt file's content. */

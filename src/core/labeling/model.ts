@@ -191,28 +191,51 @@ export function roundCoordinate(value: number): number {
   return Math.round(value * COORDINATE_DECIMALS) / COORDINATE_DECIMALS;
 }
 
-/** Compares item ids the same way on every machine: digit runs by value ("row:2" before "row:10"), then by code unit. */
-export function compareItemIds(a: string, b: string): number {
-  const chunksA = a.match(/\d+|\D+/g) ?? [];
-  const chunksB = b.match(/\d+|\D+/g) ?? [];
-  const count = Math.min(chunksA.length, chunksB.length);
+/** An id cut into digit and non-digit runs, digit runs without their leading zeros: what ids are compared by. */
+interface IdKey {
+  id: string;
+  runs: string[];
+  digits: boolean[];
+}
+
+function idKey(id: string): IdKey {
+  const runs = id.match(/\d+|\D+/g) ?? [];
+  const digits = runs.map((run) => run.charCodeAt(0) >= 48 && run.charCodeAt(0) <= 57);
+  return { id, runs: runs.map((run, index) => (digits[index] ? run.replace(/^0+(?=\d)/, '') : run)), digits };
+}
+
+function compareKeys(a: IdKey, b: IdKey): number {
+  const count = Math.min(a.runs.length, b.runs.length);
   for (let index = 0; index < count; index++) {
-    const x = chunksA[index];
-    const y = chunksB[index];
-    if (x === y) continue;
-    const xDigits = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
-    const yDigits = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
-    if (xDigits && yDigits) {
-      const xValue = x.replace(/^0+(?=\d)/, '');
-      const yValue = y.replace(/^0+(?=\d)/, '');
-      if (xValue.length !== yValue.length) return xValue.length - yValue.length;
-      if (xValue !== yValue) return xValue < yValue ? -1 : 1;
+    const x = a.runs[index];
+    const y = b.runs[index];
+    if (a.digits[index] && b.digits[index]) {
+      if (x.length !== y.length) return x.length - y.length;
+      if (x !== y) return x < y ? -1 : 1;
       continue;
     }
+    if (x === y) continue;
+    // Text runs, or a digit run against a text run: their first code units differ, and decide as in the ids.
     return x < y ? -1 : 1;
   }
-  if (chunksA.length !== chunksB.length) return chunksA.length - chunksB.length;
-  return a === b ? 0 : a < b ? -1 : 1;
+  if (a.runs.length !== b.runs.length) return a.runs.length - b.runs.length;
+  return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
+}
+
+/** Compares item ids the same way on every machine: digit runs by value ("row:2" before "row:10"), then by code unit. */
+export function compareItemIds(a: string, b: string): number {
+  return compareKeys(idKey(a), idKey(b));
+}
+
+/**
+ * Sorts in compareItemIds order, cutting each id into runs once: sorting 10,000 ids compares about 130,000 pairs,
+ * and cutting both ids at every comparison made that a large share of opening a big project.
+ */
+export function sortByItemId<T>(values: readonly T[], idOf: (value: T) => string): T[] {
+  return values
+    .map((value) => ({ value, key: idKey(idOf(value)) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((entry) => entry.value);
 }
 
 // ---- Reading and checking what is on disk -------------------------------------------------------------------

@@ -73,6 +73,8 @@ export interface ItemState {
   count: number;
   /** The image, through `webview.asWebviewUri`. */
   imageUri?: string;
+  /** The images of the items likely to be shown next (the following ones, then the one before), to decode early. */
+  prefetch?: string[];
   text?: string;
   annotation: ItemAnnotation;
   labeled: boolean;
@@ -93,6 +95,9 @@ export type LabelEdit =
   | { action: 'deleteBox'; item: string; id: string }
   /** One outline as `[x1, y1, x2, y2, …]`, normalized. */
   | { action: 'addPolygon'; item: string; label: string; points: number[] }
+  /** The outlines after a point or the whole shape was dragged, normalized. */
+  | { action: 'updatePolygon'; item: string; id: string; segments: number[][] }
+  | { action: 'setPolygonLabel'; item: string; id: string; label: string }
   | { action: 'deletePolygon'; item: string; id: string }
   /** Offsets into the item's text; the store widens them to whole tokens. */
   | { action: 'addSpan'; item: string; label: string; start: number; end: number }

@@ -93,6 +93,9 @@ export async function writeExportFiles(folder: string, files: ReadonlyMap<string
   }
 }
 
+/** Headers read between two turns of the event loop. */
+const YIELD_EVERY = 200;
+
 export type ImageInfoReader = (item: LabelItem) => Promise<ImageInfo>;
 
 export const readItemImageInfo: ImageInfoReader = (item) => {
@@ -116,6 +119,8 @@ export async function imageInfos(
       } catch (error) {
         result.set(entry.item.id, error instanceof Error ? error : new Error(String(error)));
       }
+      // Headers are read synchronously (see readImageInfo): let the rest of the host run between batches.
+      if (next % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));

@@ -6,6 +6,7 @@ export interface ImageCanvasEvents {
   onAddBox(rect: Rect): void;
   onUpdateBox(id: string, rect: Rect): void;
   onAddPolygon(points: number[]): void;
+  onUpdatePolygon(id: string, segments: number[][]): void;
   onRendered(item: string): void;
   onStatus(message: string): void;
 }
@@ -15,13 +16,27 @@ type Drag =
   | { kind: 'pan'; startX: number; startY: number; offsetX: number; offsetY: number }
   | { kind: 'draw'; from: Point; to: Point }
   | { kind: 'move'; id: string; from: Point; original: Rect; current: Rect }
-  | { kind: 'resize'; id: string; handle: Handle; original: Rect; current: Rect };
+  | { kind: 'resize'; id: string; handle: Handle; original: Rect; current: Rect }
+  | { kind: 'vertex'; id: string; segment: number; vertex: number; original: number[][]; current: number[][] }
+  | { kind: 'movePolygon'; id: string; from: Point; original: number[][]; current: number[][] };
 
 interface Point {
   x: number;
   y: number;
 }
 
+/** A picture on its way or decoded: `ready` once it can be drawn without waiting. */
+interface Picture {
+  image: HTMLImageElement;
+  decoded: Promise<void>;
+  ready: boolean;
+}
+
+/**
+ * Pictures kept decoded: the one shown, those the host says come next and the one before. More would only hold
+ * memory; a picture let go is decoded again if it comes back.
+ */
+const KEPT_PICTURES = 5;
 const HANDLE_RADIUS = 6;
 /** Smaller drags are clicks, not boxes. */
 const MIN_BOX_PIXELS = 3;
@@ -32,6 +47,8 @@ export class ImageCanvas {
   private readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D;
   private image: HTMLImageElement | undefined;
+  /** Most recently used last. */
+  private readonly pictures = new Map<string, Picture>();
   private itemId = '';
   private annotation: ItemAnnotation = { item: '' };
   private labels: LabelDefinition[] = [];
@@ -77,7 +94,17 @@ export class ImageCanvas {
     this.draw();
   }
 
-  show(itemId: string, uri: string, annotation: ItemAnnotation, labels: LabelDefinition[]): void {
+  /**
+   * Shows a picture, drawn once it has decoded (so drawing never waits for a decode), and starts decoding
+   * `prefetch`, the pictures likely to be asked for next, so they show at once.
+   */
+  show(
+    itemId: string,
+    uri: string,
+    annotation: ItemAnnotation,
+    labels: LabelDefinition[],
+    prefetch: readonly string[] = [],
+  ): void {
     const sameItem = itemId === this.itemId;
     this.itemId = itemId;
     this.annotation = annotation;
@@ -93,24 +120,64 @@ export class ImageCanvas {
       this.events.onRendered(itemId);
       return;
     }
+    const picture = this.picture(uri);
+    this.image = picture.image;
+    for (const next of prefetch) this.picture(next);
+    if (picture.ready) {
+      this.drawn(itemId);
+      return;
+    }
+    // Nothing of the previous picture stays on the canvas while this one decodes.
+    this.draw();
+    picture.decoded.then(
+      () => {
+        if (this.image === picture.image) this.drawn(itemId);
+      },
+      () => {
+        if (this.image === picture.image) this.events.onStatus(`The image ${itemId} cannot be shown.`);
+      },
+    );
+  }
+
+  /** The picture of `uri`, decoding or decoded; the least recently used beyond KEPT_PICTURES are let go. */
+  private picture(uri: string): Picture {
+    const known = this.pictures.get(uri);
+    if (known) {
+      this.pictures.delete(uri);
+      this.pictures.set(uri, known);
+      return known;
+    }
     const image = new Image();
-    image.addEventListener('load', () => {
-      if (this.image !== image) return;
-      this.fit();
-      // Says which picture is on the canvas, for tests and screen readers' labels alike.
-      this.canvas.dataset.item = itemId;
-      this.canvas.setAttribute('aria-label', `Image ${itemId}`);
-      this.events.onRendered(itemId);
-    });
-    image.addEventListener('error', () => this.events.onStatus(`The image ${itemId} cannot be shown.`));
     image.src = uri;
-    this.image = image;
+    const picture: Picture = { image, ready: false, decoded: Promise.resolve() };
+    picture.decoded = image.decode().then(() => {
+      picture.ready = true;
+    });
+    // A prefetch nobody shows fails quietly; show() reports a failure of the picture shown.
+    picture.decoded.catch(() => this.pictures.delete(uri));
+    this.pictures.set(uri, picture);
+    for (const oldest of this.pictures.keys()) {
+      if (this.pictures.size <= KEPT_PICTURES) break;
+      if (this.pictures.get(oldest)?.image !== this.image) this.pictures.delete(oldest);
+    }
+    return picture;
+  }
+
+  /** The picture is decoded: fit it, draw it and say so. */
+  private drawn(itemId: string): void {
+    this.fit();
+    // Says which picture is on the canvas, for tests and screen readers' labels alike.
+    this.canvas.dataset.item = itemId;
+    this.canvas.setAttribute('aria-label', `Image ${itemId}`);
+    this.events.onRendered(itemId);
   }
 
   setAnnotation(annotation: ItemAnnotation): void {
     this.annotation = annotation;
     if (this.selectedBoxId && !annotation.boxes?.some((box) => box.id === this.selectedBoxId))
       this.selectedBoxId = undefined;
+    if (this.selectedPolygonId && !annotation.polygons?.some((polygon) => polygon.id === this.selectedPolygonId))
+      this.selectedPolygonId = undefined;
     this.draw();
   }
 
@@ -173,6 +240,7 @@ export class ImageCanvas {
         }
         this.events.onAddPolygon(this.polygonPoints.flatMap((point) => [point.x, point.y]));
         this.polygonPoints = undefined;
+        this.events.onStatus('Polygon closed: click it to select it, then drag it or its points.');
         this.draw();
         return true;
       case 'Escape':
@@ -271,9 +339,7 @@ export class ImageCanvas {
       if (this.polygonPoints) {
         this.polygonPoints.push(at);
       } else {
-        this.selectedPolygonId = [...(this.annotation.polygons ?? [])]
-          .reverse()
-          .find((polygon) => polygon.segments.some((segment) => insidePolygon(segment, at)))?.id;
+        this.startPolygonDrag(point, at);
       }
       this.draw();
       return;
@@ -299,6 +365,32 @@ export class ImageCanvas {
     this.draw();
   }
 
+  /** A point of the selected polygon under the pointer drags that point; a click inside a polygon selects and drags it. */
+  private startPolygonDrag(point: Point, at: Point): void {
+    const selected = this.annotation.polygons?.find((polygon) => polygon.id === this.selectedPolygonId);
+    if (selected) {
+      for (let segment = 0; segment < selected.segments.length; segment++) {
+        const points = selected.segments[segment];
+        for (let vertex = 0; vertex * 2 < points.length; vertex++) {
+          const handle = this.toCanvas(points[vertex * 2], points[vertex * 2 + 1]);
+          if (Math.abs(handle.x - point.x) <= HANDLE_RADIUS && Math.abs(handle.y - point.y) <= HANDLE_RADIUS) {
+            const original = selected.segments.map((outline) => [...outline]);
+            this.drag = { kind: 'vertex', id: selected.id, segment, vertex, original, current: original };
+            return;
+          }
+        }
+      }
+    }
+    const hit = [...(this.annotation.polygons ?? [])]
+      .reverse()
+      .find((polygon) => polygon.segments.some((segment) => insidePolygon(segment, at)));
+    this.selectedPolygonId = hit?.id;
+    if (hit) {
+      const original = hit.segments.map((outline) => [...outline]);
+      this.drag = { kind: 'movePolygon', id: hit.id, from: at, original, current: original };
+    }
+  }
+
   private onMouseMove(event: MouseEvent): void {
     if (!this.image?.naturalWidth) return;
     const point = this.canvasPoint(event);
@@ -322,6 +414,26 @@ export class ImageCanvas {
         const dx = Math.min(1 - right, Math.max(-left, at.x - drag.from.x));
         const dy = Math.min(1 - bottom, Math.max(-top, at.y - drag.from.y));
         drag.current = { left: left + dx, top: top + dy, right: right + dx, bottom: bottom + dy };
+        break;
+      }
+      case 'vertex':
+        drag.current = drag.original.map((outline, segment) =>
+          segment === drag.segment
+            ? outline.map((value, index) =>
+                index === drag.vertex * 2 ? at.x : index === drag.vertex * 2 + 1 ? at.y : value,
+              )
+            : outline,
+        );
+        break;
+      case 'movePolygon': {
+        // The whole shape stays inside the picture.
+        const xs = drag.original.flatMap((outline) => outline.filter((_, index) => index % 2 === 0));
+        const ys = drag.original.flatMap((outline) => outline.filter((_, index) => index % 2 === 1));
+        const dx = Math.min(1 - Math.max(...xs), Math.max(-Math.min(...xs), at.x - drag.from.x));
+        const dy = Math.min(1 - Math.max(...ys), Math.max(-Math.min(...ys), at.y - drag.from.y));
+        drag.current = drag.original.map((outline) =>
+          outline.map((value, index) => value + (index % 2 === 0 ? dx : dy)),
+        );
         break;
       }
       case 'resize': {
@@ -363,6 +475,14 @@ export class ImageCanvas {
           const box = this.annotation.boxes?.find((candidate) => candidate.id === drag.id);
           if (box) Object.assign(box, normalized);
           this.events.onUpdateBox(drag.id, normalized);
+        }
+        break;
+      case 'vertex':
+      case 'movePolygon':
+        if (JSON.stringify(drag.current) !== JSON.stringify(drag.original)) {
+          const polygon = this.annotation.polygons?.find((candidate) => candidate.id === drag.id);
+          if (polygon) polygon.segments = drag.current;
+          this.events.onUpdatePolygon(drag.id, drag.current);
         }
         break;
       case 'pan':
@@ -424,7 +544,11 @@ export class ImageCanvas {
       this.drawRect(rect, this.colorOf(box.label), box.label, box.id === this.selectedBoxId, false);
     }
     for (const polygon of this.annotation.polygons ?? []) {
-      for (const segment of polygon.segments)
+      const segments =
+        drag && (drag.kind === 'vertex' || drag.kind === 'movePolygon') && drag.id === polygon.id
+          ? drag.current
+          : polygon.segments;
+      for (const segment of segments)
         this.drawPolygon(
           segment,
           this.colorOf(polygon.label),
@@ -498,6 +622,15 @@ export class ImageCanvas {
       context.fillStyle = color;
       context.fill();
       context.globalAlpha = 1;
+      if (!dashed) {
+        // Its points, to drag.
+        context.fillStyle = '#ffffff';
+        for (let index = 0; index < segment.length; index += 2) {
+          const at = this.toCanvas(segment[index], segment[index + 1]);
+          context.fillRect(at.x - 4, at.y - 4, 8, 8);
+          context.strokeRect(at.x - 4, at.y - 4, 8, 8);
+        }
+      }
     }
     this.caption(caption, color, this.toCanvas(segment[0], segment[1]));
   }

@@ -71,6 +71,7 @@ const imageCanvas = new ImageCanvas({
   onAddBox: (rect) => edit({ action: 'addBox', item: currentId(), label: requireLabel(), rect }),
   onUpdateBox: (id, rect) => edit({ action: 'updateBox', item: currentId(), id, rect }),
   onAddPolygon: (points) => edit({ action: 'addPolygon', item: currentId(), label: requireLabel(), points }),
+  onUpdatePolygon: (id, segments) => edit({ action: 'updatePolygon', item: currentId(), id, segments }),
   onRendered: (id) => host.post('rendered', { item: id }),
   onStatus: (message) => say(message, 'info'),
 });
@@ -194,7 +195,12 @@ function renderHelp(state: ProjectState): void {
       'wheel / + - zoom, 0 fit, Space+drag pan',
     );
   if (state.kind === 'polygons')
-    keys.unshift('P then click points, Enter closes', 'Delete removes', 'wheel / + - zoom, 0 fit');
+    keys.unshift(
+      'P then click points, Enter closes',
+      'click a polygon, drag it or its points',
+      'Delete removes',
+      'wheel / + - zoom, 0 fit, Space+drag pan',
+    );
   if (state.kind === 'spans') {
     keys.splice(0, 2, 'J next', 'K previous');
     keys.unshift('select text (mouse, or Shift+arrows), then a number key', 'click a span, Delete removes');
@@ -213,6 +219,10 @@ function useLabel(label: LabelDefinition): void {
   if (project.kind === 'boxes') {
     const selected = imageCanvas.selectedBox();
     if (selected) edit({ action: 'setBoxLabel', item: item.id, id: selected, label: label.name });
+  }
+  if (project.kind === 'polygons') {
+    const selected = imageCanvas.selectedPolygon();
+    if (selected) edit({ action: 'setPolygonLabel', item: item.id, id: selected, label: label.name });
   }
   if (project.kind === 'spans') {
     const range = textView.selection();
@@ -240,7 +250,8 @@ function showItem(state: ItemState | null): void {
   }
   emptyMessage.hidden = true;
   position.textContent = `${state.index >= 0 ? state.index + 1 : '–'} of ${state.count}: ${state.id}${state.labeled ? ' ✓' : ''}`;
-  if (project.image && state.imageUri) imageCanvas.show(state.id, state.imageUri, state.annotation, project.labels);
+  if (project.image && state.imageUri)
+    imageCanvas.show(state.id, state.imageUri, state.annotation, project.labels, state.prefetch);
   if (!project.image)
     textView.show(state.id, state.text ?? '', state.annotation, project.labels, project.kind === 'spans');
   renderLabels();

@@ -7,6 +7,7 @@ import {
   isLabeled,
   parseProjectFile,
   recordProblem,
+  sortByItemId,
 } from '../../../../src/core/labeling/model';
 import { sentences, snapToTokens, tokenize } from '../../../../src/core/labeling/text';
 
@@ -22,6 +23,22 @@ describe('labeling model', () => {
       'row:2',
       'row:10',
     ]);
+  });
+
+  it('sorts items by id in the order compareItemIds gives, for ids mixing digits, text and leading zeros', () => {
+    const runs = ['0', '00', '1', '01', '9', '10', 'a', 'B', '/', '-', ':', 'é'];
+    // A fixed walk through the runs: the same ids on every run of the test.
+    const ids = Array.from({ length: 400 }, (_, index) =>
+      Array.from(
+        { length: 1 + (index % 5) },
+        (_, part) => runs[(index * 7 + part * 5 + index * part) % runs.length],
+      ).join(''),
+    );
+    const items = ids.map((id) => ({ id }));
+    assert.deepEqual(
+      sortByItemId(items, (item) => item.id).map((item) => item.id),
+      [...ids].sort(compareItemIds),
+    );
   });
 
   it('writes a record with its keys in a fixed order, so the same content is the same line', () => {
