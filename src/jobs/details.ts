@@ -135,13 +135,20 @@ class AzureJobSource implements JobDetailsSource {
     const { workspace, jobName } = this.job;
     const arm = await this.options.arm();
     const history = arm.runHistory(workspace);
-    this.resource ??= await arm.getJob(workspace, jobName);
-    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
-    const run = await history.getRun(jobName);
-    const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
-    const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+    const [resource, { run, mlflowRun, error }] = await Promise.all([
+      // Beside the run's reads, not before them: it is a round trip of its own.
+      this.resource ?? arm.getJob(workspace, jobName),
+      (async () => {
+        // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
+        const run = await history.getRun(jobName);
+        const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
+        const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+        return { run, mlflowRun, error };
+      })(),
+    ]);
+    this.resource = resource;
     return {
-      overview: toOverview(this.job, this.resource, run, mlflowRun, error),
+      overview: toOverview(this.job, resource, run, mlflowRun, error),
       latestMetrics: mlflowRun.latestMetrics,
     };
   }
@@ -164,6 +171,8 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
   private readonly watcher: Watcher<{ poll(): Promise<{ changed: boolean; finished: boolean }> }>;
   private readonly controller = new AbortController();
   private readonly series = new Map<string, MetricPoint[]>();
+  /** Each series as the page draws it, made when its points arrive, so a page that opens gets it at once. */
+  private readonly drawnSeries = new Map<string, MetricSeries>();
   /** The latest point of each metric as last read, so unchanged histories are not read again. */
   private readonly latestSeen = new Map<string, string>();
   private overview: JobOverview | undefined;
@@ -183,6 +192,8 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       extensionUri: options.extensionUri,
       bundle: BUNDLE,
       stylesheets: [`${BUNDLE}.css`],
+      // The page draws as soon as it opens; fetching its files first would only delay that.
+      inline: true,
       title: source.title,
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,
@@ -257,7 +268,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   private sendEverything(): void {
     if (this.overview) this.post('overview', this.overview);
-    this.post('metrics', { series: [...this.series].map(([key, points]) => toColumns(key, points)) });
+    this.post('metrics', { series: [...this.drawnSeries.values()] });
   }
 
   private showLoadError(error: unknown): void {
@@ -293,8 +304,10 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       const known = this.series.get(key) ?? [];
       // Histories only grow, so what lies past the points already sent is new.
       const added = points.slice(known.length);
-      this.series.set(key, [...known, ...added]);
+      const all = [...known, ...added];
+      this.series.set(key, all);
       this.latestSeen.set(key, fingerprint);
+      if (added.length > 0 || !this.drawnSeries.has(key)) this.drawnSeries.set(key, toColumns(key, all));
       if (added.length > 0) newPoints.push(toColumns(key, added));
     }
 
