@@ -120,7 +120,11 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
     this.readyEmitter.dispose();
   }
 
-  private receive(value: unknown): void {
+  /**
+   * Takes what the page posted: its ready signal, or a message checked against the contract. The webview's
+   * own messages come here; tests pass a message the page would post (a click) the same way.
+   */
+  receive(value: unknown): void {
     if (this.disposed) return;
     if (isReadySignal(value)) {
       this.gate.open();
