@@ -36,7 +36,8 @@ export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
   arm: () => Promise<AzureMlArm>;
   showLogs: (job: JobTarget) => void;
-  addToComparison: (job: JobTarget) => void;
+  /** Adds the panel's run to the comparison: its job on Azure ML, else its source (a local run). */
+  addToComparison: (run: JobTarget | JobDetailsSource) => void;
   onFault: (fault: MessageFault) => void;
   /**
    * Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes;
@@ -50,7 +51,7 @@ export interface JobDetailsSource {
   /** The panel's identity: opening the same key again shows the panel already open. */
   readonly key: string;
   readonly title: string;
-  /** The job on Azure ML, for what only such jobs have (comparison); none for a local run. */
+  /** The job on Azure ML; none for a local run. */
   readonly job?: JobTarget;
   /** The job as it is now, with the latest point of every metric it logged. */
   read(signal: AbortSignal): Promise<{ overview: JobOverview; latestMetrics: LatestMetric[] }>;
@@ -105,9 +106,10 @@ export class JobDetailsPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** The job of the details panel that has the focus, if one has. */
-  activeJob(): JobTarget | undefined {
-    return [...this.panels.values()].find((panel) => panel.panel.active)?.source.job;
+  /** The run of the details panel that has the focus, if one has: its job on Azure ML, else its source. */
+  activeRun(): JobTarget | JobDetailsSource | undefined {
+    const source = [...this.panels.values()].find((panel) => panel.panel.active)?.source;
+    return source?.job ?? source;
   }
 
   dispose(): void {
@@ -251,9 +253,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
         this.source.showLogs();
         break;
       case 'addToComparison':
-        if (this.source.job) this.options.addToComparison(this.source.job);
-        else
-          void vscode.window.showInformationMessage('Only jobs on Azure ML can be compared for now, not local runs.');
+        this.options.addToComparison(this.source.job ?? this.source);
         break;
       case 'rendered':
         break;
