@@ -3,7 +3,7 @@ import vscode = require('vscode');
 import * as path from 'node:path';
 import type { AzureMlArm } from '../core/azure/armClient';
 import { isActiveStatus } from '../core/azure/jobStatus';
-import type { MetricPoint } from '../core/azure/mlflow';
+import type { LatestMetric, MetricPoint } from '../core/azure/mlflow';
 import { workspaceId } from '../core/azure/resourceIds';
 import { isCancellation } from '../core/errors/kinds';
 import { comparisonTable, sortTable, tableToCsv, type ComparedRun } from '../core/jobs/runComparison';
@@ -20,6 +20,7 @@ import {
   type SortDirection,
   type ToRunComparison,
 } from '../webviews/runComparison/contract';
+import type { JobDetailsSource } from './details';
 import type { JobTarget } from './logChannel';
 
 const VIEW_TYPE = 'azureml.runComparison';
@@ -41,13 +42,21 @@ export interface RunComparisonOptions {
   pollIntervalMs?: { baseMs: number; maxMs: number };
 }
 
+/**
+ * A run to compare: a job on Azure ML, or a run read through the source its details panel reads (a local
+ * run's MLflow file store).
+ */
+export type ComparedRunTarget = JobTarget | JobDetailsSource;
+
 /** The open comparison, and what went to and came from its page (tests read both). */
 export interface RunComparisonView {
   readonly panel: vscode.WebviewPanel;
   readonly posted: readonly Envelope<ToRunComparison>[];
   readonly received: readonly Envelope<FromRunComparison>[];
-  /** The compared jobs, in the order they were added. */
+  /** The compared jobs on Azure ML, in the order they were added. */
   readonly jobs: readonly JobTarget[];
+  /** Every compared run, local ones included, in the order they were added. */
+  readonly compared: readonly { id: string; name: string; local: boolean }[];
   /** Whether the panel still polls a running job. */
   readonly live: boolean;
   /** Resolves once every run added so far was read (or failed to be). */
@@ -68,10 +77,12 @@ export class RunComparisonPanels implements vscode.Disposable {
     return this.panel;
   }
 
-  /** Shows the comparison with `jobs` added to whatever it already compares. */
-  show(jobs: readonly JobTarget[]): RunComparisonView {
+  /** Shows the comparison with `runs` added to whatever it already compares. */
+  show(runs: readonly ComparedRunTarget[]): RunComparisonView {
     this.panel ??= new RunComparisonPanel(this.options, () => (this.panel = undefined));
-    this.panel.add(jobs);
+    this.panel.add(
+      runs.map((run) => (isDetailsSource(run) ? new SourceReader(run) : new JobReader(run, this.options))),
+    );
     this.panel.panel.reveal();
     return this.panel;
   }
@@ -82,10 +93,107 @@ export class RunComparisonPanels implements vscode.Disposable {
   }
 }
 
+/** What the comparison reads of a run, wherever it ran. */
+interface RunReading {
+  status: string;
+  /** The run's name once read (a local run's record names it). */
+  name?: string;
+  displayName?: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  latestMetrics: LatestMetric[];
+}
+
+/** Where one compared run is read from. */
+interface RunReader {
+  /** Unique among compared runs, whichever reader they have. */
+  readonly id: string;
+  /** The name shown until the first read gives one. */
+  readonly name: string;
+  /** The job on Azure ML; none for a local run. */
+  readonly job?: JobTarget;
+  /** Status first, then the run's MLflow data: once the status says the run ended, the metrics are final. */
+  read(signal: AbortSignal): Promise<RunReading>;
+  history(key: string, signal: AbortSignal): Promise<MetricPoint[]>;
+}
+
+/** MLflow's and Azure ML's own bookkeeping tags (run name, source, user) say nothing worth comparing. */
+const comparedTags = (tags: Record<string, string>) =>
+  Object.fromEntries(Object.entries(tags).filter(([key]) => !/^(mlflow|_?azureml)\./.test(key)));
+
+/** A job on Azure ML: status from run history, the rest from the workspace's MLflow. */
+class JobReader implements RunReader {
+  readonly id: string;
+  readonly name: string;
+
+  constructor(
+    readonly job: JobTarget,
+    private readonly options: RunComparisonOptions,
+  ) {
+    this.id = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
+    this.name = job.jobName;
+  }
+
+  async read(signal: AbortSignal): Promise<RunReading> {
+    const { workspace, jobName } = this.job;
+    const arm = await this.options.arm();
+    const info = await arm.runHistory(workspace).getRun(jobName);
+    const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
+    return {
+      status: info.status,
+      displayName: info.displayName,
+      params: { ...mlflowRun.params },
+      tags: comparedTags(mlflowRun.tags),
+      latestMetrics: mlflowRun.latestMetrics,
+    };
+  }
+
+  async history(key: string, signal: AbortSignal): Promise<MetricPoint[]> {
+    const arm = await this.options.arm();
+    return arm.mlflow(this.job.workspace).getMetricHistory(this.job.jobName, key, signal);
+  }
+}
+
+/** A run read as its details panel reads it: a local run from its record and MLflow file store. */
+class SourceReader implements RunReader {
+  readonly id: string;
+  readonly name: string;
+  readonly job: JobTarget | undefined;
+
+  constructor(private readonly source: JobDetailsSource) {
+    this.id = source.key;
+    this.name = source.title;
+    this.job = source.job;
+  }
+
+  async read(signal: AbortSignal): Promise<RunReading> {
+    const { overview, latestMetrics } = await this.source.read(signal);
+    const record = (entries: { key: string; value: string }[]) =>
+      Object.fromEntries(entries.map(({ key, value }) => [key, value]));
+    return {
+      status: overview.status,
+      name: overview.jobName,
+      displayName: overview.displayName,
+      params: record(overview.params),
+      tags: comparedTags(record(overview.tags)),
+      latestMetrics,
+    };
+  }
+
+  history(key: string, signal: AbortSignal): Promise<MetricPoint[]> {
+    return this.source.history(key, signal);
+  }
+}
+
+function isDetailsSource(target: ComparedRunTarget): target is JobDetailsSource {
+  return typeof (target as Partial<JobDetailsSource>).read === 'function';
+}
+
 /** What the panel knows of one run; filled in by its reads. */
 interface RunState {
   id: string;
-  job: JobTarget;
+  reader: RunReader;
+  name: string;
   colour: number;
   /** Undefined until the first read succeeds. */
   status?: string;
@@ -142,7 +250,11 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
   }
 
   get jobs(): JobTarget[] {
-    return [...this.runs.values()].map((run) => run.job);
+    return [...this.runs.values()].flatMap((run) => (run.reader.job ? [run.reader.job] : []));
+  }
+
+  get compared(): { id: string; name: string; local: boolean }[] {
+    return [...this.runs.values()].map((run) => ({ id: run.id, name: run.name, local: !run.reader.job }));
   }
 
   get live(): boolean {
@@ -153,14 +265,15 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
     await Promise.all([...this.runs.values()].map((run) => run.firstRead));
   }
 
-  add(jobs: readonly JobTarget[]): void {
+  add(readers: readonly RunReader[]): void {
     let added = false;
-    for (const job of jobs) {
-      const id = `${workspaceId(job.workspace)}/jobs/${job.jobName}`.toLowerCase();
+    for (const reader of readers) {
+      const id = reader.id;
       if (this.runs.has(id)) continue;
       const run: RunState = {
         id,
-        job,
+        reader,
+        name: reader.name,
         colour: this.freeColour(),
         params: {},
         tags: {},
@@ -303,7 +416,7 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
       .filter((run) => run.status !== undefined)
       .map((run) => ({
         id: run.id,
-        name: run.job.jobName,
+        name: run.name,
         displayName: run.displayName,
         status: run.status!,
         params: run.params,
@@ -321,7 +434,7 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
     return {
       runs: [...this.runs.values()].map((run) => ({
         id: run.id,
-        name: run.job.jobName,
+        name: run.name,
         ...(run.displayName !== undefined ? { displayName: run.displayName } : {}),
         status: run.status ?? 'Loading',
         active: run.status === undefined || isActiveStatus(run.status),
@@ -337,7 +450,7 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
     if (this.disposed || (error as { name?: string }).name === 'AbortError') return;
     const run = this.runs.get(runId);
     if (!run) return;
-    this.failures.set(runId, `${run.job.jobName}: ${(error as Error)?.message ?? String(error)}`);
+    this.failures.set(runId, `${run.name}: ${(error as Error)?.message ?? String(error)}`);
     this.postLoadError();
   }
 
@@ -354,18 +467,13 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
 
   /** Reads a run's status, params and metrics; sends the page what changed. */
   private async readOnce(run: RunState): Promise<{ changed: boolean; finished: boolean }> {
-    const { workspace, jobName } = run.job;
     const signal = this.controller.signal;
-    const arm = await this.options.arm();
-    const mlflow = arm.mlflow(workspace);
-    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
-    const info = await arm.runHistory(workspace).getRun(jobName);
-    const mlflowRun = await mlflow.getRun(jobName, signal);
+    const reading = await run.reader.read(signal);
     const newPoints: RunMetricSeries[] = [];
-    for (const latest of mlflowRun.latestMetrics) {
+    for (const latest of reading.latestMetrics) {
       const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
       if (run.latestSeen.get(latest.key) === fingerprint) continue;
-      const points = await mlflow.getMetricHistory(jobName, latest.key, signal);
+      const points = await run.reader.history(latest.key, signal);
       const known = run.series.get(latest.key) ?? [];
       // Histories only grow, so what lies past the points already sent is new.
       const added = points.slice(known.length);
@@ -373,18 +481,19 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
       run.latestSeen.set(latest.key, fingerprint);
       if (added.length > 0) newPoints.push({ runId: run.id, key: latest.key, points: added });
     }
-    const finished = !isActiveStatus(info.status);
+    const finished = !isActiveStatus(reading.status);
     if (this.disposed || this.runs.get(run.id) !== run) return { changed: false, finished: true };
 
-    const before = JSON.stringify([run.status, run.displayName, run.params, run.tags, run.finalMetrics]);
-    run.status = info.status;
-    run.displayName = info.displayName;
-    run.params = { ...mlflowRun.params };
-    // MLflow's and Azure ML's own bookkeeping tags (run name, source, user) say nothing worth comparing.
-    run.tags = Object.fromEntries(Object.entries(mlflowRun.tags).filter(([key]) => !/^(mlflow|_?azureml)\./.test(key)));
-    run.finalMetrics = Object.fromEntries(mlflowRun.latestMetrics.map((metric) => [metric.key, metric.value]));
-    const summaryChanged =
-      before !== JSON.stringify([run.status, run.displayName, run.params, run.tags, run.finalMetrics]);
+    const summary = () =>
+      JSON.stringify([run.name, run.status, run.displayName, run.params, run.tags, run.finalMetrics]);
+    const before = summary();
+    run.name = reading.name ?? run.name;
+    run.status = reading.status;
+    run.displayName = reading.displayName;
+    run.params = reading.params;
+    run.tags = reading.tags;
+    run.finalMetrics = Object.fromEntries(reading.latestMetrics.map((metric) => [metric.key, metric.value]));
+    const summaryChanged = before !== summary();
     if (this.failures.delete(run.id)) this.postLoadError();
     // Before the page is ready, the whole state goes out on its ready; deltas now would arrive twice.
     if (this.host.isReady && newPoints.length > 0) this.post('metricPoints', { series: newPoints });

@@ -36,7 +36,8 @@ export interface JobDetailsOptions {
   extensionUri: vscode.Uri;
   arm: () => Promise<AzureMlArm>;
   showLogs: (job: JobTarget) => void;
-  addToComparison: (job: JobTarget) => void;
+  /** Adds the panel's run to the comparison: its job on Azure ML, else its source (a local run). */
+  addToComparison: (run: JobTarget | JobDetailsSource) => void;
   onFault: (fault: MessageFault) => void;
   /**
    * Polling of a running job: every `baseMs` after a change, backing off to `maxMs` while nothing changes;
@@ -50,7 +51,7 @@ export interface JobDetailsSource {
   /** The panel's identity: opening the same key again shows the panel already open. */
   readonly key: string;
   readonly title: string;
-  /** The job on Azure ML, for what only such jobs have (comparison); none for a local run. */
+  /** The job on Azure ML; none for a local run. */
   readonly job?: JobTarget;
   /** The job as it is now, with the latest point of every metric it logged. */
   read(signal: AbortSignal): Promise<{ overview: JobOverview; latestMetrics: LatestMetric[] }>;
@@ -105,9 +106,10 @@ export class JobDetailsPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** The job of the details panel that has the focus, if one has. */
-  activeJob(): JobTarget | undefined {
-    return [...this.panels.values()].find((panel) => panel.panel.active)?.source.job;
+  /** The run of the details panel that has the focus, if one has: its job on Azure ML, else its source. */
+  activeRun(): JobTarget | JobDetailsSource | undefined {
+    const source = [...this.panels.values()].find((panel) => panel.panel.active)?.source;
+    return source?.job ?? source;
   }
 
   dispose(): void {
@@ -135,13 +137,20 @@ class AzureJobSource implements JobDetailsSource {
     const { workspace, jobName } = this.job;
     const arm = await this.options.arm();
     const history = arm.runHistory(workspace);
-    this.resource ??= await arm.getJob(workspace, jobName);
-    // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
-    const run = await history.getRun(jobName);
-    const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
-    const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+    const [resource, { run, mlflowRun, error }] = await Promise.all([
+      // Beside the run's reads, not before them: it is a round trip of its own.
+      this.resource ?? arm.getJob(workspace, jobName),
+      (async () => {
+        // Status first: once it says the job ended, the metrics read after it hold every point the job logged.
+        const run = await history.getRun(jobName);
+        const mlflowRun = await arm.mlflow(workspace).getRun(jobName, signal);
+        const error = run.status === 'Failed' ? (await history.getRunDetails(jobName, signal)).error : undefined;
+        return { run, mlflowRun, error };
+      })(),
+    ]);
+    this.resource = resource;
     return {
-      overview: toOverview(this.job, this.resource, run, mlflowRun, error),
+      overview: toOverview(this.job, resource, run, mlflowRun, error),
       latestMetrics: mlflowRun.latestMetrics,
     };
   }
@@ -164,6 +173,8 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
   private readonly watcher: Watcher<{ poll(): Promise<{ changed: boolean; finished: boolean }> }>;
   private readonly controller = new AbortController();
   private readonly series = new Map<string, MetricPoint[]>();
+  /** Each series as the page draws it, made when its points arrive, so a page that opens gets it at once. */
+  private readonly drawnSeries = new Map<string, MetricSeries>();
   /** The latest point of each metric as last read, so unchanged histories are not read again. */
   private readonly latestSeen = new Map<string, string>();
   private overview: JobOverview | undefined;
@@ -183,6 +194,8 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       extensionUri: options.extensionUri,
       bundle: BUNDLE,
       stylesheets: [`${BUNDLE}.css`],
+      // The page draws as soon as it opens; fetching its files first would only delay that.
+      inline: true,
       title: source.title,
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,
@@ -240,9 +253,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
         this.source.showLogs();
         break;
       case 'addToComparison':
-        if (this.source.job) this.options.addToComparison(this.source.job);
-        else
-          void vscode.window.showInformationMessage('Only jobs on Azure ML can be compared for now, not local runs.');
+        this.options.addToComparison(this.source.job ?? this.source);
         break;
       case 'rendered':
         break;
@@ -257,7 +268,7 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
 
   private sendEverything(): void {
     if (this.overview) this.post('overview', this.overview);
-    this.post('metrics', { series: [...this.series].map(([key, points]) => toColumns(key, points)) });
+    this.post('metrics', { series: [...this.drawnSeries.values()] });
   }
 
   private showLoadError(error: unknown): void {
@@ -293,8 +304,10 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       const known = this.series.get(key) ?? [];
       // Histories only grow, so what lies past the points already sent is new.
       const added = points.slice(known.length);
-      this.series.set(key, [...known, ...added]);
+      const all = [...known, ...added];
+      this.series.set(key, all);
       this.latestSeen.set(key, fingerprint);
+      if (added.length > 0 || !this.drawnSeries.has(key)) this.drawnSeries.set(key, toColumns(key, all));
       if (added.length > 0) newPoints.push(toColumns(key, added));
     }
 

@@ -30,7 +30,7 @@ import { isBack } from '../platform/userInput';
 import type { ErrorButton } from '../platform/errorReporter';
 import type { Services } from '../services';
 import { looksLikeJobFile } from './jobFiles';
-import { RunComparisonPanels, type RunComparisonView } from './comparison';
+import { RunComparisonPanels, type ComparedRunTarget, type RunComparisonView } from './comparison';
 import { JobDetailsPanels, type JobDetailsView } from './details';
 import { JobStream, type JobTarget } from './logChannel';
 import { PipelineGraphPanels, type PipelineGraphView } from './pipelineGraph';
@@ -109,7 +109,7 @@ export function createJobActions(services: Services): JobActions {
       extensionUri: extensionContext.extensionUri,
       arm: () => session.getArm(),
       showLogs: (job) => void followInChannel(job),
-      addToComparison: (job) => void comparison.show([job]),
+      addToComparison: (run) => void comparison.show([run]),
       onFault: (fault) => services.log.warn(`Job details page: ${fault.problem}`),
     }),
   );
@@ -681,9 +681,14 @@ export function createJobActions(services: Services): JobActions {
     local,
     async compare(_call, clicked, selected) {
       const rows = Array.isArray(selected) && selected.length > 0 ? selected : clicked === undefined ? [] : [clicked];
-      let jobs = rows.map(targetOf).filter((job): job is JobTarget => job !== undefined);
+      // Local runs are read from their own file store, beside the jobs on Azure ML.
+      let jobs: ComparedRunTarget[] = rows
+        .map((row) => local.detailsSource(row) ?? targetOf(row))
+        .filter((run): run is ComparedRunTarget => run !== undefined);
       if (rows.length > 0 && jobs.length === 0) {
-        void vscode.window.showInformationMessage('Select job rows in the Azure ML Jobs view to compare them.');
+        void vscode.window.showInformationMessage(
+          'Select job rows or local runs in the Azure ML Jobs view to compare them.',
+        );
         return undefined;
       }
       if (jobs.length === 0) {
@@ -700,9 +705,12 @@ export function createJobActions(services: Services): JobActions {
       return comparison.show(jobs);
     },
     async addToComparison(_call, target) {
-      const job =
-        targetOf(target) ?? detailsPanels.activeJob() ?? (await pickJobTarget('Add which job to the comparison?'));
-      return job ? comparison.show([job]) : undefined;
+      const run =
+        local.detailsSource(target) ??
+        targetOf(target) ??
+        detailsPanels.activeRun() ??
+        (await pickJobTarget('Add which job to the comparison?'));
+      return run ? comparison.show([run]) : undefined;
     },
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,

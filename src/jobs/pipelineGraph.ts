@@ -47,6 +47,8 @@ export interface PipelineGraphView {
   readonly panel: vscode.WebviewPanel;
   readonly posted: readonly Envelope<ToPipelineGraph>[];
   readonly received: readonly Envelope<FromPipelineGraph>[];
+  /** Takes a message as if the page had posted it, through the same contract check (tests click a step so). */
+  fromPage(message: Envelope<FromPipelineGraph>): void;
   /** Whether the panel still polls the job. */
   readonly live: boolean;
 }
@@ -229,6 +231,10 @@ class PipelineGraphPanel implements PipelineGraphView, vscode.Disposable {
         if (!this.disposed && source.kind === 'job') this.watcher.watch('job', { poll: () => this.read() });
       },
     );
+  }
+
+  fromPage(message: Envelope<FromPipelineGraph>): void {
+    this.host.receive(message);
   }
 
   get source(): 'file' | 'job' {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
@@ -106,11 +106,24 @@ describe('job details: a panel with live metric charts', function () {
 
     const page = readServedPage(view.panel.webview.html);
     assert.deepEqual(policyProblems(page, view.panel.webview.cspSource), []);
+    // The page fetches nothing: its bundle and stylesheet (uPlot's and its own) are served inside it.
+    assert.deepEqual(page.links, [], 'no stylesheet to fetch');
     assert.deepEqual(
-      page.links.map((link) => link.href.slice(link.href.lastIndexOf('/') + 1)),
-      ['jobDetails.css'],
-      'uPlot and the page styles come in one stylesheet from the bundle folder',
+      page.scripts.map((script) => script.src),
+      [undefined],
+      'one script, with no file to fetch',
     );
+    const bundleFolder = vscode.Uri.joinPath(
+      vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri,
+      'dist',
+      'webviews',
+    ).fsPath;
+    for (const file of ['jobDetails.js', 'jobDetails.css']) {
+      assert.ok(
+        view.panel.webview.html.includes(readFileSync(join(bundleFolder, file), 'utf8')),
+        `${file} is in the page`,
+      );
+    }
 
     // New points arrive in more than one message while the job still runs.
     await eventually(

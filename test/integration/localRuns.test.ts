@@ -4,11 +4,14 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFi
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID, NodeContext } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
+import { readMetricHistory } from '../../src/core/localRuns/mlflowFileStore';
+import type { RunComparisonView } from '../../src/jobs/comparison';
 import type { JobDetailsView } from '../../src/jobs/details';
 import type { LocalRunHandle } from '../../src/jobs/localRuns';
 import type { LocalRunRecord } from '../../src/core/localRuns/types';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import type { JobOverview, MetricSeries } from '../../src/webviews/jobDetails/contract';
+import type { ComparisonState, RunMetricSeries } from '../../src/webviews/runComparison/contract';
 import { childNamed, contextOf, descriptionOf, eventually, labelOf } from './tree';
 
 /** The pids a step wrote, so the test can tell whether its processes are gone. */
@@ -127,6 +130,88 @@ describe('local runs: the same YAML on this machine, in a terminal, listed under
     assert.equal((await again!.done).status, 'Completed', again!.text());
     assert.doesNotMatch(again!.text(), /Downloading/);
     assert.match(again!.text(), /iris-csv@latest: version \d+, cached/);
+  });
+
+  it('compares a local run beside a job on Azure ML: its params and metrics from the local file store', async () => {
+    const localRow = (await localRunRows()).find(
+      (node) => labelOf(node) === 'prep-and-train' && descriptionOf(node).startsWith('Completed'),
+    );
+    assert.ok(localRow, 'the pipeline run above is listed');
+    const runDir = (localRow as unknown as { runDir: string }).runDir;
+    const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as LocalRunRecord;
+    const remoteRow = (await (await childNamed(api.explorer.jobsTree, 'iris-training')).getChildren()).find(
+      (node) => /^iris-training run \d+$/.test(labelOf(node)) && descriptionOf(node).startsWith('Completed'),
+    );
+    assert.ok(remoteRow, 'a completed training job of the demo seed');
+    const remoteName = (remoteRow as unknown as { run: { runId: string } }).run.runId;
+
+    // As the Jobs view calls Compare Runs on a selection of both rows.
+    const view = await vscode.commands.executeCommand<RunComparisonView | undefined>(CommandId.compareJobs, localRow, [
+      localRow,
+      remoteRow,
+    ]);
+    assert.ok(view, 'Compare Runs takes a local run row');
+    await view.loaded();
+    const state = () =>
+      view.posted.filter((message) => message.type === 'comparison').at(-1)?.payload as ComparisonState | undefined;
+    const compared = await eventually(
+      () => state(),
+      (value) => value?.rows.length === 2,
+    );
+    const localRun = compared!.runs.find((run) => run.name === record.runName);
+    assert.ok(localRun, `the local run is compared under its name: ${JSON.stringify(compared!.runs)}`);
+    assert.equal(localRun.status, 'Completed');
+    assert.deepEqual(
+      view.compared.map((run) => run.local),
+      [true, false],
+    );
+    assert.deepEqual(
+      view.jobs.map((job) => job.jobName),
+      [remoteName],
+    );
+    const cell = (columnId: string) => {
+      const index = compared!.columns.findIndex((column) => column.id === columnId);
+      assert.ok(index >= 0, `a ${columnId} column: ${compared!.columns.map((column) => column.id).join(', ')}`);
+      return compared!.rows.find((row) => row.runId === localRun.id)?.cells[index];
+    };
+    assert.equal(cell('params.train/epochs'), '4');
+    assert.equal(cell('params.train/learning_rate'), '0.1');
+
+    // Its loss history reaches the page beside the remote run's, every point the file store has.
+    const trainStep = record.steps.find((step) => step.name === 'train')!;
+    const stored = await readMetricHistory(join(runDir, 'mlruns'), trainStep.mlflowRunId, 'loss');
+    assert.equal(stored.length, 4);
+    const localLoss = await eventually(
+      () =>
+        view.posted
+          .filter((message) => message.type === 'metrics' || message.type === 'metricPoints')
+          .flatMap((message) => (message.payload as { series: RunMetricSeries[] }).series)
+          .filter((series) => series.runId === localRun.id && series.key === 'train/loss')
+          .flatMap((series) => series.points),
+      (points) => points.length === stored.length,
+    );
+    assert.deepEqual(
+      localLoss.map((point) => [point.step, point.value]),
+      stored.map((point) => [point.step, point.value]),
+    );
+    assert.equal(cell('metrics.train/loss'), stored.at(-1)!.value);
+    view.panel.dispose();
+
+    // Add to Comparison on a local run's details panel adds that run.
+    const details = await vscode.commands.executeCommand<JobDetailsView>(CommandId.showJobDetails, localRow);
+    await eventually(
+      () => details.panel.active,
+      (active) => active,
+    );
+    const added = await vscode.commands.executeCommand<RunComparisonView | undefined>(CommandId.addToComparison);
+    assert.ok(added);
+    await added.loaded();
+    assert.deepEqual(
+      added.compared.map((run) => [run.name, run.local]),
+      [[record.runName, true]],
+    );
+    added.panel.dispose();
+    details.panel.dispose();
   });
 
   it('cancels the whole run on Ctrl+C: the step stops, later steps never start', async () => {

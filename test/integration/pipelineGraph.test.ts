@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
 import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
+import type { JobDetailsView } from '../../src/jobs/details';
 import type { PipelineGraphView } from '../../src/jobs/pipelineGraph';
-import type { ToPipelineGraph } from '../../src/webviews/pipelineGraph/contract';
+import type { JobOverview } from '../../src/webviews/jobDetails/contract';
+import type { Envelope } from '../../src/webviews/messaging';
+import type { FromPipelineGraph, ToPipelineGraph } from '../../src/webviews/pipelineGraph/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
 import { childNamed, eventually } from './tree';
 
@@ -182,5 +185,41 @@ describe('pipeline graph: from a YAML file as it is edited, and from a submitted
       () => view.received.filter((message) => message.type === 'rendered').at(-1)?.payload.steps,
       (steps) => JSON.stringify(steps) === JSON.stringify(['step prep: Completed', 'step train: Completed']),
     );
+
+    // A click on the train step's box opens the details of the train step's own run.
+    const api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    const history = (await api.auth.session.getArm()).runHistory(job.workspace);
+    const stepRuns = (await history.listChildRuns(job.jobName)).items;
+    const trainRun = stepRuns.find((run) => run.displayName === 'train');
+    assert.ok(trainRun, `the pipeline has a train step run: ${stepRuns.map((run) => run.displayName).join(', ')}`);
+    const detailsTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter(
+          (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('azureml.jobDetails'),
+        );
+    const tabsBefore = detailsTabs().length;
+    const click: Envelope<FromPipelineGraph> = { type: 'openStep', payload: { name: 'train' } };
+    view.fromPage(click);
+    assert.deepEqual(view.received.at(-1), click, 'the click passed the contract check');
+    await eventually(
+      () => detailsTabs().length,
+      (count) => count === tabsBefore + 1,
+    );
+    // Showing the step's details again reveals the panel the click opened rather than a second one.
+    const details = await vscode.commands.executeCommand<JobDetailsView | undefined>(CommandId.showJobDetails, {
+      workspace: job.workspace,
+      jobName: trainRun.runId,
+    });
+    assert.ok(details);
+    assert.equal(detailsTabs().length, tabsBefore + 1, 'the click opened the panel of the train step run');
+    assert.equal(details.source.job?.jobName, trainRun.runId);
+    const overview = await eventually(
+      () => details.posted.filter((message) => message.type === 'overview').at(-1)?.payload as JobOverview | undefined,
+      (value) => value !== undefined,
+    );
+    assert.equal(overview?.jobName, trainRun.runId);
+    assert.equal(overview?.status, 'Completed');
+    details.panel.dispose();
   });
 });

@@ -1,4 +1,5 @@
 import vscode = require('vscode');
+import { readFileSync, statSync } from 'node:fs';
 import {
   isReadySignal,
   Messenger,
@@ -10,7 +11,7 @@ import {
   type WebviewMessageMap,
 } from '../../webviews/messaging';
 import { ReadyGate } from './readyGate';
-import { createNonce, webviewHtml } from './webviewHtml';
+import { canInline, createNonce, webviewHtml } from './webviewHtml';
 
 /** Where `npm run build` writes the front ends, relative to the extension's root. */
 export const DEFAULT_BUNDLE_FOLDER = 'dist/webviews';
@@ -25,6 +26,12 @@ export interface WebviewHostOptions<FromWebview extends WebviewMessageMap> {
   resourceRoots?: readonly vscode.Uri[];
   /** Stylesheets in the bundle folder, e.g. the `<bundle>.css` esbuild writes when the app imports CSS. */
   stylesheets?: readonly string[];
+  /**
+   * Serve the bundle and stylesheets inside the page rather than as files the page fetches: each fetch goes
+   * through the webview's service worker and the workbench, and the page's load (and with it every message
+   * to it) waits for them. For pages that should draw the moment they open.
+   */
+  inline?: boolean;
   /** The page's <title>; panels, views and editors show their own. */
   title: string;
   /** The contract's `fromWebview` names: anything else the page posts is dropped and reported. */
@@ -88,13 +95,18 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
   render(): void {
     if (this.disposed) return;
     this.gate.close();
-    const resource = (name: string) =>
-      this.webview.asWebviewUri(vscode.Uri.joinPath(this.bundleFolderUri, name)).toString();
+    const file = (name: string) => vscode.Uri.joinPath(this.bundleFolderUri, name);
+    const resource = (name: string) => this.webview.asWebviewUri(file(name)).toString();
+    const scriptName = `${this.options.bundle}.js`;
+    const stylesheets = this.options.stylesheets ?? [];
+    const texts = this.options.inline ? [scriptName, ...stylesheets].map((name) => inlinable(file(name))) : [];
+    const inline = texts.length > 0 && texts.every((text) => text !== undefined);
     this.webview.html = webviewHtml({
       nonce: createNonce(),
       cspSource: this.webview.cspSource,
-      scriptUri: resource(`${this.options.bundle}.js`),
-      stylesheetUris: (this.options.stylesheets ?? []).map(resource),
+      scriptUri: resource(scriptName),
+      stylesheetUris: inline ? [] : stylesheets.map(resource),
+      ...(inline ? { inlineScript: texts[0], inlineStyles: texts.slice(1) } : {}),
       title: this.options.title,
     });
   }
@@ -108,7 +120,11 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
     this.readyEmitter.dispose();
   }
 
-  private receive(value: unknown): void {
+  /**
+   * Takes what the page posted: its ready signal, or a message checked against the contract. The webview's
+   * own messages come here; tests pass a message the page would post (a click) the same way.
+   */
+  receive(value: unknown): void {
     if (this.disposed) return;
     if (isReadySignal(value)) {
       this.gate.open();
@@ -126,5 +142,26 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
     } catch (error) {
       report(error);
     }
+  }
+}
+
+/** Bundle files as last read, by path; read again when the file changes (a rebuild while debugging). */
+const inlinedFiles = new Map<string, { modifiedMs: number; text: string | undefined }>();
+
+/**
+ * A bundle file's text when it can go inside the page, else undefined: the page then links the file, and a
+ * file that cannot be read fails there as it would have anyway.
+ */
+function inlinable(file: vscode.Uri): string | undefined {
+  try {
+    const modifiedMs = statSync(file.fsPath).mtimeMs;
+    const known = inlinedFiles.get(file.fsPath);
+    if (known?.modifiedMs === modifiedMs) return known.text;
+    const text = readFileSync(file.fsPath, 'utf8');
+    const usable = canInline(text) ? text : undefined;
+    inlinedFiles.set(file.fsPath, { modifiedMs, text: usable });
+    return usable;
+  } catch {
+    return undefined;
   }
 }

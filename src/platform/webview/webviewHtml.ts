@@ -6,11 +6,27 @@ export interface WebviewPage {
   nonce: string;
   /** `webview.cspSource`: the origin(s) the webview serves local resources from. */
   cspSource: string;
-  /** The bundle, already through `webview.asWebviewUri`. */
+  /** The bundle, already through `webview.asWebviewUri`; ignored when `inlineScript` is given. */
   scriptUri: string;
   /** Optional stylesheets, already through `webview.asWebviewUri`. */
   stylesheetUris?: readonly string[];
+  /**
+   * The bundle's own text, served inside the page under the nonce instead of fetched from `scriptUri`:
+   * a webview fetches each file through its service worker and the workbench, round trips a page that
+   * draws at once should not wait for. Must pass `canInline`.
+   */
+  inlineScript?: string;
+  /** Stylesheet texts served inside the page under the nonce, after any linked ones. Each must pass `canInline`. */
+  inlineStyles?: readonly string[];
   title: string;
+}
+
+/**
+ * Whether `text` can sit inside a <script> or <style> element as it is: the HTML parser ends such an element
+ * at its closing tag and treats `<!--` in a script specially, whatever the JavaScript or CSS around them means.
+ */
+export function canInline(text: string): boolean {
+  return !/<\/(script|style)|<!--/i.test(text);
 }
 
 export function createNonce(): string {
@@ -65,9 +81,16 @@ const themeStyles = `
 
 export function webviewHtml(page: WebviewPage): string {
   const nonce = escapeHtml(page.nonce);
-  const stylesheets = (page.stylesheetUris ?? [])
-    .map((uri) => `\n    <link rel="stylesheet" href="${escapeHtml(uri)}" />`)
-    .join('');
+  const inlined = [page.inlineScript, ...(page.inlineStyles ?? [])].filter((text) => text !== undefined);
+  if (!inlined.every(canInline))
+    throw new Error('A script or stylesheet served inside the page would end its element early.');
+  const stylesheets =
+    (page.stylesheetUris ?? []).map((uri) => `\n    <link rel="stylesheet" href="${escapeHtml(uri)}" />`).join('') +
+    (page.inlineStyles ?? []).map((text) => `\n    <style nonce="${nonce}">${text}</style>`).join('');
+  const script =
+    page.inlineScript === undefined
+      ? `<script nonce="${nonce}" src="${escapeHtml(page.scriptUri)}"></script>`
+      : `<script nonce="${nonce}">${page.inlineScript}</script>`;
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -79,7 +102,7 @@ export function webviewHtml(page: WebviewPage): string {
   </head>
   <body>
     <div id="app"></div>
-    <script nonce="${nonce}" src="${escapeHtml(page.scriptUri)}"></script>
+    ${script}
   </body>
 </html>
 `;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ReadyGate } from '../../../src/platform/webview/readyGate';
-import { contentSecurityPolicy, createNonce, webviewHtml } from '../../../src/platform/webview/webviewHtml';
+import { canInline, contentSecurityPolicy, createNonce, webviewHtml } from '../../../src/platform/webview/webviewHtml';
 import { policyProblems, readServedPage } from '../../support/servedPage';
 
 const CSP_SOURCE = "'self' https://*.vscode-cdn.net";
@@ -34,6 +34,36 @@ describe('platform/webview: the served page', () => {
     );
     assert.equal(page.title, 'Job details');
     assert.match(html, /<div id="app"><\/div>/);
+  });
+
+  it('serves a bundle and stylesheets inside the page under the nonce, fetching neither', () => {
+    const script = 'document.body.dataset.ran = String(1 < 2);';
+    const style = '.chart { color: red; }';
+    const html = webviewHtml({
+      nonce: 'n0nce',
+      cspSource: CSP_SOURCE,
+      scriptUri: SCRIPT,
+      inlineScript: script,
+      inlineStyles: [style],
+      title: 'Job details',
+    });
+    const page = readServedPage(html);
+    assert.deepEqual(policyProblems(page, CSP_SOURCE), []);
+    assert.deepEqual(page.scripts, [{ nonce: 'n0nce' }], 'one script, with the nonce and no src');
+    assert.deepEqual(page.styles, [{ nonce: 'n0nce' }, { nonce: 'n0nce' }], 'the theme and the stylesheet');
+    assert.deepEqual(page.links, []);
+    assert.ok(html.includes(`<script nonce="n0nce">${script}</script>`), 'the script text is as given');
+    assert.ok(html.includes(`<style nonce="n0nce">${style}</style>`), 'the stylesheet text is as given');
+  });
+
+  it('refuses to put inside the page text that would end its element early', () => {
+    for (const text of ['a = "</script>";', 'b = "</SCRIPT ";', '/* </style> */', 'c = "<!--";']) {
+      assert.equal(canInline(text), false, text);
+      const page = { nonce: 'n', cspSource: CSP_SOURCE, scriptUri: SCRIPT, title: 't' };
+      assert.throws(() => webviewHtml({ ...page, inlineScript: text }), /end its element early/, text);
+      assert.throws(() => webviewHtml({ ...page, inlineScript: '', inlineStyles: [text] }), /end its element/, text);
+    }
+    assert.equal(canInline('if (a < b / 2) x = "<scrip" + "t>";'), true);
   });
 
   it('styles the page with the theme variables VS Code sets', () => {

@@ -136,6 +136,7 @@ function replaceMetrics(series: MetricSeries[]): void {
 }
 
 function addPoints(series: MetricSeries[]): void {
+  const changed: Chart[] = [];
   for (const { key, steps, values, timestamps, total } of series) {
     let chart = charts.get(key);
     if (!chart) {
@@ -147,9 +148,13 @@ function addPoints(series: MetricSeries[]): void {
     append(chart.values, values);
     append(chart.timestamps, timestamps);
     chart.pointCount += total ?? values.length;
-    drawChart(chart);
+    changed.push(chart);
   }
   metricsEmpty.hidden = charts.size > 0;
+  // The width is read once, after every new section is in place: read between insertions, each read would
+  // lay the page out again.
+  const width = chartWidth();
+  for (const chart of changed) drawChart(chart, width);
   host.post('rendered', {
     charts: [...charts.values()].map((chart) => ({ key: chart.key, points: chart.pointCount })),
   });
@@ -186,10 +191,9 @@ function insertInOrder(chart: Chart): void {
   chartList.insertBefore(chart.section, next?.section ?? null);
 }
 
-function drawChart(chart: Chart): void {
+function drawChart(chart: Chart, width: number): void {
   chart.summary.textContent = summarize(chart);
   const data = plotData(chart);
-  const width = chartWidth();
   if (chart.plot) {
     chart.plot.setData(data);
     return;
@@ -268,11 +272,12 @@ function themeColour([variable, fallback]: [string, string]): string {
 
 /** The theme changed (VS Code swaps the body's classes): charts take its colours afresh. */
 new MutationObserver(() => {
+  const width = chartWidth();
   for (const chart of charts.values()) {
     chart.plot?.destroy();
     chart.plot = undefined;
     chart.canvasHolder.replaceChildren();
-    drawChart(chart);
+    drawChart(chart, width);
   }
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
@@ -280,7 +285,8 @@ let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    for (const chart of charts.values()) chart.plot?.setSize({ width: chartWidth(), height: CHART_HEIGHT });
+    const width = chartWidth();
+    for (const chart of charts.values()) chart.plot?.setSize({ width, height: CHART_HEIGHT });
   }, 100);
 });
 
