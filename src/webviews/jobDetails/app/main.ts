@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import '../../app/panel.css';
 import './jobDetails.css';
 import { connectToHost } from '../../app/hostConnection';
 import {
@@ -11,6 +12,7 @@ import {
   type MetricSeries,
   type ToJobDetails,
 } from '../contract';
+import { button, element } from '../../app/dom';
 
 /** The theme's chart colours in turn, one per metric; the fallbacks are VS Code's own defaults. */
 const SERIES_COLOURS: Array<[variable: string, fallback: string]> = [
@@ -335,24 +337,6 @@ function definitionList(facts: KeyValue[]): HTMLElement {
   const list = element('dl', 'facts');
   for (const fact of facts) list.append(element('dt', undefined, fact.key), element('dd', undefined, fact.value));
   return list;
-}
-
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const result = element('button', undefined, label);
-  result.type = 'button';
-  result.addEventListener('click', onClick);
-  return result;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const result = document.createElement(tag);
-  if (className) result.className = className;
-  if (text !== undefined) result.textContent = text;
-  return result;
 }
 
 function formatTime(utc: string | undefined): string {

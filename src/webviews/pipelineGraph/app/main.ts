@@ -1,3 +1,4 @@
+import '../../app/panel.css';
 import './pipelineGraph.css';
 import { connectToHost } from '../../app/hostConnection';
 import {
@@ -8,6 +9,7 @@ import {
   type StepStatus,
   type ToPipelineGraph,
 } from '../contract';
+import { element } from '../../app/dom';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const LOOKS = ['look-passed', 'look-failed', 'look-running', 'look-notStarted'];
@@ -181,16 +183,5 @@ function svgElement<K extends keyof SVGElementTagNameMap>(
 ): SVGElementTagNameMap[K] {
   const result = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) result.setAttribute(name, value);
-  return result;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const result = document.createElement(tag);
-  if (className) result.className = className;
-  if (text !== undefined) result.textContent = text;
   return result;
 }

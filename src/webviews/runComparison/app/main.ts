@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import '../../app/panel.css';
 import './runComparison.css';
 import { connectToHost } from '../../app/hostConnection';
 import {
@@ -13,6 +14,7 @@ import {
   type TableColumn,
   type ToRunComparison,
 } from '../contract';
+import { button, element } from '../../app/dom';
 
 type Point = RunMetricSeries['points'][number];
 
@@ -420,24 +422,6 @@ window.addEventListener('resize', () => {
     for (const chart of charts.values()) chart.plot?.setSize({ width: chartWidth(chart), height: CHART_HEIGHT });
   }, 100);
 });
-
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const result = element('button', undefined, label);
-  result.type = 'button';
-  result.addEventListener('click', onClick);
-  return result;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const result = document.createElement(tag);
-  if (className) result.className = className;
-  if (text !== undefined) result.textContent = text;
-  return result;
-}
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
