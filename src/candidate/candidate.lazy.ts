@@ -25,7 +25,7 @@ import { followRecorded, handOff, type HandOffOptions, type HandOffOutcome } fro
 import { classifyError } from '../core/errors/classify';
 import { CancelledError, SettingsError } from '../core/errors/kinds';
 import { AzureDevOpsOuterLoop } from '../core/outerLoop/azureDevOps';
-import { outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
+import { isUnfinished, outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
 import type { CiRun, ModelVersionRef, OuterLoopClient } from '../core/outerLoop/ciRun';
 import {
   CI_SETTINGS_PATH,
@@ -36,14 +36,19 @@ import {
   type CiSettings,
 } from '../core/outerLoop/ciSettings';
 import { GitHubOuterLoop } from '../core/outerLoop/github';
+import { resolveGitHubToken } from '../core/outerLoop/gitHubToken';
 import { describeTriggerFailure, type OuterLoopAction } from '../core/outerLoop/triggerFailure';
 import { uploadLocalInput } from '../core/jobs/upload';
 import type { CallContext } from '../platform/commands';
 import type { ErrorButton } from '../platform/errorReporter';
 import { isBack, type PickItem } from '../platform/userInput';
 import type { Services } from '../services';
+import { followedRuns, followKey, forgetFollowed, rememberFollowed, type FollowedRun } from './followedRuns';
 
 const REGISTER_TITLE = 'Register Candidate Model';
+/** VS Code's built-in GitHub sign-in, and the scope that lets its token dispatch workflows. */
+const GITHUB_AUTH_PROVIDER = 'github';
+const GITHUB_SCOPES = ['repo'];
 /** Where a failed trigger is reported: after the registration, never as the registration's own failure. */
 export const OUTER_LOOP_WHERE = 'Azure ML: Outer Loop';
 /** Versions looked through for the same content: the newest, where a repeat registration would be. */
@@ -66,6 +71,10 @@ export interface CandidateActions {
   followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
   configure(call: CallContext): Promise<string | undefined>;
   setToken(call: CallContext): Promise<void>;
+  /** Follows again, in the background, runs recorded as going on (the ones followed when VS Code closed by default). */
+  resumeFollowing(targets?: FollowedRun[]): Promise<void>;
+  /** Stops every follow as closing VS Code does, keeping their records to resume from. */
+  dispose(): void;
 }
 
 export function createCandidateActions(services: Services): CandidateActions {
@@ -374,31 +383,78 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
   }
 
-  /** Triggers the outer loop and follows the run, or, given a run recorded earlier, follows that one only. */
+  /** The follows under way this session, by model version: a second request for one joins it. */
+  const following = new Map<string, { controller: AbortController; done: Promise<CandidateOutcome> }>();
+  /** Runs not to follow again on their own this session: the user stopped them, or resuming failed once. */
+  const notResumed = new Set<string>();
+  let ended = false;
+
+  /**
+   * Triggers the outer loop and follows the run, or, given a record of an earlier trigger, follows its
+   * run only. In the foreground with a cancellable notification; in the background (a run resumed on
+   * its own) in the status bar, with a notification only when it ends.
+   */
   async function trigger(
     workspace: WorkspaceRef,
     model: ModelVersionRef,
     settings: CiSettings,
     outcome: CandidateOutcome,
-    recorded?: { runId: string; triggeredAt?: string },
+    recorded?: OuterLoopRecord,
+    background = false,
+  ): Promise<CandidateOutcome> {
+    const target: FollowedRun = { workspace, ...model };
+    const key = followKey(target);
+    const current = following.get(key);
+    if (current && recorded) return current.done;
+    // A new trigger replaces the version's record: the run followed so far is no longer the one to show.
+    current?.controller.abort();
+    const controller = new AbortController();
+    const done = runOuterLoop(workspace, model, settings, outcome, controller, recorded, background);
+    following.set(key, { controller, done });
+    try {
+      return await done;
+    } finally {
+      if (following.get(key)?.done === done) following.delete(key);
+    }
+  }
+
+  async function runOuterLoop(
+    workspace: WorkspaceRef,
+    model: ModelVersionRef,
+    settings: CiSettings,
+    outcome: CandidateOutcome,
+    controller: AbortController,
+    recorded: OuterLoopRecord | undefined,
+    background: boolean,
   ): Promise<CandidateOutcome> {
     const client = clientFor(settings);
+    const target: FollowedRun = { workspace, ...model };
     let runKnown = recorded !== undefined;
     const what = `${model.name}:${model.version}`;
+    const state = extensionContext.workspaceState;
     const arm = await session.getArm();
     const record = async (next: OuterLoopRecord) => {
       outcome.outerLoop = next;
       await setModelVersionTags(arm, workspace, model, outerLoopTags(next));
+      // Kept while the run goes on, so a VS Code closed meanwhile follows it again when it starts.
+      if (isUnfinished(next) && (next.runId || next.triggeredAt)) await rememberFollowed(state, target);
+      else await forgetFollowed(state, target);
       refreshModels();
     };
     try {
       const result: HandOffOutcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Outer loop for ${what}`, cancellable: true },
+        background
+          ? { location: vscode.ProgressLocation.Window, title: `Outer loop for ${what}` }
+          : { location: vscode.ProgressLocation.Notification, title: `Outer loop for ${what}`, cancellable: true },
         (progress, cancellation) => {
-          const controller = new AbortController();
-          cancellation.onCancellationRequested(() => controller.abort());
+          cancellation.onCancellationRequested(() => {
+            // Stopped here by the user: the run goes on in CI, and is not followed again this session unasked.
+            notResumed.add(followKey(target));
+            void forgetFollowed(state, target);
+            controller.abort();
+          });
           progress.report({
-            message: recorded ? `reading run ${recorded.runId}…` : `triggering ${client.serviceName}…`,
+            message: recorded ? `reading run ${recorded.runId ?? '…'}…` : `triggering ${client.serviceName}…`,
           });
           const options: HandOffOptions = {
             signal: controller.signal,
@@ -408,14 +464,14 @@ export function createCandidateActions(services: Services): CandidateActions {
             onRunFound: (run) => {
               runKnown = true;
               progress.report({ message: `run ${run.runId}: ${run.serviceStatus}` });
-              offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
+              if (!background) {
+                offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
+              }
             },
             onUpdate: (run) =>
               progress.report({ message: `run ${run.runId}: ${run.serviceResult ?? run.serviceStatus}` }),
           };
-          return recorded
-            ? followRecorded(client, recorded.runId, recorded.triggeredAt, options)
-            : handOff(client, model, options);
+          return recorded ? followRecorded(client, model, recorded, options) : handOff(client, model, options);
         },
       );
       outcome.run = result.run;
@@ -426,8 +482,10 @@ export function createCandidateActions(services: Services): CandidateActions {
       return outcome;
     } catch (error) {
       if (error instanceof CancelledError || (error as Error)?.name === 'AbortError') throw new CancelledError();
+      const failure = describeTriggerFailure(error, client.provider, model);
       if (runKnown) {
         // The run exists and goes on in CI; only following it here stopped.
+        if (background) notResumed.add(followKey(target));
         errors.report(error, OUTER_LOOP_WHERE, {
           message: `Following the outer loop run of ${what} stopped: ${classifyError(error).message}`,
           buttons: [
@@ -435,11 +493,14 @@ export function createCandidateActions(services: Services): CandidateActions {
               title: 'Follow Outer Loop Run',
               run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
             },
+            ...failure.actions
+              .filter((action) => action !== 'retryTrigger')
+              .map((action) => buttonFor(action, workspace, model)),
           ],
         });
         return outcome;
       }
-      const failure = describeTriggerFailure(error, client.provider, model);
+      await forgetFollowed(state, target);
       errors.report(error, OUTER_LOOP_WHERE, {
         message: failure.message,
         buttons: failure.actions.map((action) => buttonFor(action, workspace, model)),
@@ -448,7 +509,85 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
   }
 
+  /**
+   * Follows again, in the background, the runs recorded as still going on these model versions: the
+   * ones this workspace was following when VS Code closed (none given), or the ones the Models view just
+   * listed. Each is read from its version's tags first; one that ended meanwhile is only shown as ended.
+   */
+  async function resumeFollowing(targets?: FollowedRun[]): Promise<void> {
+    const state = extensionContext.workspaceState;
+    const chosen = (targets ?? followedRuns(state)).filter(
+      (target, index, all) =>
+        !ended &&
+        !following.has(followKey(target)) &&
+        !notResumed.has(followKey(target)) &&
+        all.findIndex((other) => followKey(other) === followKey(target)) === index,
+    );
+    await Promise.all(chosen.map((target) => resumeOne(target)));
+  }
+
+  async function resumeOne(target: FollowedRun): Promise<void> {
+    const { workspace, name, version } = target;
+    const model = { name, version };
+    const state = extensionContext.workspaceState;
+    let record: OuterLoopRecord | undefined;
+    try {
+      const arm = await session.getArm();
+      record = parseOuterLoopTags(await versionTags(arm, workspace, model));
+      if (!record || !isUnfinished(record) || (!record.runId && !record.triggeredAt)) {
+        await forgetFollowed(state, target);
+        if (record) refreshModels();
+        return;
+      }
+      const folder = folderFor();
+      const settings = folder ? await readSettings(folder) : undefined;
+      if (!settings)
+        throw new SettingsError(`No outer loop is configured: ${CI_SETTINGS_PATH} is missing in this folder.`);
+      if (settings.provider !== record.provider) {
+        throw new SettingsError(
+          `The run is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
+        );
+      }
+      await trigger(workspace, model, settings, { workspace, model, promoted: false, outerLoop: record }, record, true);
+    } catch (error) {
+      const classified = classifyError(error);
+      if (classified.kind === 'cancelled') return;
+      if (classified.kind === 'signedOut' && classified.source === 'azure') {
+        // Signed out of Azure: nothing can be read yet; the Models view resumes it once someone signs in.
+        log.info(`The outer loop run of ${name}:${version} is followed again once you sign in to Azure.`);
+        return;
+      }
+      notResumed.add(followKey(target));
+      errors.report(error, OUTER_LOOP_WHERE, {
+        message: `The outer loop run of ${name}:${version} is recorded as ${record?.status ?? 'going on'}, but following it again did not start: ${classified.message}`,
+        buttons: [
+          {
+            title: 'Follow Outer Loop Run',
+            run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
+          },
+        ],
+      });
+    }
+  }
+
+  async function versionTags(arm: AzureMlArm, workspace: WorkspaceRef, model: ModelVersionRef) {
+    const resource = await arm.getResource(modelVersionId(workspace, model));
+    return ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+      string,
+      string
+    >;
+  }
+
+  /** What closing VS Code does: every follow stops where it is, its record and its place in the state kept. */
+  function dispose(): void {
+    ended = true;
+    for (const { controller } of following.values()) controller.abort();
+    following.clear();
+  }
+
   function offerRun(message: string, url: string, level: 'info' | 'warning' = 'info'): void {
+    // The output channel keeps what the notification said, after the notification is gone.
+    log.info(message);
     const open = 'Open Run';
     const show = level === 'info' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(message, open).then((choice) => {
@@ -471,7 +610,17 @@ export function createCandidateActions(services: Services): CandidateActions {
       case 'signInToGitHub':
         return {
           title: 'Sign In to GitHub',
-          run: () => vscode.authentication.getSession('github', ['repo'], { forceNewSession: true }),
+          // Signing in is what the trigger was missing: once there is a session, trigger again.
+          run: async () => {
+            // A session GitHub rejected is replaced; with none, VS Code asks to create one.
+            const renew = (await gitHubSession()) !== undefined;
+            await vscode.authentication.getSession(
+              GITHUB_AUTH_PROVIDER,
+              GITHUB_SCOPES,
+              renew ? { forceNewSession: true } : { createIfNone: true },
+            );
+            return vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model });
+          },
         };
       case 'storeToken':
         return {
@@ -498,18 +647,23 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
     return new GitHubOuterLoop({
       settings,
-      token: async () => {
-        const stored = await secrets.get(SecretKey.gitHubToken);
-        if (stored) return stored;
-        if (settings.baseUrl) {
-          throw new SettingsError(
-            `VS Code's GitHub sign-in is for github.com; for ${settings.baseUrl} run "Azure ML: Set Outer Loop Token…".`,
-          );
-        }
-        const signedIn = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
-        return signedIn.accessToken;
-      },
+      token: () =>
+        resolveGitHubToken(settings, {
+          stored: async () => (await secrets.get(SecretKey.gitHubToken)) || undefined,
+          session: gitHubSession,
+        }),
     });
+  }
+
+  /** VS Code's GitHub session, without a prompt; no provider (a host without GitHub sign-in) means none. */
+  async function gitHubSession(): Promise<string | undefined> {
+    try {
+      return (await vscode.authentication.getSession(GITHUB_AUTH_PROVIDER, GITHUB_SCOPES, { silent: true }))
+        ?.accessToken;
+    } catch (error) {
+      log.warn(`VS Code's GitHub sign-in did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   function refreshModels(): void {
@@ -539,13 +693,8 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
     const { workspace, model } = chosen;
     const arm = await session.getArm();
-    const resource = await arm.getResource(modelVersionId(workspace, model));
-    const tags = ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
-      string,
-      string
-    >;
-    const record = parseOuterLoopTags(tags);
-    if (!record?.runId) {
+    const record = parseOuterLoopTags(await versionTags(arm, workspace, model));
+    if (!record?.runId && !(record && isUnfinished(record) && record.triggeredAt)) {
       call.errorHandling.buttons = [
         {
           title: 'Retry Trigger',
@@ -560,16 +709,9 @@ export function createCandidateActions(services: Services): CandidateActions {
         `The run of ${model.name}:${model.version} is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
       );
     }
-    return trigger(
-      workspace,
-      model,
-      settings,
-      { workspace, model, promoted: false, outerLoop: record },
-      {
-        runId: record.runId,
-        triggeredAt: record.triggeredAt,
-      },
-    );
+    // Asked for: it may be followed on its own again after this, even if it was stopped earlier.
+    notResumed.delete(followKey({ workspace, ...model }));
+    return trigger(workspace, model, settings, { workspace, model, promoted: false, outerLoop: record }, record);
   }
 
   async function settingsOrExplain(call: CallContext): Promise<CiSettings> {
@@ -712,7 +854,7 @@ export function createCandidateActions(services: Services): CandidateActions {
     );
   }
 
-  return { register, retryTrigger, followAgain, configure, setToken };
+  return { register, retryTrigger, followAgain, configure, setToken, resumeFollowing, dispose };
 }
 
 /** A model version row of the Models view (its item and workspace). */
