@@ -32,6 +32,7 @@ import {
   CiSettingsError,
   DEFAULT_DISPATCH_EVENT_TYPE,
   readCiSettings,
+  readCiSettingsDraft,
   writeCiSettings,
   type CiSettings,
 } from '../core/outerLoop/ciSettings';
@@ -39,6 +40,7 @@ import { GitHubOuterLoop } from '../core/outerLoop/github';
 import { resolveGitHubToken } from '../core/outerLoop/gitHubToken';
 import { describeTriggerFailure, type OuterLoopAction } from '../core/outerLoop/triggerFailure';
 import { uploadLocalInput } from '../core/jobs/upload';
+import { originRepository } from '../core/scaffold/gitRemote';
 import type { CallContext } from '../platform/commands';
 import type { ErrorButton } from '../platform/errorReporter';
 import { isBack, type PickItem } from '../platform/userInput';
@@ -357,8 +359,19 @@ export function createCandidateActions(services: Services): CandidateActions {
     promoted: boolean,
   ): Promise<CandidateOutcome> {
     const outcome: CandidateOutcome = { workspace, model, promoted };
-    const settings = folder ? await readSettings(folder) : undefined;
     const what = `${model.name}:${model.version}`;
+    let settings: CiSettings | undefined;
+    try {
+      settings = folder ? await readCiSettings(folder) : undefined;
+    } catch (error) {
+      if (!(error instanceof CiSettingsError)) throw error;
+      // The model is registered; only the hand-off waits for the file to be finished.
+      errors.report(error, OUTER_LOOP_WHERE, {
+        message: `${what} is a candidate, but the outer loop was not started: ${error.message}`,
+        buttons: [...settingsButtons(folder!), retryButton(workspace, model)],
+      });
+      return outcome;
+    }
     if (!settings) {
       const configure = 'Configure Outer Loop…';
       void vscode.window
@@ -374,13 +387,22 @@ export function createCandidateActions(services: Services): CandidateActions {
     return trigger(workspace, model, settings, outcome);
   }
 
-  async function readSettings(folder: string): Promise<CiSettings | undefined> {
-    try {
-      return await readCiSettings(folder);
-    } catch (error) {
-      if (error instanceof CiSettingsError) throw new SettingsError(error.message);
-      throw error;
-    }
+  /** The ways forward from a settings file that cannot be used: finish it by hand, or through the prompts. */
+  function settingsButtons(folder: string): ErrorButton[] {
+    return [
+      {
+        title: 'Open outer-loop.json',
+        run: () => vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, CI_SETTINGS_PATH))),
+      },
+      { title: 'Configure Outer Loop…', run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop) },
+    ];
+  }
+
+  function retryButton(workspace: WorkspaceRef, model: ModelVersionRef): ErrorButton {
+    return {
+      title: 'Retry Trigger',
+      run: () => vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model }),
+    };
   }
 
   /** The follows under way this session, by model version: a second request for one joins it. */
@@ -540,7 +562,7 @@ export function createCandidateActions(services: Services): CandidateActions {
         return;
       }
       const folder = folderFor();
-      const settings = folder ? await readSettings(folder) : undefined;
+      const settings = folder ? await readCiSettings(folder) : undefined;
       if (!settings)
         throw new SettingsError(`No outer loop is configured: ${CI_SETTINGS_PATH} is missing in this folder.`);
       if (settings.provider !== record.provider) {
@@ -716,7 +738,13 @@ export function createCandidateActions(services: Services): CandidateActions {
 
   async function settingsOrExplain(call: CallContext): Promise<CiSettings> {
     const folder = folderFor();
-    const settings = folder ? await readSettings(folder) : undefined;
+    let settings: CiSettings | undefined;
+    try {
+      settings = folder ? await readCiSettings(folder) : undefined;
+    } catch (error) {
+      if (error instanceof CiSettingsError) call.errorHandling.buttons = settingsButtons(folder!);
+      throw error;
+    }
     if (!settings) {
       call.errorHandling.buttons = [
         { title: 'Configure Outer Loop…', run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop) },
@@ -735,16 +763,29 @@ export function createCandidateActions(services: Services): CandidateActions {
       return undefined;
     }
     const title = 'Configure Outer Loop';
-    const current = await readCiSettings(folder).catch(() => undefined);
+    // A file that cannot be used yet (a new project's, say) is the starting point: its values, what it lacks.
+    const draft = await readCiSettingsDraft(folder);
+    const problem = await readCiSettings(folder).then(
+      () => undefined,
+      (error: unknown) => (error instanceof CiSettingsError ? error : undefined),
+    );
+    const remote = await originRepository(folder);
     const provider = await userInput.pick({
       title,
-      placeholder: 'Where does the outer loop (test and deploy) run?',
+      placeholder: problem
+        ? `${problem.message} Where does the outer loop (test and deploy) run?`
+        : 'Where does the outer loop (test and deploy) run?',
       items: [
         { label: 'GitHub Actions', value: 'github' as const },
         { label: 'Azure Pipelines', description: 'Azure DevOps', value: 'azure-devops' as const },
       ],
     });
     if (isBack(provider)) throw new CancelledError();
+    const section = provider === 'github' ? 'github' : 'azureDevOps';
+    const written = draft?.provider === provider ? draft.values : {};
+    /** The prompt, saying so when the file lacks this value. */
+    const promptFor = (label: string, key: string) =>
+      written[key] === '' || problem?.field === `${section}.${key}` ? `${label} (${CI_SETTINGS_PATH} lacks it)` : label;
     const ask = async (prompt: string, value: string | undefined, check?: (text: string) => string | undefined) => {
       const answer = await userInput.input({
         title,
@@ -757,13 +798,17 @@ export function createCandidateActions(services: Services): CandidateActions {
     };
     let settings: CiSettings;
     if (provider === 'github') {
-      const previous = current?.provider === 'github' ? current : undefined;
+      const fromRemote = remote?.provider === 'github' ? remote : undefined;
       const githubName = (text: string) => (/^[\w.-]+$/.test(text) ? undefined : 'Letters, digits, "-", "_" and ".".');
-      const owner = await ask('Repository owner (user or organization)', previous?.owner, githubName);
-      const repo = await ask('Repository name', previous?.repo, githubName);
+      const owner = await ask(
+        promptFor('Repository owner (user or organization)', 'owner'),
+        written.owner || fromRemote?.owner,
+        githubName,
+      );
+      const repo = await ask(promptFor('Repository name', 'repo'), written.repo || fromRemote?.repo, githubName);
       const workflow = await ask(
-        'Workflow file name under .github/workflows/',
-        previous?.workflow ?? 'deploy-model.yml',
+        promptFor('Workflow file name under .github/workflows/', 'workflow'),
+        written.workflow || 'deploy-model.yml',
         (text) => (text.includes('/') ? 'The file name only.' : undefined),
       );
       const trigger = await userInput.pick({
@@ -777,13 +822,13 @@ export function createCandidateActions(services: Services): CandidateActions {
           },
           {
             label: 'repository_dispatch',
-            description: `event type ${DEFAULT_DISPATCH_EVENT_TYPE}`,
+            description: `event type ${written.eventType || DEFAULT_DISPATCH_EVENT_TYPE}`,
             value: 'repository_dispatch' as const,
           },
-        ],
+        ].map((item) => (item.value === written.trigger ? { ...item, detail: `as ${CI_SETTINGS_PATH} has it` } : item)),
       });
       if (isBack(trigger)) throw new CancelledError();
-      const ref = await ask('Branch the workflow runs on', previous?.ref ?? 'main');
+      const ref = await ask(promptFor('Branch the workflow runs on', 'ref'), written.ref || 'main');
       settings = {
         provider: 'github',
         owner,
@@ -791,23 +836,29 @@ export function createCandidateActions(services: Services): CandidateActions {
         workflow,
         trigger,
         ref,
-        eventType: previous?.eventType ?? DEFAULT_DISPATCH_EVENT_TYPE,
-        ...(previous?.baseUrl ? { baseUrl: previous.baseUrl } : {}),
+        eventType: written.eventType || DEFAULT_DISPATCH_EVENT_TYPE,
+        ...(written.baseUrl ? { baseUrl: written.baseUrl } : {}),
       };
     } else {
-      const previous = current?.provider === 'azure-devops' ? current : undefined;
+      const fromRemote = remote?.provider === 'azure-devops' ? remote : undefined;
       const organizationUrl = await ask(
-        'Organization URL',
-        previous?.organizationUrl ?? 'https://dev.azure.com/',
+        promptFor('Organization URL', 'organizationUrl'),
+        written.organizationUrl || fromRemote?.organizationUrl || 'https://dev.azure.com/',
         (text) => (/^https:\/\/[^/\s]+/.test(text) ? undefined : 'An https:// address.'),
       );
-      const project = await ask('Project', previous?.project);
+      const project = await ask(promptFor('Project', 'project'), written.project || fromRemote?.project);
+      const pipelineYaml = written.pipelineName
+        ? ` created from mlops/devops-pipelines/${written.pipelineName}.yml`
+        : '';
       const pipelineId = await ask(
-        'Pipeline id (the definitionId in the pipeline address)',
-        previous && String(previous.pipelineId),
+        promptFor(`Pipeline id (the definitionId in the address of the pipeline${pipelineYaml})`, 'pipelineId'),
+        written.pipelineId || undefined,
         (text) => (/^\d+$/.test(text) ? undefined : 'A whole number.'),
       );
-      const branch = await ask('Branch the pipeline runs on', previous?.branch.replace(/^refs\/heads\//, '') ?? 'main');
+      const branch = await ask(
+        promptFor('Branch the pipeline runs on', 'branch'),
+        written.branch?.replace(/^refs\/heads\//, '') || 'main',
+      );
       settings = {
         provider: 'azure-devops',
         organizationUrl: organizationUrl.replace(/\/+$/, ''),

@@ -567,6 +567,92 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     assert.equal((await modelVersion('resumed-candidate', '1')).tags['outerloop.status'], 'succeeded');
   });
 
+  it("registers the candidate with a new project's settings that lack the owner, says what to fill in, and Configure Outer Loop finishes them", async () => {
+    // What a new project writes when its folder has no remote to name the repository; the double's address kept.
+    const unfinished = {
+      version: 1,
+      provider: 'github',
+      github: {
+        owner: '',
+        repo: 'mlops',
+        workflow: 'deploy-model.yml',
+        trigger: 'workflow_dispatch',
+        eventType: 'model-registered',
+        ref: 'main',
+        baseUrl: github.apiUrl,
+      },
+    };
+    writeFileSync(join(folder(), CI_SETTINGS_PATH), JSON.stringify(unfinished, null, 2));
+    const name = 'unfinished-settings-candidate';
+    const jobName = await jobWithStatus('Completed');
+    const before = reports.length;
+    const outcome = await register(
+      [
+        { pick: 'outputs/' },
+        { pick: 'custom_model' },
+        { pick: 'New model…' },
+        { input: name },
+        { input: '1' },
+        { input: 'x' },
+      ],
+      { workspace, jobName },
+    );
+    assert.deepEqual(outcome?.model, { name, version: '1' });
+    assert.equal(outcome?.outerLoop, undefined, 'nothing was triggered');
+    assert.equal((await modelVersion(name, '1')).tags.stage, 'candidate', 'the model is registered');
+    const reported = reports.slice(before);
+    assert.deepEqual(
+      reported.filter((entry) => entry.where !== OUTER_LOOP_WHERE),
+      [],
+      'the registration itself did not fail',
+    );
+    const report = reported.find((entry) => entry.where === OUTER_LOOP_WHERE);
+    assert.ok(report, 'the unfinished settings are reported');
+    assert.match(
+      report.message,
+      /is a candidate, but the outer loop was not started: .*"github\.owner" is empty: fill in the GitHub user or organization that owns the repository/,
+    );
+    assert.deepEqual(report.buttons, ['Open outer-loop.json', 'Configure Outer Loop…', 'Retry Trigger']);
+
+    const input = scriptedInput([
+      { pick: 'GitHub Actions' },
+      { input: 'contoso' },
+      { input: 'mlops' },
+      { input: 'deploy-model.yml' },
+      { pick: 'workflow_dispatch' },
+      { input: 'main' },
+    ]);
+    const restore = api.platform.useUserInput(input);
+    try {
+      await vscode.commands.executeCommand(CommandId.configureOuterLoop);
+    } finally {
+      restore();
+    }
+    const [where, owner, repo, workflow] = input.prompts;
+    assert.match(where.question ?? '', /"github\.owner" is empty/, 'the first question says what the file lacks');
+    assert.equal(owner.question, `Repository owner (user or organization) (${CI_SETTINGS_PATH} lacks it)`);
+    assert.equal(repo.question, 'Repository name');
+    assert.equal(repo.value, 'mlops', "the file's own values are offered");
+    assert.equal(workflow.value, 'deploy-model.yml');
+    assert.deepEqual(await readCiSettings(folder()), {
+      provider: 'github',
+      owner: 'contoso',
+      repo: 'mlops',
+      workflow: 'deploy-model.yml',
+      trigger: 'workflow_dispatch',
+      ref: 'main',
+      eventType: 'model-registered',
+      baseUrl: github.apiUrl,
+    });
+
+    const retried = await vscode.commands.executeCommand<CandidateOutcome | undefined>(
+      CommandId.retryOuterLoopTrigger,
+      { workspace, name, version: '1' },
+    );
+    assert.equal(retried?.outerLoop?.status, 'succeeded');
+    assert.equal((await versionsOf(name)).length, 1);
+  });
+
   it('Configure Outer Loop writes the settings file the trigger reads', async () => {
     const file = await run(
       [
