@@ -3,7 +3,7 @@
 // the emulator's certificate (which the host already trusts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -147,8 +147,11 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     return row!;
   }
 
+  let hadSettingsFolder = false;
+
   before(async () => {
     api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    hadSettingsFolder = existsSync(join(folder(), dirname(CI_SETTINGS_PATH)));
     disposables.push(
       api.platform.log.onDidWrite((entry) => logLines.push(entry.text)),
       api.platform.errors.onDidReport((report) => reports.push(report)),
@@ -187,6 +190,8 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
   });
 
   after(async () => {
+    // The folder the settings were written in goes too, so later suites find the open folder as it was.
+    if (!hadSettingsFolder) rmSync(join(folder(), dirname(CI_SETTINGS_PATH)), { recursive: true, force: true });
     disposables.forEach((disposable) => disposable.dispose());
     await github?.stop();
     await azureDevOps?.stop();
