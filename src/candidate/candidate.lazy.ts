@@ -56,6 +56,11 @@ export const OUTER_LOOP_WHERE = 'Azure ML: Outer Loop';
 /** Versions looked through for the same content: the newest, where a repeat registration would be. */
 const VERSIONS_CHECKED = 200;
 
+/** A follow nobody asked for: in the status bar, and, when `quiet`, with what stops it logged rather than shown. */
+interface Background {
+  quiet: boolean;
+}
+
 /** What a registration or a retried trigger ended with; tests read it. */
 export interface CandidateOutcome {
   workspace: WorkspaceRef;
@@ -422,7 +427,7 @@ export function createCandidateActions(services: Services): CandidateActions {
     settings: CiSettings,
     outcome: CandidateOutcome,
     recorded?: OuterLoopRecord,
-    background = false,
+    background?: Background,
   ): Promise<CandidateOutcome> {
     const target: FollowedRun = { workspace, ...model };
     const key = followKey(target);
@@ -447,7 +452,7 @@ export function createCandidateActions(services: Services): CandidateActions {
     outcome: CandidateOutcome,
     controller: AbortController,
     recorded: OuterLoopRecord | undefined,
-    background: boolean,
+    background: Background | undefined,
   ): Promise<CandidateOutcome> {
     const client = clientFor(settings);
     const target: FollowedRun = { workspace, ...model };
@@ -509,6 +514,7 @@ export function createCandidateActions(services: Services): CandidateActions {
         // The run exists and goes on in CI; only following it here stopped.
         if (background) notResumed.add(followKey(target));
         errors.report(error, OUTER_LOOP_WHERE, {
+          suppressDisplay: background?.quiet,
           message: `Following the outer loop run of ${what} stopped: ${classifyError(error).message}`,
           buttons: [
             {
@@ -545,10 +551,12 @@ export function createCandidateActions(services: Services): CandidateActions {
         !notResumed.has(followKey(target)) &&
         all.findIndex((other) => followKey(other) === followKey(target)) === index,
     );
-    await Promise.all(chosen.map((target) => resumeOne(target)));
+    // Runs the Models view came across are followed as a courtesy: what stops one is logged, not shown.
+    const background: Background = { quiet: targets !== undefined };
+    await Promise.all(chosen.map((target) => resumeOne(target, background)));
   }
 
-  async function resumeOne(target: FollowedRun): Promise<void> {
+  async function resumeOne(target: FollowedRun, background: Background): Promise<void> {
     const { workspace, name, version } = target;
     const model = { name, version };
     const state = extensionContext.workspaceState;
@@ -570,7 +578,8 @@ export function createCandidateActions(services: Services): CandidateActions {
           `The run is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
         );
       }
-      await trigger(workspace, model, settings, { workspace, model, promoted: false, outerLoop: record }, record, true);
+      const outcome: CandidateOutcome = { workspace, model, promoted: false, outerLoop: record };
+      await trigger(workspace, model, settings, outcome, record, background);
     } catch (error) {
       const classified = classifyError(error);
       if (classified.kind === 'cancelled') return;
@@ -581,6 +590,7 @@ export function createCandidateActions(services: Services): CandidateActions {
       }
       notResumed.add(followKey(target));
       errors.report(error, OUTER_LOOP_WHERE, {
+        suppressDisplay: background.quiet,
         message: `The outer loop run of ${name}:${version} is recorded as ${record?.status ?? 'going on'}, but following it again did not start: ${classified.message}`,
         buttons: [
           {

@@ -541,6 +541,33 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     }
   });
 
+  it('does not interrupt with a run the Models view lists that this folder cannot follow: it is logged, and the row keeps its status', async () => {
+    const name = 'elsewhere-candidate';
+    await putCandidateVersion(name, {
+      'outerloop.provider': 'github',
+      'outerloop.status': 'running',
+      'outerloop.runId': '123456',
+    });
+    // No outer-loop settings in the open folder: the run belongs to another project's CI.
+    assert.equal(existsSync(join(folder(), CI_SETTINGS_PATH)), false);
+    const before = reports.length;
+    await versionRow(name, '1', /outer loop in progress/);
+    const report = await eventually(
+      () => reports.slice(before).find((entry) => entry.where === OUTER_LOOP_WHERE),
+      (entry) => entry !== undefined,
+    );
+    assert.match(
+      report!.message,
+      /elsewhere-candidate:1 is recorded as running, but following it again did not start: No outer loop is configured/,
+    );
+    assert.equal(report!.shown, false, 'logged, not shown');
+    assert.deepEqual(report!.buttons, ['Follow Outer Loop Run']);
+    // Listed again (what the view does, awaited here), it is not tried again this session.
+    const reportsAfter = reports.length;
+    await vscode.commands.executeCommand(CommandId.resumeOuterLoopRuns, [{ workspace, name, version: '1' }]);
+    assert.equal(reports.length, reportsAfter);
+  });
+
   it('shows a run recorded by an earlier session, and Follow Outer Loop Run follows it to its end without a new trigger', async () => {
     await useGitHub();
     const seeded = github.seedRun({ repo: 'contoso/mlops', workflow: 'deploy-model.yml', event: 'workflow_dispatch' });
