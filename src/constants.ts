@@ -62,6 +62,8 @@ export const CommandId = {
   setOuterLoopToken: 'azureml.setOuterLoopToken',
   retryOuterLoopTrigger: 'azureml.retryOuterLoopTrigger',
   followOuterLoopRun: 'azureml.followOuterLoopRun',
+  /** Internal: the Models view listed model versions whose outer-loop run is recorded as going on. */
+  resumeOuterLoopRuns: 'azureml.resumeOuterLoopRuns',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

@@ -25,29 +25,41 @@ import { followRecorded, handOff, type HandOffOptions, type HandOffOutcome } fro
 import { classifyError } from '../core/errors/classify';
 import { CancelledError, SettingsError } from '../core/errors/kinds';
 import { AzureDevOpsOuterLoop } from '../core/outerLoop/azureDevOps';
-import { outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
+import { isUnfinished, outerLoopTags, parseOuterLoopTags, type OuterLoopRecord } from '../core/outerLoop/candidateTags';
 import type { CiRun, ModelVersionRef, OuterLoopClient } from '../core/outerLoop/ciRun';
 import {
   CI_SETTINGS_PATH,
   CiSettingsError,
   DEFAULT_DISPATCH_EVENT_TYPE,
   readCiSettings,
+  readCiSettingsDraft,
   writeCiSettings,
   type CiSettings,
 } from '../core/outerLoop/ciSettings';
 import { GitHubOuterLoop } from '../core/outerLoop/github';
+import { resolveGitHubToken } from '../core/outerLoop/gitHubToken';
 import { describeTriggerFailure, type OuterLoopAction } from '../core/outerLoop/triggerFailure';
 import { uploadLocalInput } from '../core/jobs/upload';
+import { originRepository } from '../core/scaffold/gitRemote';
 import type { CallContext } from '../platform/commands';
 import type { ErrorButton } from '../platform/errorReporter';
 import { isBack, type PickItem } from '../platform/userInput';
 import type { Services } from '../services';
+import { followedRuns, followKey, forgetFollowed, rememberFollowed, type FollowedRun } from './followedRuns';
 
 const REGISTER_TITLE = 'Register Candidate Model';
+/** VS Code's built-in GitHub sign-in, and the scope that lets its token dispatch workflows. */
+const GITHUB_AUTH_PROVIDER = 'github';
+const GITHUB_SCOPES = ['repo'];
 /** Where a failed trigger is reported: after the registration, never as the registration's own failure. */
 export const OUTER_LOOP_WHERE = 'Azure ML: Outer Loop';
 /** Versions looked through for the same content: the newest, where a repeat registration would be. */
 const VERSIONS_CHECKED = 200;
+
+/** A follow nobody asked for: in the status bar, and, when `quiet`, with what stops it logged rather than shown. */
+interface Background {
+  quiet: boolean;
+}
 
 /** What a registration or a retried trigger ended with; tests read it. */
 export interface CandidateOutcome {
@@ -66,6 +78,10 @@ export interface CandidateActions {
   followAgain(call: CallContext, target?: unknown): Promise<CandidateOutcome | undefined>;
   configure(call: CallContext): Promise<string | undefined>;
   setToken(call: CallContext): Promise<void>;
+  /** Follows again, in the background, runs recorded as going on (the ones followed when VS Code closed by default). */
+  resumeFollowing(targets?: FollowedRun[]): Promise<void>;
+  /** Stops every follow as closing VS Code does, keeping their records to resume from. */
+  dispose(): void;
 }
 
 export function createCandidateActions(services: Services): CandidateActions {
@@ -348,8 +364,19 @@ export function createCandidateActions(services: Services): CandidateActions {
     promoted: boolean,
   ): Promise<CandidateOutcome> {
     const outcome: CandidateOutcome = { workspace, model, promoted };
-    const settings = folder ? await readSettings(folder) : undefined;
     const what = `${model.name}:${model.version}`;
+    let settings: CiSettings | undefined;
+    try {
+      settings = folder ? await readCiSettings(folder) : undefined;
+    } catch (error) {
+      if (!(error instanceof CiSettingsError)) throw error;
+      // The model is registered; only the hand-off waits for the file to be finished.
+      errors.report(error, OUTER_LOOP_WHERE, {
+        message: `${what} is a candidate, but the outer loop was not started: ${error.message}`,
+        buttons: [...settingsButtons(folder!), retryButton(workspace, model)],
+      });
+      return outcome;
+    }
     if (!settings) {
       const configure = 'Configure Outer Loop…';
       void vscode.window
@@ -365,40 +392,96 @@ export function createCandidateActions(services: Services): CandidateActions {
     return trigger(workspace, model, settings, outcome);
   }
 
-  async function readSettings(folder: string): Promise<CiSettings | undefined> {
-    try {
-      return await readCiSettings(folder);
-    } catch (error) {
-      if (error instanceof CiSettingsError) throw new SettingsError(error.message);
-      throw error;
-    }
+  /** The ways forward from a settings file that cannot be used: finish it by hand, or through the prompts. */
+  function settingsButtons(folder: string): ErrorButton[] {
+    return [
+      {
+        title: 'Open outer-loop.json',
+        run: () => vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, CI_SETTINGS_PATH))),
+      },
+      { title: 'Configure Outer Loop…', run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop) },
+    ];
   }
 
-  /** Triggers the outer loop and follows the run, or, given a run recorded earlier, follows that one only. */
+  function retryButton(workspace: WorkspaceRef, model: ModelVersionRef): ErrorButton {
+    return {
+      title: 'Retry Trigger',
+      run: () => vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model }),
+    };
+  }
+
+  /** The follows under way this session, by model version: a second request for one joins it. */
+  const following = new Map<string, { controller: AbortController; done: Promise<CandidateOutcome> }>();
+  /** Runs not to follow again on their own this session: the user stopped them, or resuming failed once. */
+  const notResumed = new Set<string>();
+  let ended = false;
+
+  /**
+   * Triggers the outer loop and follows the run, or, given a record of an earlier trigger, follows its
+   * run only. In the foreground with a cancellable notification; in the background (a run resumed on
+   * its own) in the status bar, with a notification only when it ends.
+   */
   async function trigger(
     workspace: WorkspaceRef,
     model: ModelVersionRef,
     settings: CiSettings,
     outcome: CandidateOutcome,
-    recorded?: { runId: string; triggeredAt?: string },
+    recorded?: OuterLoopRecord,
+    background?: Background,
+  ): Promise<CandidateOutcome> {
+    const target: FollowedRun = { workspace, ...model };
+    const key = followKey(target);
+    const current = following.get(key);
+    if (current && recorded) return current.done;
+    // A new trigger replaces the version's record: the run followed so far is no longer the one to show.
+    current?.controller.abort();
+    const controller = new AbortController();
+    const done = runOuterLoop(workspace, model, settings, outcome, controller, recorded, background);
+    following.set(key, { controller, done });
+    try {
+      return await done;
+    } finally {
+      if (following.get(key)?.done === done) following.delete(key);
+    }
+  }
+
+  async function runOuterLoop(
+    workspace: WorkspaceRef,
+    model: ModelVersionRef,
+    settings: CiSettings,
+    outcome: CandidateOutcome,
+    controller: AbortController,
+    recorded: OuterLoopRecord | undefined,
+    background: Background | undefined,
   ): Promise<CandidateOutcome> {
     const client = clientFor(settings);
+    const target: FollowedRun = { workspace, ...model };
     let runKnown = recorded !== undefined;
     const what = `${model.name}:${model.version}`;
+    const state = extensionContext.workspaceState;
     const arm = await session.getArm();
     const record = async (next: OuterLoopRecord) => {
       outcome.outerLoop = next;
       await setModelVersionTags(arm, workspace, model, outerLoopTags(next));
+      // Kept while the run goes on, so a VS Code closed meanwhile follows it again when it starts.
+      if (isUnfinished(next) && (next.runId || next.triggeredAt)) await rememberFollowed(state, target);
+      else await forgetFollowed(state, target);
       refreshModels();
     };
     try {
       const result: HandOffOutcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Outer loop for ${what}`, cancellable: true },
+        background
+          ? { location: vscode.ProgressLocation.Window, title: `Outer loop for ${what}` }
+          : { location: vscode.ProgressLocation.Notification, title: `Outer loop for ${what}`, cancellable: true },
         (progress, cancellation) => {
-          const controller = new AbortController();
-          cancellation.onCancellationRequested(() => controller.abort());
+          cancellation.onCancellationRequested(() => {
+            // Stopped here by the user: the run goes on in CI, and is not followed again this session unasked.
+            notResumed.add(followKey(target));
+            void forgetFollowed(state, target);
+            controller.abort();
+          });
           progress.report({
-            message: recorded ? `reading run ${recorded.runId}…` : `triggering ${client.serviceName}…`,
+            message: recorded ? `reading run ${recorded.runId ?? '…'}…` : `triggering ${client.serviceName}…`,
           });
           const options: HandOffOptions = {
             signal: controller.signal,
@@ -408,14 +491,14 @@ export function createCandidateActions(services: Services): CandidateActions {
             onRunFound: (run) => {
               runKnown = true;
               progress.report({ message: `run ${run.runId}: ${run.serviceStatus}` });
-              offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
+              if (!background) {
+                offerRun(`${client.serviceName} run ${run.runId} for ${what}: ${run.serviceStatus}.`, run.url);
+              }
             },
             onUpdate: (run) =>
               progress.report({ message: `run ${run.runId}: ${run.serviceResult ?? run.serviceStatus}` }),
           };
-          return recorded
-            ? followRecorded(client, recorded.runId, recorded.triggeredAt, options)
-            : handOff(client, model, options);
+          return recorded ? followRecorded(client, model, recorded, options) : handOff(client, model, options);
         },
       );
       outcome.run = result.run;
@@ -426,20 +509,26 @@ export function createCandidateActions(services: Services): CandidateActions {
       return outcome;
     } catch (error) {
       if (error instanceof CancelledError || (error as Error)?.name === 'AbortError') throw new CancelledError();
+      const failure = describeTriggerFailure(error, client.provider, model);
       if (runKnown) {
         // The run exists and goes on in CI; only following it here stopped.
+        if (background) notResumed.add(followKey(target));
         errors.report(error, OUTER_LOOP_WHERE, {
+          suppressDisplay: background?.quiet,
           message: `Following the outer loop run of ${what} stopped: ${classifyError(error).message}`,
           buttons: [
             {
               title: 'Follow Outer Loop Run',
               run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
             },
+            ...failure.actions
+              .filter((action) => action !== 'retryTrigger')
+              .map((action) => buttonFor(action, workspace, model)),
           ],
         });
         return outcome;
       }
-      const failure = describeTriggerFailure(error, client.provider, model);
+      await forgetFollowed(state, target);
       errors.report(error, OUTER_LOOP_WHERE, {
         message: failure.message,
         buttons: failure.actions.map((action) => buttonFor(action, workspace, model)),
@@ -448,7 +537,89 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
   }
 
+  /**
+   * Follows again, in the background, the runs recorded as still going on these model versions: the
+   * ones this workspace was following when VS Code closed (none given), or the ones the Models view just
+   * listed. Each is read from its version's tags first; one that ended meanwhile is only shown as ended.
+   */
+  async function resumeFollowing(targets?: FollowedRun[]): Promise<void> {
+    const state = extensionContext.workspaceState;
+    const chosen = (targets ?? followedRuns(state)).filter(
+      (target, index, all) =>
+        !ended &&
+        !following.has(followKey(target)) &&
+        !notResumed.has(followKey(target)) &&
+        all.findIndex((other) => followKey(other) === followKey(target)) === index,
+    );
+    // Runs the Models view came across are followed as a courtesy: what stops one is logged, not shown.
+    const background: Background = { quiet: targets !== undefined };
+    await Promise.all(chosen.map((target) => resumeOne(target, background)));
+  }
+
+  async function resumeOne(target: FollowedRun, background: Background): Promise<void> {
+    const { workspace, name, version } = target;
+    const model = { name, version };
+    const state = extensionContext.workspaceState;
+    let record: OuterLoopRecord | undefined;
+    try {
+      const arm = await session.getArm();
+      record = parseOuterLoopTags(await versionTags(arm, workspace, model));
+      if (!record || !isUnfinished(record) || (!record.runId && !record.triggeredAt)) {
+        await forgetFollowed(state, target);
+        if (record) refreshModels();
+        return;
+      }
+      const folder = folderFor();
+      const settings = folder ? await readCiSettings(folder) : undefined;
+      if (!settings)
+        throw new SettingsError(`No outer loop is configured: ${CI_SETTINGS_PATH} is missing in this folder.`);
+      if (settings.provider !== record.provider) {
+        throw new SettingsError(
+          `The run is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
+        );
+      }
+      const outcome: CandidateOutcome = { workspace, model, promoted: false, outerLoop: record };
+      await trigger(workspace, model, settings, outcome, record, background);
+    } catch (error) {
+      const classified = classifyError(error);
+      if (classified.kind === 'cancelled') return;
+      if (classified.kind === 'signedOut' && classified.source === 'azure') {
+        // Signed out of Azure: nothing can be read yet; the Models view resumes it once someone signs in.
+        log.info(`The outer loop run of ${name}:${version} is followed again once you sign in to Azure.`);
+        return;
+      }
+      notResumed.add(followKey(target));
+      errors.report(error, OUTER_LOOP_WHERE, {
+        suppressDisplay: background.quiet,
+        message: `The outer loop run of ${name}:${version} is recorded as ${record?.status ?? 'going on'}, but following it again did not start: ${classified.message}`,
+        buttons: [
+          {
+            title: 'Follow Outer Loop Run',
+            run: () => vscode.commands.executeCommand(CommandId.followOuterLoopRun, { workspace, ...model }),
+          },
+        ],
+      });
+    }
+  }
+
+  async function versionTags(arm: AzureMlArm, workspace: WorkspaceRef, model: ModelVersionRef) {
+    const resource = await arm.getResource(modelVersionId(workspace, model));
+    return ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+      string,
+      string
+    >;
+  }
+
+  /** What closing VS Code does: every follow stops where it is, its record and its place in the state kept. */
+  function dispose(): void {
+    ended = true;
+    for (const { controller } of following.values()) controller.abort();
+    following.clear();
+  }
+
   function offerRun(message: string, url: string, level: 'info' | 'warning' = 'info'): void {
+    // The output channel keeps what the notification said, after the notification is gone.
+    log.info(message);
     const open = 'Open Run';
     const show = level === 'info' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(message, open).then((choice) => {
@@ -471,7 +642,17 @@ export function createCandidateActions(services: Services): CandidateActions {
       case 'signInToGitHub':
         return {
           title: 'Sign In to GitHub',
-          run: () => vscode.authentication.getSession('github', ['repo'], { forceNewSession: true }),
+          // Signing in is what the trigger was missing: once there is a session, trigger again.
+          run: async () => {
+            // A session GitHub rejected is replaced; with none, VS Code asks to create one.
+            const renew = (await gitHubSession()) !== undefined;
+            await vscode.authentication.getSession(
+              GITHUB_AUTH_PROVIDER,
+              GITHUB_SCOPES,
+              renew ? { forceNewSession: true } : { createIfNone: true },
+            );
+            return vscode.commands.executeCommand(CommandId.retryOuterLoopTrigger, { workspace, ...model });
+          },
         };
       case 'storeToken':
         return {
@@ -498,18 +679,23 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
     return new GitHubOuterLoop({
       settings,
-      token: async () => {
-        const stored = await secrets.get(SecretKey.gitHubToken);
-        if (stored) return stored;
-        if (settings.baseUrl) {
-          throw new SettingsError(
-            `VS Code's GitHub sign-in is for github.com; for ${settings.baseUrl} run "Azure ML: Set Outer Loop Token…".`,
-          );
-        }
-        const signedIn = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
-        return signedIn.accessToken;
-      },
+      token: () =>
+        resolveGitHubToken(settings, {
+          stored: async () => (await secrets.get(SecretKey.gitHubToken)) || undefined,
+          session: gitHubSession,
+        }),
     });
+  }
+
+  /** VS Code's GitHub session, without a prompt; no provider (a host without GitHub sign-in) means none. */
+  async function gitHubSession(): Promise<string | undefined> {
+    try {
+      return (await vscode.authentication.getSession(GITHUB_AUTH_PROVIDER, GITHUB_SCOPES, { silent: true }))
+        ?.accessToken;
+    } catch (error) {
+      log.warn(`VS Code's GitHub sign-in did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   function refreshModels(): void {
@@ -539,13 +725,8 @@ export function createCandidateActions(services: Services): CandidateActions {
     }
     const { workspace, model } = chosen;
     const arm = await session.getArm();
-    const resource = await arm.getResource(modelVersionId(workspace, model));
-    const tags = ((resource.properties as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
-      string,
-      string
-    >;
-    const record = parseOuterLoopTags(tags);
-    if (!record?.runId) {
+    const record = parseOuterLoopTags(await versionTags(arm, workspace, model));
+    if (!record?.runId && !(record && isUnfinished(record) && record.triggeredAt)) {
       call.errorHandling.buttons = [
         {
           title: 'Retry Trigger',
@@ -560,21 +741,20 @@ export function createCandidateActions(services: Services): CandidateActions {
         `The run of ${model.name}:${model.version} is on ${record.provider}, but ${CI_SETTINGS_PATH} now names ${settings.provider}.`,
       );
     }
-    return trigger(
-      workspace,
-      model,
-      settings,
-      { workspace, model, promoted: false, outerLoop: record },
-      {
-        runId: record.runId,
-        triggeredAt: record.triggeredAt,
-      },
-    );
+    // Asked for: it may be followed on its own again after this, even if it was stopped earlier.
+    notResumed.delete(followKey({ workspace, ...model }));
+    return trigger(workspace, model, settings, { workspace, model, promoted: false, outerLoop: record }, record);
   }
 
   async function settingsOrExplain(call: CallContext): Promise<CiSettings> {
     const folder = folderFor();
-    const settings = folder ? await readSettings(folder) : undefined;
+    let settings: CiSettings | undefined;
+    try {
+      settings = folder ? await readCiSettings(folder) : undefined;
+    } catch (error) {
+      if (error instanceof CiSettingsError) call.errorHandling.buttons = settingsButtons(folder!);
+      throw error;
+    }
     if (!settings) {
       call.errorHandling.buttons = [
         { title: 'Configure Outer Loop…', run: () => vscode.commands.executeCommand(CommandId.configureOuterLoop) },
@@ -593,16 +773,29 @@ export function createCandidateActions(services: Services): CandidateActions {
       return undefined;
     }
     const title = 'Configure Outer Loop';
-    const current = await readCiSettings(folder).catch(() => undefined);
+    // A file that cannot be used yet (a new project's, say) is the starting point: its values, what it lacks.
+    const draft = await readCiSettingsDraft(folder);
+    const problem = await readCiSettings(folder).then(
+      () => undefined,
+      (error: unknown) => (error instanceof CiSettingsError ? error : undefined),
+    );
+    const remote = await originRepository(folder);
     const provider = await userInput.pick({
       title,
-      placeholder: 'Where does the outer loop (test and deploy) run?',
+      placeholder: problem
+        ? `${problem.message} Where does the outer loop (test and deploy) run?`
+        : 'Where does the outer loop (test and deploy) run?',
       items: [
         { label: 'GitHub Actions', value: 'github' as const },
         { label: 'Azure Pipelines', description: 'Azure DevOps', value: 'azure-devops' as const },
       ],
     });
     if (isBack(provider)) throw new CancelledError();
+    const section = provider === 'github' ? 'github' : 'azureDevOps';
+    const written = draft?.provider === provider ? draft.values : {};
+    /** The prompt, saying so when the file lacks this value. */
+    const promptFor = (label: string, key: string) =>
+      written[key] === '' || problem?.field === `${section}.${key}` ? `${label} (${CI_SETTINGS_PATH} lacks it)` : label;
     const ask = async (prompt: string, value: string | undefined, check?: (text: string) => string | undefined) => {
       const answer = await userInput.input({
         title,
@@ -615,13 +808,17 @@ export function createCandidateActions(services: Services): CandidateActions {
     };
     let settings: CiSettings;
     if (provider === 'github') {
-      const previous = current?.provider === 'github' ? current : undefined;
+      const fromRemote = remote?.provider === 'github' ? remote : undefined;
       const githubName = (text: string) => (/^[\w.-]+$/.test(text) ? undefined : 'Letters, digits, "-", "_" and ".".');
-      const owner = await ask('Repository owner (user or organization)', previous?.owner, githubName);
-      const repo = await ask('Repository name', previous?.repo, githubName);
+      const owner = await ask(
+        promptFor('Repository owner (user or organization)', 'owner'),
+        written.owner || fromRemote?.owner,
+        githubName,
+      );
+      const repo = await ask(promptFor('Repository name', 'repo'), written.repo || fromRemote?.repo, githubName);
       const workflow = await ask(
-        'Workflow file name under .github/workflows/',
-        previous?.workflow ?? 'deploy-model.yml',
+        promptFor('Workflow file name under .github/workflows/', 'workflow'),
+        written.workflow || 'deploy-model.yml',
         (text) => (text.includes('/') ? 'The file name only.' : undefined),
       );
       const trigger = await userInput.pick({
@@ -635,13 +832,13 @@ export function createCandidateActions(services: Services): CandidateActions {
           },
           {
             label: 'repository_dispatch',
-            description: `event type ${DEFAULT_DISPATCH_EVENT_TYPE}`,
+            description: `event type ${written.eventType || DEFAULT_DISPATCH_EVENT_TYPE}`,
             value: 'repository_dispatch' as const,
           },
-        ],
+        ].map((item) => (item.value === written.trigger ? { ...item, detail: `as ${CI_SETTINGS_PATH} has it` } : item)),
       });
       if (isBack(trigger)) throw new CancelledError();
-      const ref = await ask('Branch the workflow runs on', previous?.ref ?? 'main');
+      const ref = await ask(promptFor('Branch the workflow runs on', 'ref'), written.ref || 'main');
       settings = {
         provider: 'github',
         owner,
@@ -649,23 +846,29 @@ export function createCandidateActions(services: Services): CandidateActions {
         workflow,
         trigger,
         ref,
-        eventType: previous?.eventType ?? DEFAULT_DISPATCH_EVENT_TYPE,
-        ...(previous?.baseUrl ? { baseUrl: previous.baseUrl } : {}),
+        eventType: written.eventType || DEFAULT_DISPATCH_EVENT_TYPE,
+        ...(written.baseUrl ? { baseUrl: written.baseUrl } : {}),
       };
     } else {
-      const previous = current?.provider === 'azure-devops' ? current : undefined;
+      const fromRemote = remote?.provider === 'azure-devops' ? remote : undefined;
       const organizationUrl = await ask(
-        'Organization URL',
-        previous?.organizationUrl ?? 'https://dev.azure.com/',
+        promptFor('Organization URL', 'organizationUrl'),
+        written.organizationUrl || fromRemote?.organizationUrl || 'https://dev.azure.com/',
         (text) => (/^https:\/\/[^/\s]+/.test(text) ? undefined : 'An https:// address.'),
       );
-      const project = await ask('Project', previous?.project);
+      const project = await ask(promptFor('Project', 'project'), written.project || fromRemote?.project);
+      const pipelineYaml = written.pipelineName
+        ? ` created from mlops/devops-pipelines/${written.pipelineName}.yml`
+        : '';
       const pipelineId = await ask(
-        'Pipeline id (the definitionId in the pipeline address)',
-        previous && String(previous.pipelineId),
+        promptFor(`Pipeline id (the definitionId in the address of the pipeline${pipelineYaml})`, 'pipelineId'),
+        written.pipelineId || undefined,
         (text) => (/^\d+$/.test(text) ? undefined : 'A whole number.'),
       );
-      const branch = await ask('Branch the pipeline runs on', previous?.branch.replace(/^refs\/heads\//, '') ?? 'main');
+      const branch = await ask(
+        promptFor('Branch the pipeline runs on', 'branch'),
+        written.branch?.replace(/^refs\/heads\//, '') || 'main',
+      );
       settings = {
         provider: 'azure-devops',
         organizationUrl: organizationUrl.replace(/\/+$/, ''),
@@ -712,7 +915,7 @@ export function createCandidateActions(services: Services): CandidateActions {
     );
   }
 
-  return { register, retryTrigger, followAgain, configure, setToken };
+  return { register, retryTrigger, followAgain, configure, setToken, resumeFollowing, dispose };
 }
 
 /** A model version row of the Models view (its item and workspace). */

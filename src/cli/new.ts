@@ -1,6 +1,7 @@
 /** `azureml-inner-loop new`: a new MLOps v2 project in a folder, from the same options a wizard would fill in. */
 import { basename, relative, resolve } from 'node:path';
 import { generate, ScaffoldOptionsError } from '../core/scaffold/generate';
+import { optionsFromRemote } from '../core/scaffold/gitRemote';
 import { nodeTarget } from '../core/scaffold/nodeTarget';
 import {
   CI_PROVIDERS,
@@ -83,6 +84,10 @@ export async function runNew(args: readonly string[]): Promise<number> {
   for (const [flag, option] of Object.entries(VALUE_FLAGS)) given[option] = parsed.values.get(flag);
   for (const [flag, option] of Object.entries(SWITCH_FLAGS)) given[option] = parsed.switches.get(flag);
   const folder = resolve(out);
+  // The repository the folder is in names the outer loop's repository, unless a flag names another.
+  for (const [option, value] of Object.entries(await optionsFromRemote(folder))) {
+    given[option as keyof ScaffoldOptions] ??= value;
+  }
   given.githubRepo ??= repositoryNameFrom(basename(folder));
   const options = withDefaults(given as Partial<ScaffoldOptions>);
 

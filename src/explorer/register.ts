@@ -10,7 +10,7 @@ import { ExperimentNode, ExperimentsRoot, JobNode, type JobsContext } from './jo
 import { JobsPoller } from './jobs/jobsPoller';
 import type { LocalRunEntry } from './jobs/localRunNodes';
 import { listLocalRuns, localRunsRoot } from '../core/localRuns/runStore';
-import { ModelsRoot } from './models/modelNodes';
+import { ModelsRoot, type ModelsContext } from './models/modelNodes';
 import { ExplorerTree } from './tree/explorerTree';
 import { ErrorNode, LoadMoreNode } from './tree/infoNodes';
 import { PagedNode } from './tree/pagedNode';
@@ -52,7 +52,16 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     () => new SubscriptionsRoot({ ...context, isActive: (ws) => activeWorkspace.isActive(ws) }),
   );
   const dataTree = tree(() => new DataRoot(context, activeWorkspace.current));
-  const modelsTree = tree(() => new ModelsRoot(context, activeWorkspace.current));
+  const modelsContext: ModelsContext = {
+    ...context,
+    // The candidate feature follows those runs; it loads only when a listed version has one going on.
+    outerLoopGoingOn: (ws, versions) =>
+      void vscode.commands.executeCommand(
+        CommandId.resumeOuterLoopRuns,
+        versions.map((version) => ({ workspace: ws, name: version.modelName, version: version.version })),
+      ),
+  };
+  const modelsTree = tree(() => new ModelsRoot(modelsContext, activeWorkspace.current));
   const jobsPoller = track(
     new JobsPoller(() => 1000 * Math.max(1, settings.get('jobs.refreshIntervalSeconds')), {
       polled: (node) => {

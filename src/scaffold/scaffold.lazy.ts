@@ -16,6 +16,7 @@ import {
 } from '../core/scaffold/addStep';
 import { isCancellation } from '../core/errors/kinds';
 import { generate, type GenerateResult } from '../core/scaffold/generate';
+import { optionsFromRemote } from '../core/scaffold/gitRemote';
 import { nodeTarget } from '../core/scaffold/nodeTarget';
 import {
   repositoryNameFrom,
@@ -277,7 +278,12 @@ async function newProject(input: UserInput): Promise<NewProjectResult | undefine
   const parent = vscode.workspace.workspaceFolders?.find((folder) => folder.uri.scheme === 'file')?.uri.fsPath;
   const answers = await runWizard(projectSteps(), { choices: {}, parent }, input);
   const folder = answers.folder!;
-  const options = withDefaults({ ...answers.choices, githubRepo: repositoryNameFrom(basename(folder)) });
+  // The repository the folder is in names the outer loop's repository; else the folder's name is the guess.
+  const options = withDefaults({
+    githubRepo: repositoryNameFrom(basename(folder)),
+    ...(await optionsFromRemote(folder)),
+    ...answers.choices,
+  });
   const target = nodeTarget(folder);
   const generateWithProgress = (overwrite: boolean) =>
     vscode.window.withProgress(

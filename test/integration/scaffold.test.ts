@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
 import type { LocalRunHandle } from '../../src/jobs/localRuns';
+import { readCiSettings } from '../../src/core/outerLoop/ciSettings';
 import type { AddStepPlan } from '../../src/core/scaffold/addStep';
 import { analyzeYaml } from '../../src/core/yaml/engine';
 import type { InputOptions, UserInput } from '../../src/platform/userInput';
@@ -86,6 +88,10 @@ describe('scaffold: New MLOps Project and Add Pipeline Step', function () {
 
   it('creates a project from the wizard, checking names as they are typed, and opens its README', async () => {
     classical = projectFolder('taxi-mlops');
+    // The folder is a clone already: its origin names the repository the outer loop runs in.
+    mkdirSync(classical);
+    execFileSync('git', ['init', '-q'], { cwd: classical });
+    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/contoso/taxi-fares.git'], { cwd: classical });
     const { result, scripted, checks } = await newProject(wizardAnswers(basename(classical)));
     assert.ok(result?.result, 'the command gave a result');
     assert.equal(result.folder, classical);
@@ -100,12 +106,13 @@ describe('scaffold: New MLOps Project and Add Pipeline Step', function () {
       'infrastructure/bicep/main.bicep',
     ])
       assert.ok(existsSync(join(classical, file)), `${file} was written`);
-    assert.deepEqual(JSON.parse(readFileSync(join(classical, '.azureml', 'outer-loop.json'), 'utf8')), {
+    assert.deepEqual(await readCiSettings(classical), {
       provider: 'github',
-      owner: '',
-      repo: basename(classical),
+      owner: 'contoso',
+      repo: 'taxi-fares',
       workflow: 'deploy-online-endpoint.yml',
       trigger: 'repository_dispatch',
+      eventType: 'model-registered',
       ref: 'main',
     });
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, join(classical, 'README.md'));

@@ -36,6 +36,8 @@ export interface RecordedPrompt {
   step?: { index: number; count: number };
   canGoBack?: boolean;
   items?: PickItem<unknown>[];
+  /** What a pick's placeholder or an input's prompt asked. */
+  question?: string;
   /** An input's initial text, the path a save or open dialog suggested, or a question's message. */
   value?: string;
   /** A question's detail and buttons. */
@@ -78,6 +80,7 @@ export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
       const answer = next({
         kind: 'pick',
         title: options.title,
+        question: options.placeholder,
         step: options.step,
         canGoBack: options.canGoBack,
         items,
@@ -107,6 +110,7 @@ export function scriptedInput(answers: ScriptedAnswer[]): ScriptedInput {
       const answer = next({
         kind: 'input',
         title: options.title,
+        question: options.prompt,
         step: options.step,
         canGoBack: options.canGoBack,
         value: options.value,

@@ -54,16 +54,25 @@ export async function handOff(
 }
 
 /**
- * Follows a run recorded earlier (by a VS Code that was closed while it ran) to its end, recording as
- * the hand-off does; nothing is triggered.
+ * Follows the run a model version's record names (one a closed VS Code was following) to its end,
+ * recording as the hand-off does; nothing is triggered. A trigger recorded before its run was found is
+ * matched to its run the way a fresh trigger is: the runs since it, the one naming this model version.
  */
 export async function followRecorded(
   client: OuterLoopClient,
-  runId: string,
-  triggeredAt: string | undefined,
+  model: ModelVersionRef,
+  recorded: Pick<OuterLoopRecord, 'runId' | 'triggeredAt'>,
   options: HandOffOptions,
 ): Promise<HandOffOutcome> {
-  const run = await client.getRun(runId, options.signal);
+  const { runId, triggeredAt } = recorded;
+  let run: CiRun;
+  if (runId) run = await client.getRun(runId, options.signal);
+  else if (triggeredAt) {
+    const receipt: CiTriggerReceipt = { provider: client.provider, triggeredAt, model, runsBefore: [] };
+    run = await waitForRun(client, receipt, { ...pollOf(options), timeoutMs: options.findTimeoutMs });
+  } else {
+    throw new Error(`${model.name}:${model.version} has no outer loop run recorded to follow.`);
+  }
   return follow(client, run, triggeredAt, options, serialWriter(options));
 }
 

@@ -1,10 +1,15 @@
 import { classifyCommonHttp } from './http';
 import { firstLine, sentence, type ClassifiedError, type ErrorFields } from './kinds';
 
+/** The code of a GitHub error raised before any request: there was no token to send. */
+export const NO_GITHUB_TOKEN = 'NoGitHubToken';
+
 /** GitHub's REST API (github.com or a GitHub Enterprise Server), worded for GitHub and its ways forward. */
 export function classifyGitHubError(fields: ErrorFields): ClassifiedError {
   const source = 'github';
   const detail = firstLine(fields.message);
+  // No token to send: GitHub was never asked, so this is about signing in to GitHub, never to Azure.
+  if (fields.code === NO_GITHUB_TOKEN) return { kind: 'signedOut', source, message: fields.message, action: 'none' };
   switch (fields.statusCode) {
     case 401:
       return {

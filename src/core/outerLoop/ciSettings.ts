@@ -70,6 +70,33 @@ export async function readCiSettings(root: string): Promise<CiSettings | undefin
   return parseCiSettings(text);
 }
 
+/** What the file says, value by value, when it cannot be used as it is: a form to finish starts from it. */
+export interface CiSettingsDraft {
+  provider?: string;
+  /** The provider section's string and number values, as written (empty ones included). */
+  values: Record<string, string>;
+}
+
+/** The file's values however incomplete; undefined when there is no file or it is not a JSON object. */
+export async function readCiSettingsDraft(root: string): Promise<CiSettingsDraft | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(join(root, CI_SETTINGS_PATH), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { provider, github, azureDevOps } = value as Record<string, unknown>;
+  const section = provider === 'azure-devops' ? azureDevOps : github;
+  const values: Record<string, string> = {};
+  if (typeof section === 'object' && section !== null) {
+    for (const [key, member] of Object.entries(section)) {
+      if (typeof member === 'string' || typeof member === 'number') values[key] = String(member).trim();
+    }
+  }
+  return { ...(typeof provider === 'string' ? { provider } : {}), values };
+}
+
 /** Writes the settings file (creating `.azureml/`), in the form parseCiSettings reads back. */
 export async function writeCiSettings(root: string, settings: CiSettings): Promise<string> {
   const file = join(root, CI_SETTINGS_PATH);
@@ -131,6 +158,8 @@ function parseGitHub(section: Reader): GitHubCiSettings {
 }
 
 function parseAzureDevOps(section: Reader): AzureDevOpsCiSettings {
+  const organizationUrl = section.httpsUrl('organizationUrl', section.string('organizationUrl'));
+  const project = section.string('project');
   const pipelineId = section.number('pipelineId');
   if (!Number.isInteger(pipelineId) || pipelineId <= 0) {
     throw section.error('pipelineId', 'must be the pipeline definition id, a positive whole number');
@@ -138,12 +167,27 @@ function parseAzureDevOps(section: Reader): AzureDevOpsCiSettings {
   const branch = section.optionalString('branch') ?? 'main';
   return {
     provider: 'azure-devops',
-    organizationUrl: section.httpsUrl('organizationUrl', section.string('organizationUrl')),
-    project: section.string('project'),
+    organizationUrl,
+    project,
     pipelineId,
     branch: branch.startsWith('refs/') ? branch : `refs/heads/${branch}`,
   };
 }
+
+/**
+ * What each value a new project's file may leave empty is, for the message that asks for it. A new project
+ * knows its GitHub repository or Azure DevOps organization only when its folder has a remote, and the
+ * Azure DevOps pipeline's id only once someone creates the pipeline from its YAML (`pipelineName`).
+ */
+const FILL_IN_HINTS: Record<string, string> = {
+  'github.owner': 'the GitHub user or organization that owns the repository (github.com/<owner>/<repo>)',
+  'github.repo': "the repository's name (github.com/<owner>/<repo>)",
+  'github.workflow': 'the file name of the workflow under .github/workflows/ that deploys a model',
+  'azureDevOps.organizationUrl': "the organization's address, https://dev.azure.com/<organization>",
+  'azureDevOps.project': 'the Azure DevOps project the pipeline is in',
+  'azureDevOps.pipelineId':
+    "the id of the pipeline created from the deployment YAML (pipelineName, under mlops/devops-pipelines/): the number after definitionId= in the pipeline's address",
+};
 
 /** Reads typed members of one object of the file, naming each by its JSON path in errors. */
 class Reader {
@@ -167,6 +211,16 @@ class Reader {
     return new CiSettingsError(`${CI_SETTINGS_PATH}: "${field}" ${problem}.`, field);
   }
 
+  /** A value that was never filled in (a new project's file): what to put there, and where to find it. */
+  unfilled(key: string, problem: string): CiSettingsError {
+    const field = this.fieldOf(key);
+    const hint = FILL_IN_HINTS[field];
+    return new CiSettingsError(
+      `${CI_SETTINGS_PATH}: "${field}" ${problem}${hint ? `: fill in ${hint}` : ''}. Edit the file or run "Azure ML: Configure Outer Loop…".`,
+      field,
+    );
+  }
+
   object(key: string): Reader {
     if (this.record[key] === undefined) throw this.error(key, 'is missing');
     return new Reader(this.record[key], this.fieldOf(key));
@@ -174,7 +228,7 @@ class Reader {
 
   string(key: string): string {
     const value = this.optionalString(key);
-    if (value === undefined) throw this.error(key, 'is missing');
+    if (value === undefined) throw this.unfilled(key, 'is missing');
     return value;
   }
 
@@ -182,7 +236,7 @@ class Reader {
     const value = this.record[key];
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw this.error(key, `must be a string, not ${JSON.stringify(value)}`);
-    if (value.trim() === '') throw this.error(key, 'is empty');
+    if (value.trim() === '') throw this.unfilled(key, 'is empty');
     return value.trim();
   }
 
@@ -195,7 +249,7 @@ class Reader {
 
   number(key: string): number {
     const value = this.optionalNumber(key);
-    if (value === undefined) throw this.error(key, 'is missing');
+    if (value === undefined) throw this.unfilled(key, 'is missing');
     return value;
   }
 

@@ -1,19 +1,37 @@
 import { NodeContext } from '../../constants';
 import { describeTags, isCandidate } from '../../core/azure/models';
 import type { AssetInfo, ModelVersionInfo } from '../../core/azure/resources';
-import { idKey } from '../../core/azure/resourceIds';
+import { idKey, type WorkspaceRef } from '../../core/azure/resourceIds';
 import type { StudioTarget } from '../../core/azure/studio';
-import { OUTER_LOOP_TAGS, parseOuterLoopTags, type OuterLoopRecord } from '../../core/outerLoop/candidateTags';
+import {
+  isUnfinished,
+  OUTER_LOOP_TAGS,
+  parseOuterLoopTags,
+  type OuterLoopRecord,
+} from '../../core/outerLoop/candidateTags';
 import type { Page } from '../../core/paging';
 import { PagedItemNode } from '../tree/pagedNode';
 import type { ResourceItem } from '../tree/resourceNode';
 import { formatDate, joinParts, markdownLines, type TreeItemSpec } from '../tree/treeItem';
 import { ItemNode, type TreeNode } from '../tree/treeNode';
+import type { ExplorerContext } from '../tree/viewContext';
 import { WorkspaceRoot } from '../tree/workspaceRoot';
+
+export interface ModelsContext extends ExplorerContext {
+  /** Versions just listed whose outer-loop run is recorded as going on: their runs are followed again. */
+  outerLoopGoingOn(ws: WorkspaceRef, versions: ModelVersionInfo[]): void;
+}
 
 /** Models view: the active workspace's registered models, then their versions, newest first. */
 export class ModelsRoot extends WorkspaceRoot<AssetInfo> {
   protected readonly emptyMessage = 'No registered models in this workspace yet.';
+
+  constructor(
+    protected readonly context: ModelsContext,
+    workspace: WorkspaceRef | undefined,
+  ) {
+    super(context, workspace);
+  }
 
   protected async fetchPage(token: string | undefined): Promise<Page<AssetInfo>> {
     return (await this.context.arm()).listModels(this.ws, token);
@@ -21,9 +39,15 @@ export class ModelsRoot extends WorkspaceRoot<AssetInfo> {
 
   protected toNode(model: AssetInfo): TreeNode {
     const ws = this.ws;
-    return new ModelNode(this, model, async (token) =>
-      (await this.context.arm()).listModelVersions(ws, model.name, token),
-    );
+    return new ModelNode(this, model, async (token) => {
+      const page = await (await this.context.arm()).listModelVersions(ws, model.name, token);
+      const goingOn = page.items.filter((version) => {
+        const record = parseOuterLoopTags(version.tags);
+        return record !== undefined && isUnfinished(record);
+      });
+      if (goingOn.length > 0) this.context.outerLoopGoingOn(ws, goingOn);
+      return page;
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseCiSettings } from '../../../src/core/outerLoop/ciSettings';
 
 const MAIN = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
@@ -65,11 +66,14 @@ describe('cli: azureml-inner-loop new', function () {
       ['contoso', '42', 'westeurope', 'test', 'gpus'],
     );
     assert.deepEqual(JSON.parse(readFileSync(join(project, '.azureml', 'outer-loop.json'), 'utf8')), {
+      version: 1,
       provider: 'azure-devops',
-      organizationUrl: 'https://dev.azure.com/contoso',
-      project: 'ml',
-      pipelineName: 'deploy-online-endpoint',
-      branch: 'release',
+      azureDevOps: {
+        organizationUrl: 'https://dev.azure.com/contoso',
+        project: 'ml',
+        pipelineName: 'deploy-online-endpoint',
+        branch: 'release',
+      },
     });
     assert.match(readFileSync(join(project, 'mlops', 'azureml', 'train', 'pipeline.yml'), 'utf8'), /task: text_ner/);
     assert.ok(existsSync(join(project, 'data-science', 'src', 'rai_review.py')));
@@ -77,18 +81,63 @@ describe('cli: azureml-inner-loop new', function () {
     assert.ok(existsSync(join(project, 'infrastructure', 'terraform', 'main.tf')));
   });
 
-  it('fills in the defaults, the repository name from the folder', () => {
+  it('fills in the defaults, the repository name from the folder, and leaves the unknown owner for the reader to ask', () => {
     assert.equal(cli(folder, 'new', '--out', 'my project').code, 0);
-    const settings = JSON.parse(readFileSync(join(folder, 'my project', '.azureml', 'outer-loop.json'), 'utf8'));
+    const text = readFileSync(join(folder, 'my project', '.azureml', 'outer-loop.json'), 'utf8');
+    assert.deepEqual(JSON.parse(text), {
+      version: 1,
+      provider: 'github',
+      github: {
+        owner: '',
+        repo: 'my-project',
+        workflow: 'deploy-online-endpoint.yml',
+        trigger: 'repository_dispatch',
+        eventType: 'model-registered',
+        ref: 'main',
+      },
+    });
+    assert.throws(
+      () => parseCiSettings(text),
+      /"github\.owner" is empty: fill in the GitHub user or organization that owns the repository .*Configure Outer Loop/,
+    );
+    assert.ok(existsSync(join(folder, 'my project', 'infrastructure', 'bicep', 'main.bicep')));
+  });
+
+  it("takes the outer loop's repository from the origin of the repository the project is created in", () => {
+    execFileSync('git', ['init', '-q'], { cwd: folder });
+    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:contoso/taxi-fares.git'], { cwd: folder });
+    assert.equal(cli(folder, 'new', '--out', 'taxi').code, 0);
+    const settings = parseCiSettings(readFileSync(join(folder, 'taxi', '.azureml', 'outer-loop.json'), 'utf8'));
     assert.deepEqual(settings, {
       provider: 'github',
-      owner: '',
-      repo: 'my-project',
+      owner: 'contoso',
+      repo: 'taxi-fares',
       workflow: 'deploy-online-endpoint.yml',
       trigger: 'repository_dispatch',
+      eventType: 'model-registered',
       ref: 'main',
     });
-    assert.ok(existsSync(join(folder, 'my project', 'infrastructure', 'bicep', 'main.bicep')));
+    // A flag still names another repository.
+    assert.equal(cli(folder, 'new', '--out', 'other', '--github-owner', 'fabrikam').code, 0);
+    const other = JSON.parse(readFileSync(join(folder, 'other', '.azureml', 'outer-loop.json'), 'utf8'));
+    assert.deepEqual([other.github.owner, other.github.repo], ['fabrikam', 'taxi-fares']);
+
+    execFileSync('git', ['remote', 'set-url', 'origin', 'https://dev.azure.com/contoso/Fares/_git/taxi'], {
+      cwd: folder,
+    });
+    assert.equal(cli(folder, 'new', '--out', 'ado', '--ci', 'azure-devops').code, 0);
+    const text = readFileSync(join(folder, 'ado', '.azureml', 'outer-loop.json'), 'utf8');
+    assert.deepEqual(JSON.parse(text).azureDevOps, {
+      organizationUrl: 'https://dev.azure.com/contoso',
+      project: 'Fares',
+      pipelineName: 'deploy-online-endpoint',
+      branch: 'main',
+    });
+    // The pipeline exists only once someone creates it from the YAML: the reader says which id to fill in.
+    assert.throws(
+      () => parseCiSettings(text),
+      /"azureDevOps\.pipelineId" is missing: fill in the id of the pipeline created from the deployment YAML \(pipelineName/,
+    );
   });
 
   it('writes nothing over existing files without --force', () => {

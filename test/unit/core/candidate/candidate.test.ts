@@ -18,7 +18,7 @@ import {
   type CandidateArm,
 } from '../../../../src/core/candidate/candidate';
 import { readGitState } from '../../../../src/core/candidate/git';
-import { handOff } from '../../../../src/core/candidate/handOff';
+import { followRecorded, handOff } from '../../../../src/core/candidate/handOff';
 import type { OuterLoopRecord } from '../../../../src/core/outerLoop/candidateTags';
 import { GitHubOuterLoop } from '../../../../src/core/outerLoop/github';
 import { startGitHubDouble, type GitHubDouble } from '../../../doubles/github';
@@ -250,5 +250,34 @@ describe('core/candidate/handOff: trigger, follow and record, against the GitHub
     });
     assert.equal(outcome.record.status, 'succeeded');
     assert.ok(failures.length >= 2);
+  });
+
+  it('follows a recorded run by its id, and finds the run of a trigger recorded before its run was known', async () => {
+    const records: OuterLoopRecord[] = [];
+    const record = async (next: OuterLoopRecord) => {
+      records.push(next);
+    };
+    const seeded = double.seedRun({ repo: 'contoso/mlops', workflow: 'deploy.yml', event: 'workflow_dispatch' });
+    const runsBefore = double.runs().length;
+    const byId = await followRecorded(client(), model, { runId: String(seeded.id) }, { sleep: noWait, record });
+    assert.equal(byId.run.runId, String(seeded.id));
+    assert.equal(byId.record.status, 'succeeded');
+
+    // A run created after the trigger's time, with this model in its title, is the one it started.
+    const triggeredAt = new Date(Date.now() - 1000).toISOString();
+    const started = double.seedRun({
+      repo: 'contoso/mlops',
+      workflow: 'deploy.yml',
+      event: 'workflow_dispatch',
+      displayTitle: `Deploy ${model.name}:${model.version}`,
+    });
+    const found = await followRecorded(client(), model, { triggeredAt }, { sleep: noWait, record });
+    assert.equal(found.run.runId, String(started.id));
+    assert.equal(found.record.triggeredAt, triggeredAt);
+    assert.equal(double.runs().length, runsBefore + 1, 'nothing was triggered');
+    await assert.rejects(
+      followRecorded(client(), model, {}, { sleep: noWait, record }),
+      /iris:3 has no outer loop run recorded to follow/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -7,6 +7,7 @@ import {
   formatCiSettings,
   parseCiSettings,
   readCiSettings,
+  readCiSettingsDraft,
   writeCiSettings,
   type CiSettings,
 } from '../../../../src/core/outerLoop/ciSettings';
@@ -90,6 +91,63 @@ describe('core/outerLoop/ciSettings: the outer-loop settings file', () => {
           return true;
         },
       );
+    }
+  });
+
+  it('asks for a value a new project leaves empty with what to fill in and the command that does it', () => {
+    const cases: [string, RegExp][] = [
+      [
+        github({ owner: '', repo: 'r', workflow: 'd.yml' }),
+        /"github\.owner" is empty: fill in the GitHub user or organization/,
+      ],
+      [github({ owner: 'c', repo: ' ', workflow: 'd.yml' }), /"github\.repo" is empty: fill in the repository's name/],
+      [
+        JSON.stringify({
+          provider: 'azure-devops',
+          azureDevOps: { organizationUrl: 'https://dev.azure.com/c', project: '' },
+        }),
+        /"azureDevOps\.project" is empty: fill in the Azure DevOps project/,
+      ],
+      [
+        JSON.stringify({
+          provider: 'azure-devops',
+          azureDevOps: { organizationUrl: 'https://dev.azure.com/c', project: 'p', pipelineName: 'deploy' },
+        }),
+        /"azureDevOps\.pipelineId" is missing: fill in the id of the pipeline created from the deployment YAML .*definitionId=/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      assert.throws(
+        () => parseCiSettings(text),
+        (error: Error) => {
+          assert.match(error.message, message);
+          assert.match(error.message, /Edit the file or run "Azure ML: Configure Outer Loop…"\.$/);
+          return true;
+        },
+      );
+    }
+  });
+
+  it('reads an unfinished file value by value, for Configure Outer Loop to start from', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'outer-loop-draft-'));
+    try {
+      assert.equal(await readCiSettingsDraft(root), undefined, 'no file');
+      mkdirSync(path.join(root, '.azureml'));
+      const file = path.join(root, CI_SETTINGS_PATH);
+      writeFileSync(file, github({ owner: '', repo: ' mlops ', workflow: 'deploy.yml', retries: 3, nested: {} }));
+      assert.deepEqual(await readCiSettingsDraft(root), {
+        provider: 'github',
+        values: { owner: '', repo: 'mlops', workflow: 'deploy.yml', retries: '3' },
+      });
+      writeFileSync(file, JSON.stringify({ provider: 'azure-devops', azureDevOps: { pipelineId: 7, branch: 'main' } }));
+      assert.deepEqual(await readCiSettingsDraft(root), {
+        provider: 'azure-devops',
+        values: { pipelineId: '7', branch: 'main' },
+      });
+      writeFileSync(file, '{ not json');
+      assert.equal(await readCiSettingsDraft(root), undefined);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { parse } from 'yaml';
+import { parseCiSettings, type CiSettings } from '../../../../src/core/outerLoop/ciSettings';
 import { analyzeWithReferences } from '../../../../src/core/yaml/engine';
 
 type Json = Record<string, unknown>;
@@ -384,14 +385,35 @@ export function compilePython(project: Project): string[] {
   return result.status === 0 ? [] : [`python compile failed: ${result.stderr || result.error?.message}`];
 }
 
-/** The outer-loop settings: the fields the candidate-model feature reads, naming a workflow that takes a model. */
+/**
+ * The outer-loop settings: what the candidate-model feature's reader accepts once the values only the user knows
+ * are filled in (the GitHub repository, the Azure DevOps pipeline's id), naming a workflow or pipeline that takes a model.
+ */
 export function checkOuterLoop(project: Project): string[] {
-  const settings = JSON.parse(read(project, '.azureml/outer-loop.json')) as Json;
+  const text = read(project, '.azureml/outer-loop.json');
+  const raw = JSON.parse(text) as Json;
   const problems: string[] = [];
+  const section = (raw.provider === 'github' ? raw.github : raw.azureDevOps) as Json | undefined;
+  if (!isObject(section)) return [`outer-loop.json: no section for provider ${String(raw.provider)}`];
+  const completed = {
+    ...raw,
+    [raw.provider === 'github' ? 'github' : 'azureDevOps']: {
+      ...section,
+      ...(raw.provider === 'github' ? { owner: section.owner || 'contoso', repo: section.repo || 'mlops' } : {}),
+      ...(raw.provider === 'azure-devops'
+        ? { organizationUrl: section.organizationUrl || 'https://dev.azure.com/contoso' }
+        : {}),
+      ...(raw.provider === 'azure-devops' ? { project: section.project || 'ml', pipelineId: 7 } : {}),
+    },
+  };
+  let settings: CiSettings;
+  try {
+    settings = parseCiSettings(JSON.stringify(completed));
+  } catch (error) {
+    return [`outer-loop.json: the candidate feature cannot read it: ${(error as Error).message}`];
+  }
   if (settings.provider === 'github') {
-    for (const field of ['owner', 'repo', 'workflow', 'trigger', 'ref'])
-      if (typeof settings[field] !== 'string') problems.push(`outer-loop.json: ${field} is not a string`);
-    const file = `.github/workflows/${String(settings.workflow)}`;
+    const file = `.github/workflows/${settings.workflow}`;
     if (!project.files.includes(file)) return [...problems, `outer-loop.json: names ${file}, which does not exist`];
     const on = (parse(read(project, file)) as Json).on as Json;
     const inputs =
@@ -399,19 +421,16 @@ export function checkOuterLoop(project: Project): string[] {
     if (!('model_name' in inputs) || !('model_version' in inputs))
       problems.push(`${file}: its workflow_dispatch lacks model_name or model_version`);
     const dispatch = isObject(on.repository_dispatch) ? on.repository_dispatch : {};
-    if (!Array.isArray(dispatch.types) || !dispatch.types.includes('model-registered'))
-      problems.push(`${file}: does not listen to repository_dispatch of type model-registered`);
-  } else if (settings.provider === 'azure-devops') {
-    for (const field of ['organizationUrl', 'project', 'pipelineName', 'branch'])
-      if (typeof settings[field] !== 'string') problems.push(`outer-loop.json: ${field} is not a string`);
-    const file = `mlops/devops-pipelines/${String(settings.pipelineName)}.yml`;
+    if (!Array.isArray(dispatch.types) || !dispatch.types.includes(settings.eventType))
+      problems.push(`${file}: does not listen to repository_dispatch of type ${settings.eventType}`);
+  } else {
+    if (typeof section.pipelineName !== 'string') problems.push('outer-loop.json: pipelineName is not a string');
+    const file = `mlops/devops-pipelines/${String(section.pipelineName)}.yml`;
     if (!project.files.includes(file)) return [...problems, `outer-loop.json: names ${file}, which does not exist`];
     const parameters = ((parse(read(project, file)) as Json).parameters ?? []) as Json[];
     for (const name of ['model_name', 'model_version'])
       if (!parameters.some((parameter) => parameter.name === name))
         problems.push(`${file}: lacks the parameter ${name}`);
-  } else {
-    problems.push(`outer-loop.json: unknown provider ${String(settings.provider)}`);
   }
   return problems;
 }

@@ -48,8 +48,12 @@ def main():
     for name, value in metrics.items():
         log_metric(f"test_{name}", value)
     errors = (actual - predicted).abs()
+    # Each group's error with its row count: the review judges only groups large enough for their mean to mean something.
     group_errors = {
-        column: {str(group): float(errors[test[column] == group].mean()) for group in sorted(test[column].unique())}
+        column: {
+            str(group): {"mae": float(errors[test[column] == group].mean()), "rows": int((test[column] == group).sum())}
+            for group in sorted(test[column].unique())
+        }
         for column in GROUP_COLUMNS
     }
     out = Path(args.evaluation_output)
