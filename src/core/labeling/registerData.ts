@@ -254,8 +254,8 @@ function exportFor(
   const task = input.project.task;
   if (isImageTask(task)) return exportAutoMlImages(input, { exportFolder, imageUrl, split });
   if (task === 'text-ner') return exportConll(input, { split });
-  // The text-classification scaffold's AutoML step reads `target_column_name: label`.
-  return exportTextCsv(input, { split, labelColumn: 'label' });
+  // The exporter's `labels` column is what the text-classification scaffold's AutoML step names as its target.
+  return exportTextCsv(input, { split });
 }
 
 interface Part {
