@@ -1146,6 +1146,8 @@ export class LabelStore {
    * everything is on disk.
    */
   async saveNow(): Promise<void> {
+    // A write under way with none queued behind it carries every change: wait for it rather than write again.
+    if (!this.writeFailure && this.unsaved.size > 0 && !this.annotationWriteQueued) await this.tail;
     if (this.unsaved.size === 0 && !this.writeFailure) return;
     return this.persistAnnotations();
   }
