@@ -122,21 +122,16 @@ export class ImageCanvas {
     }
     const picture = this.picture(uri);
     this.image = picture.image;
-    // The pictures likely next are decoded once this one is drawn, not beside it: decoding them together would
-    // slow the one wanted now.
-    const decodeAhead = () => prefetch.forEach((next) => this.picture(next));
+    for (const next of prefetch) this.picture(next);
     if (picture.ready) {
       this.drawn(itemId);
-      decodeAhead();
       return;
     }
     // Nothing of the previous picture stays on the canvas while this one decodes.
     this.draw();
     picture.decoded.then(
       () => {
-        if (this.image !== picture.image) return;
-        this.drawn(itemId);
-        decodeAhead();
+        if (this.image === picture.image) this.drawn(itemId);
       },
       () => {
         if (this.image === picture.image) this.events.onStatus(`The image ${itemId} cannot be shown.`);
