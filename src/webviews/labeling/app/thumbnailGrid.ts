@@ -216,6 +216,9 @@ export class ThumbnailGrid {
 
   /** Makes the cells of the visible rows (and a few more), reusing those already there, and drops the rest. */
   private render(): void {
+    // Off the page (the single view is shown) nothing is made: its pictures would load for nobody to see. The
+    // ResizeObserver renders it when it comes back.
+    if (!this.element.isConnected) return;
     this.columns = Math.max(1, Math.floor(this.element.clientWidth / CELL_WIDTH));
     const rows = Math.ceil(this.cells.length / this.columns);
     this.spacer.style.height = `${rows * ROW_HEIGHT}px`;
