@@ -1,7 +1,9 @@
 // A labeling project opened in the editor: the store, the source's items, and watchers for changes made elsewhere.
 import vscode = require('vscode');
+import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { readItemText, sourceFolder, type LabelItem } from '../core/labeling/items';
+import { parseProjectFile } from '../core/labeling/model';
 import { LabelStore, type StoreChange } from '../core/labeling/store';
 
 export class LabelingDocument implements vscode.CustomDocument {
@@ -11,36 +13,64 @@ export class LabelingDocument implements vscode.CustomDocument {
   private readonly texts = new Map<string, string>();
   private readonly changes = new vscode.EventEmitter<StoreChange>();
   private readonly disposables: vscode.Disposable[] = [this.changes];
+  private opened: LabelStore | undefined;
+  private disposed = false;
   /** Why the source's items cannot be listed (a folder that is gone, a CSV without the column). */
   itemsProblem: string | undefined;
+  /** Why the project cannot be opened; until `listed` resolves, undefined says nothing yet. */
+  openProblem: string | undefined;
   /**
-   * Resolves once the source's items are listed. Listing 10,000 pictures takes a good part of a second, so the
-   * editor's page loads meanwhile instead of after it; the editor waits for this before it shows an item.
+   * Resolves once the store is open and the source's items are listed. Reading 10,000 records and listing
+   * 10,000 pictures take a good part of a second, so the editor's page loads meanwhile instead of after them; the
+   * editor waits for this before it shows an item.
    */
   listed: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly uri: vscode.Uri,
-    /** Undefined when the project file cannot be read; `openProblem` says why. */
-    readonly store: LabelStore | undefined,
-    readonly openProblem: string | undefined,
+    /** The folder of the source's files, read from the project file before anything else. */
+    private readonly initialImageFolder: string | undefined,
   ) {}
 
+  /**
+   * Reads only the project file, which says the folder the editor's page may load pictures from; the
+   * annotations and the items are read in the background (see `listed`).
+   */
   static async open(uri: vscode.Uri, onReloadFailure: (error: unknown) => void): Promise<LabelingDocument> {
+    let folder: string | undefined;
+    try {
+      folder = sourceFolder(uri.fsPath, parseProjectFile(await readFile(uri.fsPath, 'utf8')).source);
+    } catch (error) {
+      const document = new LabelingDocument(uri, undefined);
+      document.openProblem = error instanceof Error ? error.message : String(error);
+      return document;
+    }
+    const document = new LabelingDocument(uri, folder);
+    document.listed = document.load(onReloadFailure);
+    return document;
+  }
+
+  private async load(onReloadFailure: (error: unknown) => void): Promise<void> {
     let store: LabelStore;
     try {
-      store = await LabelStore.open(uri.fsPath);
+      store = await LabelStore.open(this.uri.fsPath);
     } catch (error) {
-      return new LabelingDocument(uri, undefined, error instanceof Error ? error.message : String(error));
+      this.openProblem = error instanceof Error ? error.message : String(error);
+      return;
     }
-    const document = new LabelingDocument(uri, store, undefined);
+    if (this.disposed) return;
+    this.opened = store;
     const forwarding = store.onDidChange((change) => {
-      if (change.kind !== 'reloaded') document.changes.fire(change);
+      if (change.kind !== 'reloaded') this.changes.fire(change);
     });
-    document.disposables.push(new vscode.Disposable(() => forwarding.dispose()));
-    document.listed = document.listItems(false);
-    document.watch(onReloadFailure);
-    return document;
+    this.disposables.push(new vscode.Disposable(() => forwarding.dispose()));
+    await this.listItems(false);
+    if (!this.disposed) this.watch(onReloadFailure);
+  }
+
+  /** The project; undefined until `listed` resolves, and after it when the project cannot be opened. */
+  get store(): LabelStore | undefined {
+    return this.opened;
   }
 
   get title(): string {
@@ -54,8 +84,9 @@ export class LabelingDocument implements vscode.CustomDocument {
 
   /** The folder images are read from, which the page may load from. */
   get imageFolder(): vscode.Uri | undefined {
-    if (!this.store) return undefined;
-    const folder = sourceFolder(this.store.projectFilePath, this.store.project.source);
+    const folder = this.store
+      ? sourceFolder(this.store.projectFilePath, this.store.project.source)
+      : this.initialImageFolder;
     return folder ? vscode.Uri.file(folder) : undefined;
   }
 
@@ -124,6 +155,7 @@ export class LabelingDocument implements vscode.CustomDocument {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.disposables.forEach((disposable) => disposable.dispose());
     this.disposables.length = 0;
   }

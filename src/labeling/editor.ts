@@ -2,18 +2,23 @@
 import vscode = require('vscode');
 import type { LabelItem } from '../core/labeling/items';
 import { annotationKindOf, isImageTask, isMultiLabel } from '../core/labeling/model';
-import { LabelStoreError, type LabelStore, type StoreChange } from '../core/labeling/store';
+import { LabelStoreError, LabelWriteError, type LabelStore, type StoreChange } from '../core/labeling/store';
 import { WebviewHost } from '../platform/webview/webviewHost';
 import type { Envelope, MessageFault } from '../webviews/messaging';
 import {
   labelingMessageNames,
+  type ClassifyItems,
   type FromLabeling,
+  type GridCell,
+  type GridState,
   type ItemFilterState,
   type ItemState,
   type LabelEdit,
   type Navigation,
   type Problem,
+  type ProgressState,
   type ProjectState,
+  type SaveState,
   type ToLabeling,
 } from '../webviews/labeling/contract';
 import type { LabelingDocument } from './document';
@@ -27,7 +32,11 @@ export interface LabelingEditorOptions {
   onFault: (fault: MessageFault) => void;
   /** Applies one label action as an undoable edit of the document. */
   applyEdit: (document: LabelingDocument, edit: LabelEdit) => Promise<void>;
+  /** Applies a number key to several items as one undoable edit of the document. */
+  classifyItems: (document: LabelingDocument, request: ClassifyItems) => Promise<void>;
   exportLabels: (document: LabelingDocument) => void;
+  /** Writes what a failed write left unsaved, and tells VS Code the document is saved once it is. */
+  save: (document: LabelingDocument) => Promise<void>;
   /** The progress changed or the editor became active or inactive. */
   onStateChange: () => void;
   log: (message: string) => void;
@@ -42,8 +51,10 @@ export class LabelingEditor implements vscode.Disposable {
   /** The item shown; undefined when there is none to show. */
   current: string | undefined;
   private disposed = false;
-  /** Whether the document's items are listed (until then there is no progress to show). */
-  private listed = false;
+  /** The progress last counted; undefined until the first picture has been sent. */
+  private counted: ProgressState | undefined;
+  /** Whether the page shows the thumbnail grid, which then hears of every change to its cells. */
+  private gridShown = false;
 
   constructor(
     readonly document: LabelingDocument,
@@ -60,10 +71,6 @@ export class LabelingEditor implements vscode.Disposable {
       accepts: labelingMessageNames.fromWebview,
       onFault: options.onFault,
     });
-    void document.listed.then(() => {
-      this.listed = true;
-      options.onStateChange();
-    });
     this.disposables.push(
       this.host,
       this.host.onReady(() => void this.sendAll()),
@@ -75,8 +82,7 @@ export class LabelingEditor implements vscode.Disposable {
   }
 
   get progress(): { labeled: number; total: number } | undefined {
-    const store = this.document.store;
-    return store && this.listed ? store.progress(this.document.itemList) : undefined;
+    return this.counted && { labeled: this.counted.labeled, total: this.counted.total };
   }
 
   /** Handles a message as if the page had sent it; resolves when it is dealt with (tests call this). */
@@ -91,6 +97,23 @@ export class LabelingEditor implements vscode.Disposable {
           return await this.setFilter(message.payload);
         case 'edit':
           return await this.edit(message.payload);
+        case 'classifyItems':
+          return await this.classifyItems(message.payload);
+        case 'gridView':
+          this.gridShown = message.payload.shown;
+          if (this.gridShown) this.sendGrid();
+          return;
+        case 'open':
+          this.gridShown = false;
+          if (this.document.item(message.payload.item)) this.current = message.payload.item;
+          return await this.sendItem();
+        case 'retrySave':
+          return await this.retrySave();
+        case 'revealAnnotations': {
+          const file = this.document.store?.annotationsFilePath;
+          if (file) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(file));
+          return;
+        }
         case 'resolveCorrupt':
           return await this.resolveCorrupt(message.payload.choice);
         case 'export':
@@ -140,10 +163,42 @@ export class LabelingEditor implements vscode.Disposable {
       multiLabel: isMultiLabel(task),
       image: isImageTask(task),
       labels: store.labels.map((label) => ({ ...label })),
-      progress: store.progress(this.document.itemList),
       filter: this.filter,
-      shown: this.shownItems().length,
+      grid: isImageTask(task) && annotationKindOf(task) === 'classes',
     };
+  }
+
+  /** Counts the labeled items (a pass over every item) and tells the page and the status bar. */
+  private sendProgress(shown = this.shownItems().length): void {
+    const store = this.document.store;
+    if (!store) return;
+    this.counted = { ...store.progress(this.document.itemList), shown };
+    this.post('progress', this.counted);
+    this.options.onStateChange();
+  }
+
+  private sendSaveState(): void {
+    const store = this.document.store;
+    if (!store) return;
+    const failure = store.lastWriteFailure;
+    const state: SaveState = { pending: store.unsavedItems };
+    if (failure) state.failure = { message: failure.message, file: failure.file };
+    this.post('save', state);
+  }
+
+  private gridCell(store: LabelStore, id: string): GridCell {
+    return { id, classes: store.annotation(id)?.classes ?? [], labeled: store.isLabeled(id) };
+  }
+
+  private sendGrid(): void {
+    const store = this.document.store;
+    const folder = this.document.imageFolder;
+    if (!store || !folder) return;
+    const state: GridState = {
+      cells: this.shownItems().map((item) => this.gridCell(store, item.id)),
+      imageBase: this.panel.webview.asWebviewUri(folder).toString(),
+    };
+    this.post('grid', state);
   }
 
   private problem(): Problem | null {
@@ -164,6 +219,10 @@ export class LabelingEditor implements vscode.Disposable {
     return null;
   }
 
+  /**
+   * Everything the page shows, the picture first: what only the first draw needs goes before it, the counting
+   * over every item after it.
+   */
   private async sendAll(): Promise<void> {
     await this.document.listed;
     if (this.disposed) return;
@@ -172,6 +231,10 @@ export class LabelingEditor implements vscode.Disposable {
     if (!store) return;
     this.post('project', this.projectState(store));
     await this.sendItem();
+    if (this.disposed) return;
+    this.sendProgress();
+    this.sendSaveState();
+    if (this.gridShown) this.sendGrid();
   }
 
   private async sendItem(): Promise<void> {
@@ -220,17 +283,30 @@ export class LabelingEditor implements vscode.Disposable {
   private async onStoreChange(change: StoreChange): Promise<void> {
     const store = this.document.store;
     if (!store || this.disposed) return;
+    if (change.kind === 'saved' || change.kind === 'saveFailed') {
+      this.sendSaveState();
+      return;
+    }
     if (change.kind === 'annotations') {
-      this.post('project', this.projectState(store));
-      for (const item of change.items) {
-        if (item !== this.current) continue;
+      // The change shows at once, as pending; the save state says when it is on disk.
+      this.sendSaveState();
+      if (this.current !== undefined && change.items.includes(this.current))
         this.post('annotation', {
-          item,
-          annotation: store.annotation(item) ?? { item },
-          labeled: store.isLabeled(item),
+          item: this.current,
+          annotation: store.annotation(this.current) ?? { item: this.current },
+          labeled: store.isLabeled(this.current),
         });
+      const shown = this.shownItems();
+      this.sendProgress(shown.length);
+      if (this.gridShown) {
+        // A filter may let items in or out: the whole list then; else only the changed cells.
+        const filtered = this.filter.unlabeled || this.filter.label !== undefined;
+        if (filtered) this.sendGrid();
+        else
+          this.post('gridCells', {
+            cells: change.items.filter((item) => this.document.item(item)).map((item) => this.gridCell(store, item)),
+          });
       }
-      this.options.onStateChange();
       return;
     }
     await this.sendAll();
@@ -290,16 +366,45 @@ export class LabelingEditor implements vscode.Disposable {
     const shown = this.shownItems();
     if (!shown.some((item) => item.id === this.current)) this.current = shown[0]?.id;
     this.post('project', this.projectState(store));
+    this.sendProgress(shown.length);
+    if (this.gridShown) this.sendGrid();
     await this.sendItem();
   }
 
   private async edit(edit: LabelEdit): Promise<void> {
+    await this.refusedOrUnsaved(() => this.options.applyEdit(this.document, edit));
+  }
+
+  private async classifyItems(request: ClassifyItems): Promise<void> {
+    const unknown = request.items.find((item) => !this.document.item(item));
+    if (unknown !== undefined) throw new LabelStoreError(`The project has no item ${unknown}.`);
+    await this.refusedOrUnsaved(() => this.options.classifyItems(this.document, request));
+  }
+
+  /**
+   * Runs a change. A refused one changes nothing: the page says why, with the item as it is. One that could not
+   * be written stays in the editor as pending, and the save state says so with its way forward.
+   */
+  private async refusedOrUnsaved(change: () => Promise<void>): Promise<void> {
     try {
-      await this.options.applyEdit(this.document, edit);
+      await change();
     } catch (error) {
+      if (error instanceof LabelWriteError) {
+        this.options.log(`Labeling: ${error.message}`);
+        return;
+      }
       if (!(error instanceof LabelStoreError)) throw error;
-      // A refused edit changes nothing: the page says why, with the item as it is.
       this.post('notice', { message: error.message, severity: 'warning' });
+    }
+  }
+
+  private async retrySave(): Promise<void> {
+    try {
+      await this.options.save(this.document);
+      this.post('notice', { message: 'Saved.', severity: 'info' });
+    } catch (error) {
+      if (!(error instanceof LabelWriteError)) throw error;
+      this.options.log(`Labeling: ${error.message}`);
     }
   }
 

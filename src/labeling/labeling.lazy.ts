@@ -2,13 +2,13 @@
 import vscode = require('vscode');
 import { copyFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { defaultAnnotationsFile, type LabelStore } from '../core/labeling/store';
+import { defaultAnnotationsFile, LabelWriteError, type LabelStore } from '../core/labeling/store';
 import { formatProjectFile, isImageTask } from '../core/labeling/model';
 import { CommandId, LABELING_EDITOR_VIEW_TYPE } from '../constants';
 import { CancelledError } from '../core/errors/kinds';
 import type { CallContext } from '../platform/commands';
 import type { Services } from '../services';
-import type { LabelEdit } from '../webviews/labeling/contract';
+import type { ClassifyItems, LabelEdit } from '../webviews/labeling/contract';
 import { LabelingDocument } from './document';
 import { LabelingEditor } from './editor';
 import { applyLabelEdit, editDescription } from './edits';
@@ -24,6 +24,8 @@ export interface LabelingFeature {
   resolveEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void>;
   saveAs(document: vscode.CustomDocument, destination: vscode.Uri): Promise<void>;
   revert(document: vscode.CustomDocument): Promise<void>;
+  /** Writes changes a failed write left unsaved; nothing when everything is on disk. */
+  save(document: vscode.CustomDocument): Promise<void>;
   backup(
     document: vscode.CustomDocument,
     context: vscode.CustomDocumentBackupContext,
@@ -121,9 +123,13 @@ export function createLabelingFeature(
     setTimeout(() => void vscode.workspace.save(document.uri).then(undefined, () => undefined), 0);
   };
 
-  const restore = async (document: LabelingDocument, item: string, record: ReturnType<LabelStore['annotation']>) => {
+  type Records = Map<string, ReturnType<LabelStore['annotation']>>;
+  const recordsOf = (store: LabelStore, items: readonly string[]): Records =>
+    new Map(items.map((item) => [item, store.annotation(item)]));
+
+  const restore = async (document: LabelingDocument, records: Records) => {
     try {
-      await (document.store as LabelStore).restoreAnnotation(item, record);
+      await (document.store as LabelStore).restoreAnnotations(records);
     } catch (error) {
       // Undo of an edit the files no longer allow (corrupt lines after a pull): say so where the user looks.
       const message = `Undo or redo in ${document.title} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -131,26 +137,58 @@ export function createLabelingFeature(
       void vscode.window.showWarningMessage(message);
       throw error;
     }
-    await editors.get(document)?.reveal(item);
+    const [first] = records.keys();
+    if (records.size === 1 && first !== undefined) await editors.get(document)?.reveal(first);
+    markSaved(document);
+  };
+
+  /**
+   * Runs a change of `items` and puts it on VS Code's undo stack as one step. A change whose write failed is
+   * still made (it stays pending in the editor), so it is undoable too, and the document stays dirty: Save
+   * writes it again.
+   */
+  const undoable = async (
+    document: LabelingDocument,
+    items: readonly string[],
+    label: string,
+    change: (store: LabelStore) => Promise<void>,
+  ) => {
+    const store = document.store;
+    if (!store) return;
+    const before = recordsOf(store, items);
+    let writeFailure: LabelWriteError | undefined;
+    try {
+      await change(store);
+    } catch (error) {
+      if (!(error instanceof LabelWriteError)) throw error;
+      writeFailure = error;
+    }
+    const after = recordsOf(store, items);
+    const changed = items.filter((item) => JSON.stringify(before.get(item)) !== JSON.stringify(after.get(item)));
+    if (changed.length === 0) {
+      if (writeFailure) throw writeFailure;
+      return;
+    }
+    const keep = (records: Records) => new Map(changed.map((item) => [item, records.get(item)]));
+    edits.fire({
+      document,
+      label,
+      undo: () => restore(document, keep(before)),
+      redo: () => restore(document, keep(after)),
+    });
+    if (writeFailure) throw writeFailure;
     markSaved(document);
   };
 
   const applyEdit = async (document: LabelingDocument, edit: LabelEdit) => {
-    const store = document.store;
-    if (!store) return;
     const item = document.item(edit.item);
-    const text = item && !isImageTask(store.task) ? await document.text(item) : undefined;
-    const before = store.annotation(edit.item);
-    await applyLabelEdit(store, edit, text);
-    const after = store.annotation(edit.item);
-    if (JSON.stringify(before) === JSON.stringify(after)) return;
-    edits.fire({
-      document,
-      label: editDescription(edit),
-      undo: () => restore(document, edit.item, before),
-      redo: () => restore(document, edit.item, after),
-    });
-    markSaved(document);
+    const text = item && document.store && !isImageTask(document.store.task) ? await document.text(item) : undefined;
+    await undoable(document, [edit.item], editDescription(edit), (store) => applyLabelEdit(store, edit, text));
+  };
+
+  const classifyItems = async (document: LabelingDocument, request: ClassifyItems) => {
+    const label = `Label ${request.items.length} item${request.items.length === 1 ? '' : 's'} ${request.label}`;
+    await undoable(document, request.items, label, (store) => store.classifyItems(request.items, request.label));
   };
 
   const asDocument = (document: vscode.CustomDocument) => document as LabelingDocument;
@@ -177,6 +215,7 @@ export function createLabelingFeature(
     const open = [...editors.keys()].find((document) => document.uri.fsPath === uri.fsPath);
     if (open?.store) return { store: open.store, release: () => undefined };
     const document = await LabelingDocument.open(uri, () => undefined);
+    await document.listed;
     if (!document.store) throw new Error(`${document.title} cannot be opened: ${document.openProblem}`);
     return { store: document.store, release: () => document.dispose() };
   };
@@ -191,6 +230,11 @@ export function createLabelingFeature(
         extensionUri: extensionContext.extensionUri,
         onFault: (fault) => log.warn(`Labeling editor: ${fault.problem}`),
         applyEdit,
+        classifyItems,
+        save: async (target) => {
+          await target.store?.saveNow();
+          markSaved(target);
+        },
         exportLabels: (target) => void vscode.commands.executeCommand(CommandId.exportLabels, target.uri),
         onStateChange: updateStatus,
         log: (message) => log.warn(message),
@@ -221,6 +265,10 @@ export function createLabelingFeature(
 
     async revert(document) {
       await asDocument(document).reload();
+    },
+
+    async save(document) {
+      await asDocument(document).store?.saveNow();
     },
 
     async backup(_document, context) {

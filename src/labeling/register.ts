@@ -27,8 +27,8 @@ export function registerLabeling(services: Services): LabelingTestHandle {
     onDidChangeCustomDocument: edits.event,
     openCustomDocument: (uri) => load().openDocument(uri),
     resolveCustomEditor: (document, panel) => load().resolveEditor(document, panel),
-    // Every edit is on disk before it is acknowledged; saving only tells VS Code so.
-    saveCustomDocument: () => Promise.resolve(),
+    // Every edit is written at once; saving writes again only what a failed write left unsaved.
+    saveCustomDocument: (document) => load().save(document),
     saveCustomDocumentAs: (document, destination) => load().saveAs(document, destination),
     revertCustomDocument: (document) => load().revert(document),
     backupCustomDocument: (document, context) => load().backup(document, context),

@@ -62,6 +62,12 @@ const EXTRA_PROJECTS = {
     { kind: 'folder', path: 'shapes' },
     'outlines.labels.jsonl',
   ),
+  'labeling/tags.labels.json': projectFile(
+    'image-classification-multilabel',
+    SHAPES,
+    { kind: 'folder', path: 'shapes' },
+    'tags.labels.jsonl',
+  ),
   'labeling/topics.labels.json': projectFile(
     'text-classification',
     ['world', 'business', 'science'],
@@ -362,6 +368,59 @@ describe('labeling editor in the workbench, from the packaged VSIX', () => {
     );
     await frame.locator('[data-testid="progress"]', { hasText: '2 / 12 labeled' }).waitFor();
     await workbench.screenshot('labeling-image-classification');
+  });
+
+  it('labels a selection of the thumbnail grid with the keyboard, as one undoable edit', async () => {
+    await openFile(page, 'tags.labels.json');
+    const frame = editorFrame(page);
+    const canvas = frame.locator('canvas[data-item="shapes-01.png"]');
+    await canvas.waitFor({ timeout: 60_000 });
+    const annotations = join(workbench.folder, 'labeling', 'tags.labels.jsonl');
+    const classesByItem = () =>
+      Object.fromEntries(jsonLines(annotations).map((record) => [record.item, (record.classes as string[]).join()]));
+    const cell = (item: string) => frame.locator(`.grid-cell[data-item="${item}"]`);
+
+    await canvas.click();
+    await page.keyboard.press('g');
+    await cell('shapes-01.png').waitFor();
+    assert.equal(await cell('shapes-01.png').getAttribute('aria-selected'), 'true');
+    // The first three pictures: the focus starts on the first, Shift+→ extends over the next two.
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await frame.locator('.position', { hasText: '3 selected of 12' }).waitFor();
+    await page.keyboard.press('2');
+    for (const item of ['shapes-01.png', 'shapes-02.png', 'shapes-03.png'])
+      await cell(item).locator('.grid-tag[data-label="square"]').waitFor();
+    await eventually(classesByItem, (classes) =>
+      ['shapes-01.png', 'shapes-02.png', 'shapes-03.png'].every((item) => classes[item] === 'square'),
+    );
+    assert.equal(Object.keys(classesByItem()).length, 3);
+    await frame.locator('[data-testid="save-status"]', { hasText: 'Saved' }).waitFor();
+    await frame.locator('[data-testid="progress"]', { hasText: '3 / 12 labeled' }).waitFor();
+    await workbench.screenshot('labeling-thumbnail-grid');
+
+    // Ctrl+A selects every picture; 1 adds circle to each, and one undo takes it from all of them.
+    await page.keyboard.press('Control+A');
+    await frame.locator('.position', { hasText: '12 selected of 12' }).waitFor();
+    await page.keyboard.press('1');
+    await eventually(
+      classesByItem,
+      (classes) =>
+        Object.keys(classes).length === 12 &&
+        classes['shapes-02.png'] === 'circle,square' &&
+        classes['shapes-12.png'] === 'circle',
+    );
+    await cell('shapes-12.png').locator('.grid-tag[data-label="circle"]').waitFor();
+    await page.keyboard.press('Control+Z');
+    await eventually(
+      classesByItem,
+      (classes) => Object.keys(classes).length === 3 && Object.values(classes).every((value) => value === 'square'),
+    );
+    await cell('shapes-01.png').locator('.grid-tag[data-label="circle"]').waitFor({ state: 'detached' });
+
+    // Enter opens the focused picture alone.
+    await page.keyboard.press('Enter');
+    await frame.locator('canvas[data-item="shapes-03.png"]').waitFor();
   });
 
   it('classifies texts with number keys and label buttons', async () => {

@@ -1,13 +1,31 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID, LABELING_EDITOR_VIEW_TYPE } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
 import type { LabelingEditor } from '../../src/labeling/editor';
 import type { ExportOutcome } from '../../src/labeling/exportLabels';
-import type { FromLabeling, ItemState, LabelEdit, Problem } from '../../src/webviews/labeling/contract';
+import type {
+  FromLabeling,
+  GridState,
+  ItemState,
+  LabelEdit,
+  Problem,
+  SaveState,
+  ToLabeling,
+} from '../../src/webviews/labeling/contract';
 import type { Envelope } from '../../src/webviews/messaging';
 import { scriptedInput } from '../support/scriptedInput';
 import { policyProblems, readServedPage } from '../support/servedPage';
@@ -253,6 +271,136 @@ describe('labeling editor: a custom editor for *.labels.json', function () {
     await edit(editor, { action: 'addSpan', item: 'a.txt', label: 'loc', start: 8, end: 19 });
     assert.match(lastNotice(editor), /overlaps "per" at 0–13/);
     assert.deepEqual(readLines(join(folder, 'ner.labels.jsonl')), lines, 'a refused span writes nothing');
+  });
+
+  it('labels a selection of the thumbnail grid as one edit, which one undo reverts, and filters the grid', async () => {
+    const uri = writeProject(folder, 'grid', {
+      task: 'image-classification',
+      labels: LABELS,
+      source: { kind: 'folder', path: 'images' },
+    });
+    const annotations = join(folder, 'grid.labels.jsonl');
+    writeFileSync(annotations, '{"item":"cats/two.png","classes":["dog"]}\n');
+    const editor = await open(uri);
+    await send(editor, { type: 'gridView', payload: { shown: true } });
+    const grid = lastOf<GridState>(editor, 'grid');
+    assert.equal(grid?.cells.length, 8);
+    assert.deepEqual(grid?.cells[1], { id: 'cats/two.png', classes: ['dog'], labeled: true });
+    assert.equal(
+      grid?.imageBase,
+      editor.panel.webview.asWebviewUri(vscode.Uri.file(join(folder, 'images'))).toString(),
+    );
+
+    // VS Code hears of an edit asynchronously: it is on its undo stack once the tab has been dirty.
+    const dirtyStates: boolean[] = [];
+    const tabChanges = vscode.window.tabGroups.onDidChangeTabs((event) =>
+      event.changed.filter((tab) => tab === tabOf(uri)).forEach((tab) => dirtyStates.push(tab.isDirty)),
+    );
+    const selection = ['cats/one.jpg', 'cats/two.png', 'dogs/four.bmp'];
+    await send(editor, { type: 'classifyItems', payload: { items: selection, label: 'cat' } });
+    assert.deepEqual(
+      readLines(annotations).map((line) => [line.item, line.classes]),
+      selection.map((item) => [item, ['cat']]),
+    );
+    assert.deepEqual(
+      lastOf<{ cells: GridState['cells'] }>(editor, 'gridCells')?.cells.map((cell) => [cell.id, cell.classes]),
+      selection.map((item) => [item, ['cat']]),
+    );
+    assert.equal(api.labeling.feature()?.statusText(), '3 / 8 labeled');
+
+    // One step of VS Code's undo stack takes the whole batch back, the earlier class included.
+    await eventually(
+      () => [...dirtyStates],
+      (states) => states.includes(true) && states[states.length - 1] === false,
+    );
+    tabChanges.dispose();
+    await vscode.commands.executeCommand('undo');
+    await eventually(
+      () => readFileSync(annotations, 'utf8'),
+      (text) => text === '{"item":"cats/two.png","classes":["dog"]}\n',
+    );
+    await vscode.commands.executeCommand('redo');
+    await eventually(
+      () => readLines(annotations).map((line) => line.classes?.[0]),
+      (classes) => classes.join() === 'cat,cat,cat',
+    );
+
+    // The filter applies to the grid: the unlabeled items only, and a label the set lacks is refused.
+    await send(editor, { type: 'filter', payload: { unlabeled: true } });
+    const unlabeled = ['dogs/three.gif', 'extended.webp', 'lossless.webp', 'lossy.webp', 'progressive.jpg'];
+    assert.deepEqual(
+      lastOf<GridState>(editor, 'grid')?.cells.map((cell) => cell.id),
+      unlabeled,
+    );
+    await send(editor, { type: 'classifyItems', payload: { items: unlabeled.slice(0, 2), label: 'dog' } });
+    assert.deepEqual(
+      lastOf<GridState>(editor, 'grid')?.cells.map((cell) => cell.id),
+      unlabeled.slice(2),
+      'labeled items leave the unlabeled grid',
+    );
+    await send(editor, { type: 'classifyItems', payload: { items: ['no/such.png'], label: 'dog' } });
+    assert.match(lastNotice(editor), /no item no\/such\.png/);
+
+    // Enter on a thumbnail shows that item alone.
+    await send(editor, { type: 'open', payload: { item: unlabeled[3] } });
+    assert.equal(lastItem(editor)?.id, unlabeled[3]);
+  });
+
+  it('tells the page an edit is saved only once the file holds it, and keeps one whose write failed pending', async () => {
+    const uri = writeProject(folder, 'durable', {
+      task: 'image-classification',
+      labels: LABELS,
+      source: { kind: 'folder', path: 'images' },
+    });
+    const annotations = join(folder, 'durable.labels.jsonl');
+    const editor = await open(uri);
+    // What the file held at the moment each save state went to the page ('' while there is no file).
+    const held = () =>
+      existsSync(annotations) && statSync(annotations).isFile() ? readFileSync(annotations, 'utf8') : '';
+    const seen: { state: SaveState; file: string }[] = [];
+    const post = editor.posted.push.bind(editor.posted);
+    editor.posted.push = (...messages: Envelope<ToLabeling>[]) => {
+      for (const message of messages)
+        if (message.type === 'save') seen.push({ state: message.payload as SaveState, file: held() });
+      return post(...messages);
+    };
+    await edit(editor, { action: 'toggleClass', item: 'cats/one.jpg', label: 'cat' });
+    const record = '{"item":"cats/one.jpg","classes":["cat"]}\n';
+    const pendingAt = seen.findIndex((entry) => entry.state.pending.includes('cats/one.jpg'));
+    const savedAt = seen.findIndex((entry, index) => index > pendingAt && entry.state.pending.length === 0);
+    assert.ok(pendingAt >= 0, 'the page hears of the change as pending first');
+    assert.equal(seen[pendingAt].file, '', 'pending: not on disk yet');
+    assert.ok(savedAt > pendingAt, 'then that it is saved');
+    assert.equal(seen[savedAt].file, record, 'saved: the file holds it');
+
+    // A folder where the file should be: the write fails whoever runs the test (read-only folders do not stop root).
+    rmSync(annotations);
+    mkdirSync(annotations);
+    try {
+      await edit(editor, { action: 'toggleClass', item: 'cats/one.jpg', label: 'dog' });
+      const failed = seen[seen.length - 1].state;
+      assert.deepEqual(failed.pending, ['cats/one.jpg']);
+      assert.match(failed.failure?.message ?? '', /could not be saved to durable\.labels\.jsonl/);
+      assert.equal(failed.failure?.file, annotations);
+      assert.deepEqual(editor.document.store?.annotation('cats/one.jpg')?.classes, ['dog'], 'the label is kept');
+      assert.deepEqual(shownAnnotation(editor)?.classes, ['dog']);
+      // VS Code knows the document has a change not on disk.
+      await eventually(
+        () => tabOf(uri)?.isDirty,
+        (dirty) => dirty === true,
+      );
+    } finally {
+      rmSync(annotations, { recursive: true, force: true });
+      writeFileSync(annotations, record);
+    }
+    await send(editor, { type: 'retrySave', payload: null });
+    assert.equal(readFileSync(annotations, 'utf8'), '{"item":"cats/one.jpg","classes":["dog"]}\n');
+    const retried = seen[seen.length - 1].state;
+    assert.deepEqual(retried, { pending: [] });
+    await eventually(
+      () => tabOf(uri)?.isDirty,
+      (dirty) => dirty === false,
+    );
   });
 
   it('reports corrupt lines with their numbers and writes nothing until the user chooses', async () => {

@@ -13,7 +13,8 @@
  * rename was flushed). A line that does not parse is reported with its line number and kept: while any is
  * unresolved the store refuses to write, until the user chooses discardCorruptLines() or
  * keepCorruptLinesAside(). A project file that stops parsing after an external change (a merge conflict)
- * likewise blocks writing until it parses again.
+ * likewise blocks writing until it parses again. A change whose write fails stays in memory as unsaved
+ * (`unsavedItems`, a `saveFailed` change) until a later write succeeds; a reload meanwhile keeps it.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -64,6 +65,19 @@ export interface CorruptLine {
 
 export class LabelStoreError extends Error {}
 
+/**
+ * A change was made but could not be written: it stays in the store, unsaved, and the next write (another
+ * change, or saveNow()) carries it to disk.
+ */
+export class LabelWriteError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`The labels could not be saved to ${basename(file)}: ${reason}`);
+  }
+}
+
 /** Writing is refused while the annotations file has lines the user has not decided about. */
 export class CorruptLinesPendingError extends LabelStoreError {
   constructor(readonly lines: readonly CorruptLine[]) {
@@ -99,7 +113,12 @@ export interface StoreOptions {
 }
 
 export type StoreChange =
+  /** Items changed in memory; they are unsaved until a `saved` change names them. */
   | { kind: 'annotations'; items: string[] }
+  /** These items' changes are durable on disk. */
+  | { kind: 'saved'; items: string[] }
+  /** A write failed: `items` are still unsaved. */
+  | { kind: 'saveFailed'; items: string[]; error: LabelWriteError }
   | { kind: 'labels' }
   /** Reloaded after an external change: everything may differ. */
   | { kind: 'reloaded' };
@@ -245,6 +264,10 @@ export class LabelStore {
   private annotationWaiters: Waiter[] = [];
   private annotationWriteQueued = false;
   private itemsCache: LabelItem[] | undefined;
+  /** Items changed in memory and not yet on disk, with the change's sequence number. */
+  private readonly unsaved = new Map<string, number>();
+  private changeSequence = 0;
+  private writeFailure: LabelWriteError | undefined;
 
   private constructor(
     readonly projectFilePath: string,
@@ -353,6 +376,16 @@ export class LabelStore {
     return this.sortedIds.map((id) => JSON.parse(this.lines.get(id) as string) as ItemAnnotation);
   }
 
+  /** Items whose latest change is not on disk yet (being written, or after a failed write). */
+  get unsavedItems(): string[] {
+    return [...this.unsaved.keys()];
+  }
+
+  /** Why the last write failed, while its changes are still unsaved. */
+  get lastWriteFailure(): LabelWriteError | undefined {
+    return this.writeFailure;
+  }
+
   isLabeled(item: string): boolean {
     return isLabeled(this.records.get(item), this.state.task);
   }
@@ -444,20 +477,49 @@ export class LabelStore {
    * and redo of an editor's edit use, so they restore exactly the state they captured.
    */
   async restoreAnnotation(item: string, record: ItemAnnotation | undefined): Promise<void> {
-    if (record !== undefined && record.item !== item)
-      throw new LabelStoreError(`The record of ${record.item} cannot be restored as ${item}.`);
-    if (record !== undefined) {
-      const problem = recordProblem(record);
-      if (problem) throw new LabelStoreError(`The record of ${item} cannot be restored: ${problem}.`);
-    }
-    return this.change(
-      item,
-      (draft) => {
+    return this.restoreAnnotations(new Map([[item, record]]));
+  }
+
+  /** restoreAnnotation for several items at once: one write, one change. */
+  async restoreAnnotations(records: ReadonlyMap<string, ItemAnnotation | undefined>): Promise<void> {
+    const changes = new Map<string, (record: ItemAnnotation) => void>();
+    for (const [item, record] of records) {
+      if (record !== undefined && record.item !== item)
+        throw new LabelStoreError(`The record of ${record.item} cannot be restored as ${item}.`);
+      if (record !== undefined) {
+        const problem = recordProblem(record);
+        if (problem) throw new LabelStoreError(`The record of ${item} cannot be restored: ${problem}.`);
+      }
+      changes.set(item, (draft) => {
         for (const key of Object.keys(draft) as (keyof ItemAnnotation)[]) delete draft[key];
         Object.assign(draft, structuredClone(record ?? { item }));
-      },
-      false,
-    );
+      });
+    }
+    return this.changeMany(changes, false);
+  }
+
+  /**
+   * A number key over several items (the thumbnail grid's selection), as one change: single-class sets the
+   * class on each; multi-label adds the label to those lacking it, or, when every one has it, removes it.
+   */
+  async classifyItems(items: readonly string[], label: string): Promise<void> {
+    this.requireKind('classes');
+    this.requireLabel(label);
+    const multiLabel = isMultiLabel(this.state.task);
+    const removing = multiLabel && items.every((item) => this.records.get(item)?.classes?.includes(label));
+    const changes = new Map<string, (record: ItemAnnotation) => void>();
+    for (const item of items) {
+      const current = this.records.get(item)?.classes ?? [];
+      let next: string[];
+      if (!multiLabel) next = [label];
+      else if (removing) next = current.filter((name) => name !== label);
+      else next = this.orderedLabels([...current, label]);
+      if (next.length === current.length && next.every((name, index) => name === current[index])) continue;
+      changes.set(item, (record) => {
+        record.classes = next;
+      });
+    }
+    return this.changeMany(changes, true);
   }
 
   // ---- Boxes ----------------------------------------------------------------------------------------------------
@@ -932,6 +994,12 @@ export class LabelStore {
     if (annotationsChange) {
       this.annotationsIdentity = annotationsChange.identity;
       const parsed = parseAnnotations(annotationsChange.bytes.toString('utf8'));
+      // Changes not yet on disk (a write failed) stay as they are: the next write carries them over what was read.
+      for (const item of this.unsaved.keys()) {
+        const record = this.records.get(item);
+        if (record) parsed.records.set(item, record);
+        else parsed.records.delete(item);
+      }
       this.records.clear();
       this.lines.clear();
       for (const [id, record] of parsed.records) {
@@ -1024,7 +1092,10 @@ export class LabelStore {
       drafts.set(item, canonicalRecord(draft));
     }
     if (drafts.size === 0) return Promise.resolve();
-    for (const [item, draft] of drafts) this.commit(item, draft);
+    for (const [item, draft] of drafts) {
+      this.commit(item, draft);
+      this.unsaved.set(item, ++this.changeSequence);
+    }
     this.emit({ kind: 'annotations', items: [...drafts.keys()] });
     return this.persistAnnotations();
   }
@@ -1070,7 +1141,21 @@ export class LabelStore {
     return run;
   }
 
-  /** Resolves once the annotations as they are now are on disk; concurrent callers share one write. */
+  /**
+   * Writes the unsaved changes again, after a failed write (Retry, or VS Code's Save); resolves at once when
+   * everything is on disk.
+   */
+  async saveNow(): Promise<void> {
+    // A write under way with none queued behind it carries every change: wait for it rather than write again.
+    if (!this.writeFailure && this.unsaved.size > 0 && !this.annotationWriteQueued) await this.tail;
+    if (this.unsaved.size === 0 && !this.writeFailure) return;
+    return this.persistAnnotations();
+  }
+
+  /**
+   * Resolves once the annotations as they are now are on disk; concurrent callers share one write. Listeners
+   * hear `saved` (or `saveFailed`) before any caller's promise settles.
+   */
   private persistAnnotations(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.annotationWaiters.push({ resolve, reject }));
     if (!this.annotationWriteQueued) {
@@ -1078,14 +1163,30 @@ export class LabelStore {
       void this.enqueue(async () => {
         this.annotationWriteQueued = false;
         const waiters = this.annotationWaiters.splice(0);
+        // What this write carries: every change made so far; later ones wait for the next write.
+        const written = this.changeSequence;
         try {
           // Corrupt lines that appeared meanwhile (a reload) must not be overwritten.
           this.assertWritable();
           this.annotationsIdentity = await writeFileAtomic(this.annotationsFilePath, this.serialize());
-          waiters.forEach((waiter) => waiter.resolve());
         } catch (error) {
-          waiters.forEach((waiter) => waiter.reject(error));
+          this.writeFailure = new LabelWriteError(
+            this.annotationsFilePath,
+            error instanceof Error ? error.message : String(error),
+          );
+          this.emit({ kind: 'saveFailed', items: this.unsavedItems, error: this.writeFailure });
+          waiters.forEach((waiter) => waiter.reject(this.writeFailure));
+          return;
         }
+        this.writeFailure = undefined;
+        const saved: string[] = [];
+        for (const [item, sequence] of this.unsaved) {
+          if (sequence > written) continue;
+          this.unsaved.delete(item);
+          saved.push(item);
+        }
+        this.emit({ kind: 'saved', items: saved });
+        waiters.forEach((waiter) => waiter.resolve());
       });
     }
     return done;

@@ -59,10 +59,45 @@ export interface ProjectState {
   multiLabel: boolean;
   image: boolean;
   labels: LabelDefinition[];
-  progress: { labeled: number; total: number };
   filter: ItemFilterState;
+  /** Whether the thumbnail grid is offered (image classification). */
+  grid: boolean;
+}
+
+/** Counted after the first picture is drawn, and again after each change. */
+export interface ProgressState {
+  labeled: number;
+  total: number;
   /** How many items the filter lets through. */
   shown: number;
+}
+
+/**
+ * Where the changes stand on disk. An edit shows at once but as pending until the host says it is durable: only
+ * then is it out of `pending`.
+ */
+export interface SaveState {
+  /** Items with a change not on disk yet. */
+  pending: string[];
+  /** Why the last write failed; the pending changes stay in the editor until a write succeeds. */
+  failure?: { message: string; file: string };
+}
+
+/** One thumbnail of the grid: the item and its classes. */
+export interface GridCell {
+  id: string;
+  classes: string[];
+  labeled: boolean;
+}
+
+/** The items the filter shows, in order, for the thumbnail grid; the page draws only the visible ones. */
+export interface GridState {
+  cells: GridCell[];
+  /**
+   * The image folder through `webview.asWebviewUri`: a cell's picture is this, `/`, and its id's path segments,
+   * each URI-encoded.
+   */
+  imageBase: string;
 }
 
 /** The item in the editor. */
@@ -111,8 +146,20 @@ export type LabelEdit =
 
 export type Navigation = 'next' | 'previous' | 'nextUnlabeled' | 'first';
 
+/** A number key over the grid's selection: one edit of VS Code's undo stack for every item in it. */
+export interface ClassifyItems {
+  items: string[];
+  label: string;
+}
+
 export type ToLabeling = {
   project: ProjectState;
+  progress: ProgressState;
+  save: SaveState;
+  /** The whole grid: when it opens, and when the filter or the items shown change. */
+  grid: GridState;
+  /** Cells whose classes changed, by id, while the list itself stayed the same. */
+  gridCells: { cells: GridCell[] };
   /** The item to show; null when the filter shows none (or the source has none). */
   item: ItemState | null;
   /** The item's annotations changed (an edit, undo, redo, a reload). */
@@ -127,6 +174,15 @@ export type FromLabeling = {
   navigate: { to: Navigation };
   filter: ItemFilterState;
   edit: LabelEdit;
+  classifyItems: ClassifyItems;
+  /** The page shows the grid (true) or one item (false). */
+  gridView: { shown: boolean };
+  /** Enter on a thumbnail: show this item in the single view. */
+  open: { item: string };
+  /** Write the pending changes again after a failed write. */
+  retrySave: null;
+  /** Show the annotations file in the Explorer. */
+  revealAnnotations: null;
   resolveCorrupt: { choice: 'discard' | 'keepAside' };
   export: null;
   /** Open the project file as JSON (when it cannot be opened as a project). */
@@ -136,11 +192,26 @@ export type FromLabeling = {
 };
 
 export const labelingMessageNames = {
-  toWebview: { project: true, item: true, annotation: true, problem: true, notice: true },
+  toWebview: {
+    project: true,
+    progress: true,
+    save: true,
+    grid: true,
+    gridCells: true,
+    item: true,
+    annotation: true,
+    problem: true,
+    notice: true,
+  },
   fromWebview: {
     navigate: true,
     filter: true,
     edit: true,
+    classifyItems: true,
+    gridView: true,
+    open: true,
+    retrySave: true,
+    revealAnnotations: true,
     resolveCorrupt: true,
     export: true,
     openAsText: true,

@@ -7,11 +7,14 @@ import {
   type LabelDefinition,
   type LabelEdit,
   type Problem,
+  type ProgressState,
   type ProjectState,
+  type SaveState,
   type ToLabeling,
 } from '../contract';
 import { ImageCanvas } from './imageCanvas';
 import { TextView } from './textView';
+import { ThumbnailGrid } from './thumbnailGrid';
 
 const app = document.getElementById('app') ?? document.body;
 app.innerHTML = '';
@@ -20,13 +23,22 @@ let project: ProjectState | undefined;
 let item: ItemState | null = null;
 /** The label new boxes, polygons and spans get: chosen with its button or hotkey. */
 let activeLabel: string | undefined;
+let counted: ProgressState | undefined;
+/** Items whose change is not on disk yet: drawn as pending. */
+let pending = new Set<string>();
+/** Whether the thumbnail grid is shown instead of one item. */
+let gridMode = false;
 
 const header = element('header', 'label-header');
 const titleLine = element('div', 'title-line');
 const title = element('h1');
 const progress = element('span', 'progress');
 progress.setAttribute('data-testid', 'progress');
-titleLine.append(title, progress);
+// Says whether the latest changes are on disk: "Saving…" until the host confirms the write, then "Saved".
+const saveStatus = element('span', 'save-status');
+saveStatus.setAttribute('data-testid', 'save-status');
+saveStatus.setAttribute('role', 'status');
+titleLine.append(title, progress, saveStatus);
 
 const toolbar = element('div', 'toolbar');
 const previousButton = button('◀ Previous (K)', () => navigate('previous'));
@@ -46,9 +58,12 @@ filterSelect.addEventListener('change', () => {
   );
   filterSelect.blur();
 });
+const gridButton = button('Grid (G)', () => toggleGrid());
+gridButton.setAttribute('aria-pressed', 'false');
+gridButton.hidden = true;
 const exportButton = button('Export…', () => host.post('export', null));
 const position = element('span', 'position');
-toolbar.append(previousButton, nextButton, nextUnlabeledButton, filterSelect, exportButton, position);
+toolbar.append(previousButton, nextButton, nextUnlabeledButton, filterSelect, gridButton, exportButton, position);
 
 const labelBar = element('div', 'label-bar');
 labelBar.setAttribute('role', 'toolbar');
@@ -56,10 +71,14 @@ labelBar.setAttribute('aria-label', 'Labels');
 const problemBanner = element('div', 'problem');
 problemBanner.setAttribute('role', 'alert');
 problemBanner.hidden = true;
+const saveProblem = element('div', 'problem');
+saveProblem.setAttribute('role', 'alert');
+saveProblem.setAttribute('data-testid', 'save-problem');
+saveProblem.hidden = true;
 const notice = element('p', 'notice');
 notice.setAttribute('role', 'status');
 notice.setAttribute('data-testid', 'notice');
-header.append(titleLine, toolbar, labelBar, problemBanner, notice);
+header.append(titleLine, toolbar, labelBar, problemBanner, saveProblem, notice);
 
 const stage = element('main', 'stage');
 const emptyMessage = element('p', 'empty');
@@ -78,6 +97,15 @@ const imageCanvas = new ImageCanvas({
 const textView = new TextView({
   onRendered: (id) => host.post('rendered', { item: id }),
 });
+const grid = new ThumbnailGrid({
+  onOpen: (id) => {
+    host.post('open', { item: id });
+    leaveGrid();
+  },
+  onSelectionChange: (selected, total) => {
+    if (gridMode) position.textContent = `${selected} selected of ${total}`;
+  },
+});
 
 const host = connectToHost<ToLabeling, FromLabeling>({
   accepts: labelingMessageNames.toWebview,
@@ -85,6 +113,18 @@ const host = connectToHost<ToLabeling, FromLabeling>({
     switch (message.type) {
       case 'project':
         showProject(message.payload);
+        break;
+      case 'progress':
+        showProgress(message.payload);
+        break;
+      case 'save':
+        showSaveState(message.payload);
+        break;
+      case 'grid':
+        if (project) grid.setState(message.payload, project.labels);
+        break;
+      case 'gridCells':
+        grid.updateCells(message.payload.cells);
         break;
       case 'item':
         showItem(message.payload);
@@ -131,13 +171,83 @@ function showProject(state: ProjectState): void {
   const firstTime = !project || project.task !== state.task;
   project = state;
   title.textContent = state.title;
-  progress.textContent = `${state.progress.labeled} / ${state.progress.total} labeled`;
   if (!activeLabel || !state.labels.some((label) => label.name === activeLabel)) activeLabel = state.labels[0]?.name;
   renderFilter(state);
   renderLabels();
   if (firstTime) renderHelp(state);
-  stage.replaceChildren(state.image ? imageCanvas.element : textView.element, emptyMessage);
+  gridButton.hidden = !state.grid;
+  if (!state.grid) gridMode = false;
+  showStage();
   imageCanvas.setMode(state.kind, state.labels);
+}
+
+function showStage(): void {
+  if (!project) return;
+  const view = gridMode ? grid.element : project.image ? imageCanvas.element : textView.element;
+  if (stage.firstChild !== view) stage.replaceChildren(view, emptyMessage);
+  gridButton.setAttribute('aria-pressed', String(gridMode));
+}
+
+function toggleGrid(): void {
+  if (!project?.grid) return;
+  if (gridMode) {
+    const focused = grid.focusedItem();
+    if (focused !== undefined) host.post('open', { item: focused });
+    leaveGrid();
+    return;
+  }
+  gridMode = true;
+  showStage();
+  host.post('gridView', { shown: true });
+  grid.element.focus();
+}
+
+function leaveGrid(): void {
+  gridMode = false;
+  showStage();
+  if (item) showItem(item);
+}
+
+function showProgress(state: ProgressState): void {
+  counted = state;
+  progress.textContent = `${state.labeled} / ${state.total} labeled`;
+}
+
+function showSaveState(state: SaveState): void {
+  const wasPending = pending.size > 0;
+  pending = new Set(state.pending);
+  grid.setPending(state.pending);
+  saveStatus.className = 'save-status';
+  if (state.failure) {
+    saveStatus.textContent = 'Not saved';
+    saveStatus.classList.add('failed');
+  } else if (pending.size > 0) {
+    saveStatus.textContent = 'Saving…';
+    saveStatus.classList.add('saving');
+  } else if (wasPending || saveStatus.textContent) {
+    saveStatus.textContent = 'Saved';
+    saveStatus.classList.add('saved');
+  }
+  saveProblem.replaceChildren();
+  saveProblem.hidden = !state.failure;
+  if (state.failure)
+    saveProblem.append(
+      element(
+        'p',
+        undefined,
+        `${state.failure.message}. The change${pending.size === 1 ? ' is' : 's are'} kept here, not on disk yet: fix the cause, then Retry.`,
+      ),
+      button('Retry', () => host.post('retrySave', null)),
+      button('Reveal File', () => host.post('revealAnnotations', null)),
+    );
+  if (item) drawPosition(item);
+  renderLabels();
+}
+
+function drawPosition(state: ItemState): void {
+  if (gridMode) return;
+  const mark = pending.has(state.id) ? ' … saving' : state.labeled ? ' ✓' : '';
+  position.textContent = `${state.index >= 0 ? state.index + 1 : '–'} of ${state.count}: ${state.id}${mark}`;
 }
 
 function renderFilter(state: ProjectState): void {
@@ -173,6 +283,8 @@ function renderLabels(): void {
       labelButton.style.setProperty('--label-color', label.color);
       const pressed = classes ? chosen.has(label.name) : label.name === activeLabel;
       labelButton.setAttribute('aria-pressed', String(pressed));
+      // A class chosen but not on disk yet.
+      labelButton.classList.toggle('pending', classes && pressed && item !== null && pending.has(item.id));
       labelButton.dataset.label = label.name;
       return labelButton;
     }),
@@ -205,11 +317,20 @@ function renderHelp(state: ProjectState): void {
     keys.splice(0, 2, 'J next', 'K previous');
     keys.unshift('select text (mouse, or Shift+arrows), then a number key', 'click a span, Delete removes');
   }
+  if (state.grid)
+    keys.push(
+      'G thumbnail grid: arrows move, Shift+arrows or Ctrl+A select, number keys label the selection, Enter opens',
+    );
   keys.push('A / R accept / reject the clicked suggestion, or all');
   help.textContent = keys.join(' · ');
 }
 
 function useLabel(label: LabelDefinition): void {
+  if (gridMode) {
+    const items = grid.selection();
+    if (items.length > 0) host.post('classifyItems', { items, label: label.name });
+    return;
+  }
   if (!project || !item) return;
   if (project.kind === 'classes') {
     edit({ action: 'toggleClass', item: item.id, label: label.name });
@@ -239,7 +360,7 @@ function showItem(state: ItemState | null): void {
   if (!state || !project) {
     emptyMessage.hidden = false;
     emptyMessage.textContent =
-      project && project.progress.total > 0
+      project && (counted === undefined || counted.total > 0)
         ? 'No item matches the filter: choose "All items" to see every item.'
         : 'This project has no items yet: add images or texts to its source folder.';
     position.textContent = '';
@@ -249,7 +370,7 @@ function showItem(state: ItemState | null): void {
     return;
   }
   emptyMessage.hidden = true;
-  position.textContent = `${state.index >= 0 ? state.index + 1 : '–'} of ${state.count}: ${state.id}${state.labeled ? ' ✓' : ''}`;
+  drawPosition(state);
   if (project.image && state.imageUri)
     imageCanvas.show(state.id, state.imageUri, state.annotation, project.labels, state.prefetch);
   if (!project.image)
@@ -259,7 +380,7 @@ function showItem(state: ItemState | null): void {
 
 function drawAnnotation(): void {
   if (!item || !project) return;
-  position.textContent = `${item.index >= 0 ? item.index + 1 : '–'} of ${item.count}: ${item.id}${item.labeled ? ' ✓' : ''}`;
+  drawPosition(item);
   if (project.image) imageCanvas.setAnnotation(item.annotation);
   else textView.setAnnotation(item.annotation);
   renderLabels();
@@ -294,14 +415,24 @@ function showProblem(value: Problem | null): void {
 }
 
 document.addEventListener('keydown', (event) => {
-  if (!project || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (!project) return;
   const target = event.target as HTMLElement | null;
   if (target && (target.tagName === 'SELECT' || target.tagName === 'INPUT')) return;
+  if (gridMode && grid.handleKey(event)) {
+    event.preventDefault();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (project.grid && event.key.toLowerCase() === 'g') {
+    toggleGrid();
+    event.preventDefault();
+    return;
+  }
   if (project.kind === 'spans' && textView.handleKey(event)) {
     event.preventDefault();
     return;
   }
-  if (project.image && imageCanvas.handleKey(event)) {
+  if (project.image && !gridMode && imageCanvas.handleKey(event)) {
     event.preventDefault();
     return;
   }
@@ -314,6 +445,8 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     return;
   }
+  // The grid moves with the arrows; going through items one by one is the single view's.
+  if (gridMode) return;
   const spans = project.kind === 'spans';
   let handled = true;
   switch (key.toLowerCase()) {

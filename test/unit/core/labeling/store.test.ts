@@ -519,6 +519,77 @@ describe('labeling store', () => {
     );
   });
 
+  it('classifies several items as one change: single-class sets, multi-label adds, or removes when all have it', async () => {
+    const single = await imageProject('image-classification');
+    await single.setClasses('cats/one.jpg', ['dog']);
+    const changes: StoreChange[] = [];
+    single.onDidChange((change) => changes.push(change));
+    await single.classifyItems(['cats/one.jpg', 'cats/two.png', 'dogs/three.gif'], 'cat');
+    assert.deepEqual(
+      annotationLines().map((line) => [line.item, line.classes]),
+      [
+        ['cats/one.jpg', ['cat']],
+        ['cats/two.png', ['cat']],
+        ['dogs/three.gif', ['cat']],
+      ],
+    );
+    assert.deepEqual(
+      changes.map((change) => change.kind),
+      ['annotations', 'saved'],
+      'one change and one write for the whole batch',
+    );
+    await assert.rejects(single.classifyItems(['cats/one.jpg'], 'bird'), /no "bird"/);
+
+    folder.remove();
+    folder = temporaryFolder();
+    const multi = await imageProject('image-classification-multilabel');
+    await multi.setClasses('cats/one.jpg', ['dog']);
+    await multi.classifyItems(['cats/one.jpg', 'cats/two.png'], 'cat');
+    assert.deepEqual(
+      annotationLines().map((line) => line.classes),
+      [['cat', 'dog'], ['cat']],
+    );
+    await multi.classifyItems(['cats/one.jpg', 'cats/two.png'], 'cat');
+    assert.deepEqual(
+      annotationLines().map((line) => line.classes),
+      [['dog'], []],
+    );
+  });
+
+  it('keeps a change whose write failed as unsaved, through a reload, until a later write succeeds', async () => {
+    const store = await imageProject('image-classification');
+    await store.setClasses('cats/one.jpg', ['dog']);
+    const changes: StoreChange[] = [];
+    store.onDidChange((change) => changes.push(change));
+    // A folder where the file should be: the rename over it fails, whoever runs the test.
+    const saved = readFileSync(annotationsFile(), 'utf8');
+    rmSync(annotationsFile());
+    mkdirSync(annotationsFile());
+    await assert.rejects(store.setClasses('cats/two.png', ['cat']), /could not be saved to pets\.labels\.jsonl/);
+    assert.deepEqual(store.unsavedItems, ['cats/two.png']);
+    assert.match(store.lastWriteFailure?.message ?? '', /could not be saved/);
+    const failed = changes.find((change) => change.kind === 'saveFailed');
+    assert.deepEqual(failed?.kind === 'saveFailed' && failed.items, ['cats/two.png']);
+    assert.deepEqual(store.annotation('cats/two.png')?.classes, ['cat'], 'the change stays in memory');
+
+    // The file comes back changed elsewhere: the reload takes that change and keeps the unsaved one.
+    rmSync(annotationsFile(), { recursive: true });
+    writeFileSync(annotationsFile(), `${saved}{"item":"dogs/three.gif","classes":["dog"]}\n`);
+    await store.reloadIfChangedOnDisk();
+    assert.deepEqual(store.annotation('cats/two.png')?.classes, ['cat']);
+    assert.deepEqual(store.annotation('dogs/three.gif')?.classes, ['dog']);
+
+    await store.saveNow();
+    assert.deepEqual(store.unsavedItems, []);
+    assert.equal(store.lastWriteFailure, undefined);
+    assert.deepEqual(
+      annotationLines().map((line) => line.item),
+      ['cats/one.jpg', 'cats/two.png', 'dogs/three.gif'],
+    );
+    const last = changes[changes.length - 1];
+    assert.deepEqual(last.kind === 'saved' && last.items, ['cats/two.png']);
+  });
+
   it('reads text items from a CSV column and from a JSON Lines column', async () => {
     writeFileSync(join(folder.path, 'reviews.csv'), 'id,text\r\nr2,"Good, really"\r\nr1,"Said ""no"""\r\n');
     const csv = await LabelStore.create(projectFile(), {
