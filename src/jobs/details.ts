@@ -195,7 +195,6 @@ class JobDetailsPanel implements JobDetailsView, vscode.Disposable {
       bundle: BUNDLE,
       stylesheets: [`${BUNDLE}.css`],
       // The page draws as soon as it opens; fetching its files first would only delay that.
-      inline: true,
       title: source.title,
       accepts: jobDetailsMessageNames.fromWebview,
       onFault: options.onFault,

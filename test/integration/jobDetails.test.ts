@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandId, EXTENSION_ID } from '../../src/constants';
@@ -10,6 +10,7 @@ import type { SubmittedJob } from '../../src/jobs/jobs.lazy';
 import type { JobOverview, MetricSeries } from '../../src/webviews/jobDetails/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
 import { emulator } from './emulator';
+import { assertPageCarriesItsCode } from './servedBundle';
 import { childNamed, eventually } from './tree';
 
 const STEPS = 15;
@@ -107,23 +108,7 @@ describe('job details: a panel with live metric charts', function () {
     const page = readServedPage(view.panel.webview.html);
     assert.deepEqual(policyProblems(page, view.panel.webview.cspSource), []);
     // The page fetches nothing: its bundle and stylesheet (uPlot's and its own) are served inside it.
-    assert.deepEqual(page.links, [], 'no stylesheet to fetch');
-    assert.deepEqual(
-      page.scripts.map((script) => script.src),
-      [undefined],
-      'one script, with no file to fetch',
-    );
-    const bundleFolder = vscode.Uri.joinPath(
-      vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri,
-      'dist',
-      'webviews',
-    ).fsPath;
-    for (const file of ['jobDetails.js', 'jobDetails.css']) {
-      assert.ok(
-        view.panel.webview.html.includes(readFileSync(join(bundleFolder, file), 'utf8')),
-        `${file} is in the page`,
-      );
-    }
+    assertPageCarriesItsCode(view.panel.webview.html, ['jobDetails.js', 'jobDetails.css']);
 
     // New points arrive in more than one message while the job still runs.
     await eventually(

@@ -12,6 +12,7 @@ import type { JobOverview } from '../../src/webviews/jobDetails/contract';
 import type { Envelope } from '../../src/webviews/messaging';
 import type { FromPipelineGraph, ToPipelineGraph } from '../../src/webviews/pipelineGraph/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
+import { assertPageCarriesItsCode } from './servedBundle';
 import { childNamed, eventually } from './tree';
 
 const PIPELINE = [
@@ -76,10 +77,7 @@ describe('pipeline graph: from a YAML file as it is edited, and from a submitted
 
     const page = readServedPage(view.panel.webview.html);
     assert.deepEqual(policyProblems(page, view.panel.webview.cspSource), []);
-    assert.deepEqual(
-      page.links.map((link) => link.href.slice(link.href.lastIndexOf('/') + 1)),
-      ['pipelineGraph.css'],
-    );
+    assertPageCarriesItsCode(view.panel.webview.html, ['pipelineGraph.js', 'pipelineGraph.css']);
 
     const graph = await eventually(
       () => last(view, 'graph'),

@@ -13,6 +13,7 @@ import type { ReportedError } from '../../src/platform/errorReporter';
 import type { ComparisonState, FromRunComparison, RunMetricSeries } from '../../src/webviews/runComparison/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
 import { scriptedInput } from '../support/scriptedInput';
+import { assertPageCarriesItsCode } from './servedBundle';
 import { childNamed, descriptionOf, eventually, labelOf } from './tree';
 
 const LIVE_STEPS = 12;
@@ -103,10 +104,7 @@ describe('run comparison: several runs overlaid, with a table of what differs', 
 
     const page = readServedPage(view.panel.webview.html);
     assert.deepEqual(policyProblems(page, view.panel.webview.cspSource), []);
-    assert.deepEqual(
-      page.links.map((link) => link.href.slice(link.href.lastIndexOf('/') + 1)),
-      ['runComparison.css'],
-    );
+    assertPageCarriesItsCode(view.panel.webview.html, ['runComparison.js', 'runComparison.css']);
 
     await view.loaded();
     const arm = await api.auth.session.getArm();

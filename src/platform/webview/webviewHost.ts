@@ -26,12 +26,6 @@ export interface WebviewHostOptions<FromWebview extends WebviewMessageMap> {
   resourceRoots?: readonly vscode.Uri[];
   /** Stylesheets in the bundle folder, e.g. the `<bundle>.css` esbuild writes when the app imports CSS. */
   stylesheets?: readonly string[];
-  /**
-   * Serve the bundle and stylesheets inside the page rather than as files the page fetches: each fetch goes
-   * through the webview's service worker and the workbench, and the page's load (and with it every message
-   * to it) waits for them. For pages that should draw the moment they open.
-   */
-  inline?: boolean;
   /** The page's <title>; panels, views and editors show their own. */
   title: string;
   /** The contract's `fromWebview` names: anything else the page posts is dropped and reported. */
@@ -99,8 +93,10 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
     const resource = (name: string) => this.webview.asWebviewUri(file(name)).toString();
     const scriptName = `${this.options.bundle}.js`;
     const stylesheets = this.options.stylesheets ?? [];
-    const texts = this.options.inline ? [scriptName, ...stylesheets].map((name) => inlinable(file(name))) : [];
-    const inline = texts.length > 0 && texts.every((text) => text !== undefined);
+    // The bundle and stylesheets go inside the page: each file the page fetches goes through the webview's service
+    // worker and the workbench, and the page's load (with every message to it) waits for them.
+    const texts = [scriptName, ...stylesheets].map((name) => inlinable(file(name)));
+    const inline = texts.every((text) => text !== undefined);
     this.webview.html = webviewHtml({
       nonce: createNonce(),
       cspSource: this.webview.cspSource,
