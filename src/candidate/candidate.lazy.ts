@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CommandId, SecretKey } from '../constants';
 import type { AzureMlArm } from '../core/azure/armClient';
 import { isCandidate, CANDIDATE_TAG } from '../core/azure/models';
+import type { MlflowRun } from '../core/azure/mlflow';
 import type { ModelVersionInfo } from '../core/azure/resources';
 import { parseWorkspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import {
@@ -17,9 +18,16 @@ import {
   refuseUnlessCompleted,
   setModelVersionTags,
   versionWithSameContent,
-  type CandidateSource,
   type ModelType,
 } from '../core/candidate/candidate';
+import {
+  handOverSummary,
+  jobSourceChoices,
+  loggedModelPath,
+  modelOfExperiment,
+  sourceJobOf,
+  type SourceChoice,
+} from '../core/candidate/defaults';
 import { readGitState, type GitState } from '../core/candidate/git';
 import { followRecorded, handOff, type HandOffOptions, type HandOffOutcome } from '../core/candidate/handOff';
 import { classifyError } from '../core/errors/classify';
@@ -43,7 +51,8 @@ import { uploadLocalInput } from '../core/jobs/upload';
 import { originRepository } from '../core/scaffold/gitRemote';
 import type { CallContext } from '../platform/commands';
 import type { ErrorButton } from '../platform/errorReporter';
-import { isBack, type PickItem } from '../platform/userInput';
+import { BACK, isBack, type Back } from '../platform/userInput';
+import { runWizard, type WizardStep } from '../platform/wizard';
 import type { Services } from '../services';
 import { followedRuns, followKey, forgetFollowed, rememberFollowed, type FollowedRun } from './followedRuns';
 
@@ -55,6 +64,8 @@ const GITHUB_SCOPES = ['repo'];
 export const OUTER_LOOP_WHERE = 'Azure ML: Outer Loop';
 /** Versions looked through for the same content: the newest, where a repeat registration would be. */
 const VERSIONS_CHECKED = 200;
+/** Models whose newest version is read to find the one a job's experiment registered before. */
+const MODELS_LOOKED_AT = 20;
 
 /** A follow nobody asked for: in the status bar, and, when `quiet`, with what stops it logged rather than shown. */
 interface Background {
@@ -121,50 +132,70 @@ export function createCandidateActions(services: Services): CandidateActions {
     const job = await arm.getJob(workspace, jobName);
     const properties = (job.properties ?? {}) as Record<string, unknown>;
     refuseUnlessCompleted(jobName, stringOf(properties.status), errorMessageOf(properties));
-    const outputs = Object.entries((properties.outputs ?? {}) as Record<string, { jobOutputType?: string }>);
-    const items: PickItem<{ source: CandidateSource; type: ModelType }>[] = [
-      ...outputs.map(([name, output]) => ({
-        label: name,
-        description: output.jobOutputType,
-        value: {
-          source: { kind: 'jobOutput' as const, jobName, output: name },
-          type: (MODEL_TYPES as readonly string[]).includes(output.jobOutputType ?? '')
-            ? (output.jobOutputType as ModelType)
-            : 'custom_model',
-        },
-      })),
-      {
-        label: 'MLflow model',
-        description: 'what the job logged with mlflow.<flavor>.log_model(…, "model")',
-        value: { source: { kind: 'jobOutput', jobName, output: 'artifacts', path: 'model/' }, type: 'mlflow_model' },
-      },
-      {
-        label: 'outputs/',
-        description: 'the files the job wrote to ./outputs',
-        value: { source: { kind: 'jobOutput', jobName, output: 'artifacts', path: 'outputs/' }, type: 'custom_model' },
-      },
-    ];
-    const picked = await userInput.pick({
-      title: `${REGISTER_TITLE} from ${jobName}`,
-      placeholder: 'Which output of the job holds the model?',
-      items,
-    });
-    if (isBack(picked)) throw new CancelledError();
-    const metrics = await finalMetrics(arm, workspace, jobName);
-    const suggested = String(properties.displayName ?? properties.experimentName ?? jobName).replace(
-      /[^A-Za-z0-9_.-]+/g,
-      '-',
-    );
+    const outputs = (properties.outputs ?? {}) as Record<string, { jobOutputType?: string }>;
+    const experiment = stringOf(properties.experimentName);
+    const [run, existingModels] = await Promise.all([
+      mlflowRun(arm, workspace, jobName),
+      arm.listModels(workspace).then((page) => page.items.map((model) => model.name)),
+    ]);
+    const suggested = String(properties.displayName ?? experiment ?? jobName).replace(/[^A-Za-z0-9_.-]+/g, '-');
+    const registeredBefore = experiment
+      ? await modelOfJobExperiment(arm, workspace, existingModels, experiment, jobName)
+      : undefined;
     return registerCandidate({
       workspace,
-      source: picked.source,
-      suggestedType: picked.type,
+      origin: `job ${jobName}`,
+      choices: jobSourceChoices(jobName, outputs, loggedModelPath(run?.tags ?? {})),
+      defaultName: registeredBefore ?? suggested,
       suggestedName: suggested,
+      existingModels,
       description: `Candidate from job ${jobName}.`,
       jobName,
-      metrics,
+      metrics: (run?.latestMetrics ?? []).map(({ key, value }) => ({ key, value })),
       folder: folderFor(),
     });
+  }
+
+  /**
+   * The model the job's experiment registered its versions under before, read from the newest version
+   * of each of the first models listed; undefined when none is known (the lookup is only a suggestion).
+   */
+  async function modelOfJobExperiment(
+    arm: AzureMlArm,
+    workspace: WorkspaceRef,
+    models: string[],
+    experiment: string,
+    jobName: string,
+  ): Promise<string | undefined> {
+    try {
+      const newest = await Promise.all(
+        models.slice(0, MODELS_LOOKED_AT).map((name) =>
+          arm.listModelVersions(workspace, name).then(
+            (page) => page.items[0],
+            () => undefined,
+          ),
+        ),
+      );
+      const versions = newest.filter((version): version is ModelVersionInfo => version !== undefined);
+      const jobs = [...new Set(versions.map(sourceJobOf).filter((job): job is string => job !== undefined))];
+      const experimentOf = new Map(
+        await Promise.all(
+          jobs.map(async (job) => {
+            if (job === jobName) return [job, experiment] as const;
+            const read = await arm.getJob(workspace, job).then(
+              (resource) => stringOf((resource.properties as { experimentName?: unknown } | undefined)?.experimentName),
+              // A deleted job names no experiment; its model is simply not suggested.
+              () => undefined,
+            );
+            return [job, read] as const;
+          }),
+        ),
+      );
+      return modelOfExperiment(versions, experimentOf, experiment);
+    } catch (error) {
+      log.warn(`Could not tell which model experiment ${experiment} registered before: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   async function registerUpload(uri: vscode.Uri): Promise<CandidateOutcome | undefined> {
@@ -185,14 +216,24 @@ export function createCandidateActions(services: Services): CandidateActions {
       },
     );
     const contentHash = await uploaded.snapshot.contentHash();
+    const suggested = name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-');
     return registerCandidate({
       workspace,
-      source: { kind: 'upload', uri: uploaded.uri, contentHash, localName: name },
-      suggestedType:
-        /^mlmodel$/i.test(name) || uploaded.snapshot.files.some((f) => f.relativePath === 'MLmodel')
-          ? 'mlflow_model'
-          : 'custom_model',
-      suggestedName: name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-'),
+      origin: name,
+      choices: [
+        {
+          source: { kind: 'upload', uri: uploaded.uri, contentHash, localName: name },
+          type:
+            /^mlmodel$/i.test(name) || uploaded.snapshot.files.some((f) => f.relativePath === 'MLmodel')
+              ? 'mlflow_model'
+              : 'custom_model',
+          label: name,
+          description: vscode.workspace.asRelativePath(uri),
+        },
+      ],
+      defaultName: suggested,
+      suggestedName: suggested,
+      existingModels: (await arm.listModels(workspace)).items.map((model) => model.name),
       description: `Candidate from ${vscode.workspace.asRelativePath(uri)}.`,
       metrics: [],
       folder: folderFor(uri),
@@ -201,82 +242,303 @@ export function createCandidateActions(services: Services): CandidateActions {
 
   interface CandidateDraft {
     workspace: WorkspaceRef;
-    source: CandidateSource;
-    suggestedType: ModelType;
+    /** What is registered, for titles: "job …" or the file's name. */
+    origin: string;
+    /** Where the model may be, the default first. */
+    choices: SourceChoice[];
+    /** The name a one-pick registration uses. */
+    defaultName: string;
+    /** The name offered when the user names a new model. */
     suggestedName: string;
+    /** The workspace's models, offered when the user chooses the name. */
+    existingModels: string[];
     description: string;
     jobName?: string;
     metrics: Array<{ key: string; value: number }>;
     folder: string | undefined;
   }
 
+  /** What the user chose: the defaults (one pick), or each of them through the steps after it. */
+  interface Answers {
+    custom?: boolean;
+    choice?: SourceChoice;
+    modelType?: ModelType;
+    name?: string;
+    newName?: boolean;
+    version?: string;
+    /** The version name `version` was asked for (a changed name asks again from its next version). */
+    versionOf?: string;
+    description?: string;
+    /** An existing version with the same content, to mark as the candidate instead. */
+    promote?: ModelVersionInfo;
+  }
+
+  /**
+   * One pick registers with the defaults (the likeliest source, the model registered before, the next
+   * free version); its last item walks through every choice, with Back returning to that pick.
+   */
   async function registerCandidate(draft: CandidateDraft): Promise<CandidateOutcome | undefined> {
     const { workspace } = draft;
     const arm = await session.getArm();
-    const modelType = await userInput.pick({
-      title: REGISTER_TITLE,
-      placeholder: 'Model type',
-      items: [draft.suggestedType, ...MODEL_TYPES.filter((type) => type !== draft.suggestedType)].map((type) => ({
-        label: type,
-        description: type === draft.suggestedType ? 'suggested' : undefined,
-        value: type,
-      })),
-    });
-    if (isBack(modelType)) throw new CancelledError();
-    const name = await askModelName(arm, workspace, draft.suggestedName);
-    const versions = await modelVersions(arm, workspace, name);
-    const modelUri = modelUriOf(draft.source);
-    const contentHash = draft.source.kind === 'upload' ? draft.source.contentHash : undefined;
-    const same = versionWithSameContent(versions, modelUri, contentHash);
-    if (same) {
-      const choice = await userInput.pick({
-        title: `${name}:${same.version} already holds this content`,
-        placeholder: isCandidate(same.tags)
-          ? `Version ${same.version} is already a candidate`
-          : `Mark version ${same.version} as the candidate instead of registering the same content again?`,
-        items: [
-          { label: `Promote version ${same.version}`, value: 'promote' as const },
-          { label: 'Register a new version anyway', value: 'register' as const },
-        ],
-      });
-      if (isBack(choice)) throw new CancelledError();
-      if (choice === 'promote') return promote(workspace, same);
+    const title = `${REGISTER_TITLE} from ${draft.origin}`;
+    const [nextVersion, git, handsOverTo] = await Promise.all([
+      arm.nextVersion(workspace, 'models', draft.defaultName),
+      draft.folder ? readGitState(draft.folder) : Promise.resolve(undefined),
+      handOverPreview(draft.folder),
+    ]);
+    const contentHashOf = (choice: SourceChoice) =>
+      choice.source.kind === 'upload' ? choice.source.contentHash : undefined;
+    const CUSTOM = 'custom' as const;
+    const NEW_MODEL = '\u0000new';
+    const steps: WizardStep<Answers>[] = [
+      {
+        async prompt(answers, input) {
+          const [first, ...others] = draft.choices;
+          const target = `${draft.defaultName}:${nextVersion}`;
+          const picked = await input.pick<SourceChoice | typeof CUSTOM>({
+            title,
+            placeholder: `Register ${target} as the candidate, or choose what to register`,
+            matchOnDescription: true,
+            items: [
+              {
+                label: `Register ${target} from ${first.label}`,
+                description: first.description,
+                detail: `${first.type} · tags ${tagPreview(draft.jobName, git, contentHashOf(first))} · ${handsOverTo}`,
+                value: first,
+              },
+              ...others.map((choice) => ({
+                label: `Register from ${choice.label}`,
+                description: `${target}, ${choice.type} · ${choice.description}`,
+                value: choice,
+              })),
+              { label: '$(settings-gear) Choose type, name, version and description…', value: CUSTOM },
+            ],
+          });
+          if (isBack(picked)) return BACK;
+          if (picked === CUSTOM) {
+            answers.custom = true;
+            answers.choice ??= first;
+            return undefined;
+          }
+          Object.assign(answers, {
+            custom: false,
+            choice: picked,
+            modelType: picked.type,
+            name: draft.defaultName,
+            version: nextVersion,
+            versionOf: draft.defaultName,
+            description: draft.description,
+          } satisfies Answers);
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) => answers.custom === true && draft.choices.length > 1,
+        async prompt(answers, input) {
+          const picked = await input.pick({
+            title,
+            placeholder: 'Which output of the job holds the model?',
+            canGoBack: true,
+            items: draft.choices.map((choice) => ({
+              label: choice.label,
+              description: choice.description,
+              picked: choice === answers.choice,
+              value: choice,
+            })),
+          });
+          if (isBack(picked)) return BACK;
+          answers.choice = picked;
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) => answers.custom === true,
+        async prompt(answers, input) {
+          const suggestedType = answers.choice!.type;
+          const picked = await input.pick({
+            title,
+            placeholder: 'Model type',
+            canGoBack: true,
+            items: [suggestedType, ...MODEL_TYPES.filter((type) => type !== suggestedType)].map((type) => ({
+              label: type,
+              description: type === suggestedType ? 'suggested' : undefined,
+              value: type,
+            })),
+          });
+          if (isBack(picked)) return BACK;
+          answers.modelType = picked;
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) => answers.custom === true && draft.existingModels.length > 0,
+        async prompt(answers, input) {
+          const picked = await input.pick({
+            title,
+            placeholder: 'Model name: a new version of an existing model, or a new model',
+            canGoBack: true,
+            items: [
+              { label: '$(add) New model…', value: NEW_MODEL },
+              ...draft.existingModels.map((model) => ({
+                label: model,
+                description:
+                  model === draft.defaultName ? 'existing model, registered from here before' : 'existing model',
+                value: model,
+              })),
+            ],
+          });
+          if (isBack(picked)) return BACK;
+          answers.newName = picked === NEW_MODEL;
+          if (!answers.newName) answers.name = picked;
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) =>
+          answers.custom === true && (draft.existingModels.length === 0 || answers.newName === true),
+        async prompt(answers, input) {
+          const typed = await input.input({
+            title,
+            prompt: 'Model name',
+            value: answers.name && !draft.existingModels.includes(answers.name) ? answers.name : draft.suggestedName,
+            canGoBack: true,
+            validate: (value) =>
+              MODEL_NAME_PATTERN.test(value)
+                ? undefined
+                : 'Letters, digits, "-", "_" and ".", starting with a letter or digit.',
+          });
+          if (isBack(typed)) return BACK;
+          answers.name = typed;
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) => answers.custom === true,
+        async prompt(answers, input) {
+          const name = answers.name!;
+          const versions = await modelVersions(arm, workspace, name);
+          answers.promote = undefined;
+          const same = versionWithSameContent(
+            versions,
+            modelUriOf(answers.choice!.source),
+            contentHashOf(answers.choice!),
+          );
+          if (same) {
+            const decision = await askSameContent(name, same, true);
+            if (isBack(decision)) return BACK;
+            if (decision === 'promote') {
+              answers.promote = same;
+              return undefined;
+            }
+          }
+          const taken = new Set(versions.map((version) => version.version));
+          const suggestedVersion =
+            answers.versionOf === name && answers.version
+              ? answers.version
+              : await arm.nextVersion(workspace, 'models', name);
+          const typed = await input.input({
+            title,
+            prompt: `Version of ${name}`,
+            value: suggestedVersion,
+            canGoBack: true,
+            validate: (value) =>
+              !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/.test(value)
+                ? 'Letters, digits, "-", "_" and ".".'
+                : taken.has(value)
+                  ? `${name}:${value} exists; versions cannot be changed once registered.`
+                  : undefined,
+          });
+          if (isBack(typed)) return BACK;
+          answers.version = typed;
+          answers.versionOf = name;
+          return undefined;
+        },
+      },
+      {
+        shouldPrompt: (answers) => answers.custom === true && !answers.promote,
+        async prompt(answers, input) {
+          const typed = await input.input({
+            title,
+            prompt: 'Description',
+            value: answers.description ?? draft.description,
+            canGoBack: true,
+          });
+          if (isBack(typed)) return BACK;
+          answers.description = typed;
+          return undefined;
+        },
+      },
+    ];
+    const answers = await runWizard(steps, {} as Answers, userInput);
+    if (answers.promote) return promote(workspace, answers.promote);
+    const choice = answers.choice!;
+    const name = answers.name!;
+    const modelUri = modelUriOf(choice.source);
+    const contentHash = contentHashOf(choice);
+    if (!answers.custom) {
+      // The defaults skip no guard: content the model already holds is offered for promotion first.
+      const same = versionWithSameContent(await modelVersions(arm, workspace, name), modelUri, contentHash);
+      if (same && (await askSameContent(name, same, false)) === 'promote') return promote(workspace, same);
     }
-    const taken = new Set(versions.map((version) => version.version));
-    const next = await arm.nextVersion(workspace, 'models', name);
-    const versionText = await userInput.input({
-      title: REGISTER_TITLE,
-      prompt: `Version of ${name}`,
-      value: next,
-      validate: (value) =>
-        !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/.test(value)
-          ? 'Letters, digits, "-", "_" and ".".'
-          : taken.has(value)
-            ? `${name}:${value} exists; versions cannot be changed once registered.`
-            : undefined,
-    });
-    if (typeof versionText !== 'string') throw new CancelledError();
-    const description = await userInput.input({
-      title: REGISTER_TITLE,
-      prompt: 'Description',
-      value: draft.description,
-    });
-    if (typeof description !== 'string') throw new CancelledError();
-    const git = draft.folder ? await readGitState(draft.folder) : undefined;
     warnIfUncommitted(git);
-    const model = { name, version: versionText };
+    const model = { name, version: answers.version! };
     // The version is fixed from here on: the PUT (and any retry of it) addresses this one version.
     await putCandidate(arm, workspace, {
       ...model,
-      modelType: modelType as ModelType,
+      modelType: answers.modelType!,
       modelUri,
-      description: description.trim() || undefined,
+      description: answers.description?.trim() || undefined,
       jobName: draft.jobName,
       tags: candidateTags({ sourceJob: draft.jobName, git, metrics: draft.metrics, contentHash }),
     });
-    log.info(`Registered candidate ${name}:${versionText} from ${modelUri}.`);
+    log.info(`Registered candidate ${name}:${model.version} from ${modelUri}.`);
     refreshModels();
     return handOver(workspace, model, draft.folder, false);
+  }
+
+  /** Whether to mark the version that holds this content as the candidate rather than register it again. */
+  async function askSameContent(
+    name: string,
+    same: ModelVersionInfo,
+    canGoBack: boolean,
+  ): Promise<'promote' | 'register' | Back> {
+    const decision = await userInput.pick({
+      title: `${name}:${same.version} already holds this content`,
+      placeholder: isCandidate(same.tags)
+        ? `Version ${same.version} is already a candidate`
+        : `Mark version ${same.version} as the candidate instead of registering the same content again?`,
+      canGoBack,
+      items: [
+        { label: `Promote version ${same.version}`, value: 'promote' as const },
+        { label: 'Register a new version anyway', value: 'register' as const },
+      ],
+    });
+    if (isBack(decision) && !canGoBack) throw new CancelledError();
+    return decision;
+  }
+
+  /** The tags a registration sets, as the default's detail line names them. */
+  function tagPreview(jobName: string | undefined, git: GitState | undefined, contentHash: string | undefined): string {
+    const tags = [`${CANDIDATE_TAG.key}=${CANDIDATE_TAG.value}`];
+    if (jobName) tags.push(`${CANDIDATE_TAGS.sourceJob}=${jobName}`);
+    if (contentHash) tags.push(`${CANDIDATE_TAGS.contentHash}`);
+    if (git) {
+      tags.push(`${CANDIDATE_TAGS.gitCommit}=${git.commit.slice(0, 8)}`);
+      if (git.branch) tags.push(`${CANDIDATE_TAGS.gitBranch}=${git.branch}`);
+      if (git.uncommittedChanges) tags.push(`${CANDIDATE_TAGS.gitUncommitted}=true`);
+    }
+    return tags.join(', ');
+  }
+
+  /** What registering goes on to do, for the default's detail line; reading the settings never fails here. */
+  async function handOverPreview(folder: string | undefined): Promise<string> {
+    try {
+      const settings = folder ? await readCiSettings(folder) : undefined;
+      return settings ? `then ${handOverSummary(settings)}` : `${handOverSummary(undefined)} (${CI_SETTINGS_PATH})`;
+    } catch (error) {
+      if (error instanceof CiSettingsError) return `the outer loop waits: ${CI_SETTINGS_PATH} is unfinished`;
+      throw error;
+    }
   }
 
   function warnIfUncommitted(git: GitState | undefined): void {
@@ -284,38 +546,6 @@ export function createCandidateActions(services: Services): CandidateActions {
     void vscode.window.showWarningMessage(
       `The working tree has changes not committed to ${git.branch ?? git.commit.slice(0, 8)}: the candidate is tagged ${CANDIDATE_TAGS.gitUncommitted}=true, as commit ${git.commit.slice(0, 8)} alone does not reproduce it.`,
     );
-  }
-
-  async function askModelName(arm: AzureMlArm, workspace: WorkspaceRef, suggested: string): Promise<string> {
-    const NEW = '\u0000new';
-    const existing = (await arm.listModels(workspace)).items.map((model) => model.name);
-    let name: string | undefined;
-    if (existing.length > 0) {
-      const picked = await userInput.pick({
-        title: REGISTER_TITLE,
-        placeholder: 'Model name: a new version of an existing model, or a new model',
-        items: [
-          { label: '$(add) New model…', value: NEW },
-          ...existing.map((model) => ({ label: model, description: 'existing model', value: model })),
-        ],
-      });
-      if (isBack(picked)) throw new CancelledError();
-      if (picked !== NEW) name = picked;
-    }
-    if (name === undefined) {
-      const typed = await userInput.input({
-        title: REGISTER_TITLE,
-        prompt: 'Model name',
-        value: suggested,
-        validate: (value) =>
-          MODEL_NAME_PATTERN.test(value)
-            ? undefined
-            : 'Letters, digits, "-", "_" and ".", starting with a letter or digit.',
-      });
-      if (typeof typed !== 'string') throw new CancelledError();
-      name = typed;
-    }
-    return name;
   }
 
   async function modelVersions(arm: AzureMlArm, workspace: WorkspaceRef, name: string): Promise<ModelVersionInfo[]> {
@@ -335,13 +565,14 @@ export function createCandidateActions(services: Services): CandidateActions {
     return versions;
   }
 
-  async function finalMetrics(arm: AzureMlArm, workspace: WorkspaceRef, jobName: string) {
+  /** The job's MLflow run: its final metrics become tags, its tags say where it logged a model. */
+  async function mlflowRun(arm: AzureMlArm, workspace: WorkspaceRef, jobName: string): Promise<MlflowRun | undefined> {
     try {
-      return (await arm.mlflow(workspace).getRun(jobName)).latestMetrics.map(({ key, value }) => ({ key, value }));
+      return await arm.mlflow(workspace).getRun(jobName);
     } catch (error) {
       // Metrics are a courtesy on the tags; a job without an MLflow run is still registered.
       log.warn(`No MLflow metrics for job ${jobName}: ${(error as Error).message}`);
-      return [];
+      return undefined;
     }
   }
 

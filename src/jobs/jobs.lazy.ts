@@ -86,8 +86,18 @@ export interface JobActions {
   addToComparison(call: CallContext, target?: unknown): Promise<RunComparisonView | undefined>;
   /** What the output channel of a job's log shows (tests read it). */
   channelText(jobName: string, logName?: string): string | undefined;
+  /** The last notification about the end of the job, as it was shown (tests choose its buttons). */
+  endNotice(jobName: string): JobEndNotice | undefined;
   /** Run Locally and the commands of the Local Runs rows. */
   readonly local: LocalRuns;
+}
+
+/** A notification that a job ended: what it said, its buttons, and what choosing one of them does. */
+export interface JobEndNotice {
+  message: string;
+  buttons: string[];
+  /** Does what clicking the button does, and resolves with the result of the command it runs. */
+  choose(button: string): Promise<unknown>;
 }
 
 export function createJobActions(services: Services): JobActions {
@@ -523,6 +533,8 @@ export function createJobActions(services: Services): JobActions {
     return `${name}:${version}`;
   }
 
+  const endNotices = new Map<string, JobEndNotice>();
+
   function announce(job: JobTarget, result: FollowResult | undefined): void {
     if (!result) return;
     // The Jobs view polls running jobs; a job that ended here shows its final status at once.
@@ -537,27 +549,30 @@ export function createJobActions(services: Services): JobActions {
     const showLogs = 'Show Logs';
     const showDetails = 'Show Details';
     const register = 'Register Model';
-    const openDetails = () => void vscode.commands.executeCommand(CommandId.showJobDetails, job);
+    const choose = async (choice: string | undefined): Promise<unknown> => {
+      if (choice === showDetails) return vscode.commands.executeCommand(CommandId.showJobDetails, job);
+      if (choice === showLogs) return streams.get(job.jobName)?.channel.show();
+      // A completed job's model goes to the outer loop: one pick registers it as the candidate.
+      if (choice === register) return vscode.commands.executeCommand(CommandId.registerCandidateModel, job);
+      return undefined;
+    };
+    let message: string;
+    let buttons: string[] = [];
+    let show = vscode.window.showInformationMessage;
     if (result.status === 'Completed') {
-      void vscode.window
-        .showInformationMessage(`Job ${job.jobName} completed.`, showDetails, showLogs, register)
-        .then((choice) => {
-          if (choice === showDetails) openDetails();
-          if (choice === showLogs) streams.get(job.jobName)?.channel.show();
-          if (choice === register) void vscode.commands.executeCommand(CommandId.registerModelFromJob, job);
-        });
+      message = `Job ${job.jobName} completed.`;
+      buttons = [showDetails, showLogs, register];
     } else if (result.status === 'Failed') {
       // The service's message can carry the whole log tail; the notification keeps its first sentence.
       const reason = firstSentence(result.error?.message ?? 'It failed without an error message.');
-      void vscode.window
-        .showErrorMessage(`Job ${job.jobName} failed: ${reason}`, showDetails, showLogs)
-        .then((choice) => {
-          if (choice === showDetails) openDetails();
-          if (choice === showLogs) streams.get(job.jobName)?.channel.show();
-        });
+      message = `Job ${job.jobName} failed: ${reason}`;
+      buttons = [showDetails, showLogs];
+      show = vscode.window.showErrorMessage;
     } else {
-      void vscode.window.showInformationMessage(`Job ${job.jobName} ended: ${result.status}.`);
+      message = `Job ${job.jobName} ended: ${result.status}.`;
     }
+    endNotices.set(job.jobName, { message, buttons, choose });
+    void show(message, ...buttons).then((choice) => void choose(choice));
   }
 
   return {
@@ -712,6 +727,7 @@ export function createJobActions(services: Services): JobActions {
         (await pickJobTarget('Add which job to the comparison?'));
       return run ? comparison.show([run]) : undefined;
     },
+    endNotice: (jobName) => endNotices.get(jobName),
     channelText: (jobName, logName = MAIN_LOG) =>
       streams.get(logName === MAIN_LOG ? jobName : `${jobName} ${logName}`)?.text,
   };

@@ -46,6 +46,18 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     }
   }
 
+  /** The last item of the one pick: every choice asked for, a new model named `name` at version 1. */
+  const CHOOSE_EVERYTHING = 'Choose type, name, version and description…';
+  const chooseEverything = (output: string, name: string): ScriptedAnswer[] => [
+    { pick: CHOOSE_EVERYTHING },
+    { pick: output },
+    { pick: 'custom_model' },
+    { pick: 'New model…' },
+    { input: name },
+    { input: '1' },
+    { input: 'x' },
+  ];
+
   const register = (answers: ScriptedAnswer[], target: unknown) =>
     run(answers, () =>
       vscode.commands.executeCommand<CandidateOutcome | undefined>(CommandId.registerCandidateModel, target),
@@ -56,7 +68,13 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     const resource = await arm.getResource(
       `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace.name}/models/${name}/versions/${version}`,
     );
-    return resource.properties as { modelUri: string; jobName?: string; tags: Record<string, string> };
+    return resource.properties as {
+      modelType: string;
+      modelUri: string;
+      jobName?: string;
+      description?: string;
+      tags: Record<string, string>;
+    };
   }
 
   async function versionsOf(name: string) {
@@ -202,7 +220,11 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     const jobName = await jobWithStatus('Completed');
     const outcome = await register(
       [
-        { pick: 'model' },
+        { pick: CHOOSE_EVERYTHING },
+        // Back from the first step returns to the one pick, which offers the same items again.
+        'back',
+        { pick: CHOOSE_EVERYTHING },
+        { pick: 'output model' },
         { pick: 'custom_model' },
         { pick: 'New model…' },
         { input: 'iris-candidate' },
@@ -242,6 +264,78 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     assert.equal((row!.getTreeItem().icon as { id: string }).id, 'pass-filled');
   });
 
+  it("registers from the job-completed notification with one pick: the experiment's model, its next version, tagged, and the workflow started once", async () => {
+    await useGitHub();
+    // The demo seed registered resnet-finetuned from image-classification jobs; no other test uses them.
+    const model = 'resnet-finetuned';
+    const jobName = await jobWithStatus('Completed', 'image-classification');
+    const arm = await api.auth.session.getArm();
+    const nextVersion = await arm.nextVersion(workspace, 'models', model);
+    const versionsBefore = (await versionsOf(model)).length;
+
+    // Following the finished job's log ends in the notification a submitted job gets when it completes.
+    await vscode.commands.executeCommand(CommandId.streamJobLogs, { workspace, jobName });
+    const notice = api.jobs.actions()?.endNotice(jobName);
+    assert.ok(notice, 'the end of the job was announced');
+    assert.equal(notice.message, `Job ${jobName} completed.`);
+    assert.ok(notice.buttons.includes('Register Model'));
+
+    const defaultItem = `Register ${model}:${nextVersion} from output model`;
+    const input = scriptedInput([{ pick: defaultItem }]);
+    const restore = api.platform.useUserInput(input);
+    let outcome: CandidateOutcome | undefined;
+    try {
+      outcome = (await notice.choose('Register Model')) as CandidateOutcome | undefined;
+    } finally {
+      restore();
+    }
+    assert.equal(input.prompts.length, 1, 'one pick after the click');
+    const labels = (input.prompts[0].items ?? []).map((item) => item.label.replace(/^\$\([^)]*\)\s*/, ''));
+    assert.deepEqual(labels, [
+      defaultItem,
+      'Register from the MLflow model',
+      'Register from outputs/',
+      CHOOSE_EVERYTHING,
+    ]);
+    const detail = input.prompts[0].items?.[0].detail ?? '';
+    assert.match(detail, /^custom_model · tags stage=candidate, source\.job=/);
+    assert.ok(detail.includes(`source.job=${jobName}`), detail);
+    assert.match(detail, /git\.commit=[0-9a-f]{8}/);
+    assert.match(detail, /then starts deploy-model\.yml in contoso\/mlops$/);
+
+    assert.deepEqual(outcome?.model, { name: model, version: nextVersion });
+    assert.equal(outcome?.promoted, false);
+    assert.equal(outcome?.outerLoop?.status, 'succeeded');
+    assert.equal((await versionsOf(model)).length, versionsBefore + 1, 'one version was added');
+    const registered = await modelVersion(model, nextVersion);
+    assert.equal(registered.modelType, 'custom_model');
+    assert.equal(registered.modelUri, `azureml://jobs/${jobName}/outputs/model/paths/`);
+    assert.equal(registered.jobName, jobName);
+    assert.equal(registered.description, `Candidate from job ${jobName}.`);
+    assert.equal(registered.tags.stage, 'candidate');
+    assert.equal(registered.tags['source.job'], jobName);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder() }).toString().trim();
+    assert.equal(registered.tags['git.commit'], head);
+
+    const dispatched = github.runs().filter((run) => run.inputs.model_name === model);
+    assert.equal(dispatched.length, 1, 'the workflow was started once');
+    assert.deepEqual(dispatched[0].inputs, { model_name: model, model_version: nextVersion });
+    const row = await versionRow(model, nextVersion, /outer loop succeeded/);
+    assert.equal((row.getTreeItem().icon as { id: string }).id, 'pass-filled');
+
+    // The same pick again: the content is the version just registered, which is offered instead.
+    const again = await register(
+      [
+        { pick: `Register ${model}:${Number(nextVersion) + 1} from output model` },
+        { pick: `Promote version ${nextVersion}` },
+      ],
+      { workspace, jobName },
+    );
+    assert.equal(again?.promoted, true);
+    assert.deepEqual(again?.model, { name: model, version: nextVersion });
+    assert.equal((await versionsOf(model)).length, versionsBefore + 1, 'the same output is not registered twice');
+  });
+
   it('refuses a failed job, saying why, and registers nothing', async () => {
     await useGitHub();
     const jobName = await jobWithStatus('Failed', 'image-classification');
@@ -265,6 +359,7 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     try {
       const outcome = await register(
         [
+          { pick: CHOOSE_EVERYTHING },
           { pick: 'custom_model' },
           { pick: 'New model…' },
           { input: 'local-candidate' },
@@ -285,7 +380,12 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
 
       azureDevOps.setResult(PIPELINE_ID, 'succeeded');
       const again = await register(
-        [{ pick: 'custom_model' }, { pick: 'local-candidate' }, { pick: 'Promote version 1' }],
+        [
+          { pick: CHOOSE_EVERYTHING },
+          { pick: 'custom_model' },
+          { pick: 'local-candidate' },
+          { pick: 'Promote version 1' },
+        ],
         vscode.Uri.file(modelFolder),
       );
       assert.equal(again?.promoted, true);
@@ -368,17 +468,7 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
           : azureDevOps.runs().filter((run) => run.templateParameters.model_name === name).length;
       const jobName = await jobWithStatus('Completed');
       const before = reports.length;
-      const outcome = await register(
-        [
-          { pick: 'outputs/' },
-          { pick: 'custom_model' },
-          { pick: 'New model…' },
-          { input: name },
-          { input: '1' },
-          { input: 'x' },
-        ],
-        { workspace, jobName },
-      );
+      const outcome = await register(chooseEverything('outputs/', name), { workspace, jobName });
       assert.equal(outcome?.outerLoop?.status, 'triggerFailed');
       const report = reports.slice(before).find((entry) => entry.where === OUTER_LOOP_WHERE);
       assert.ok(report, 'the failed trigger is reported');
@@ -453,17 +543,7 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
       await useGitHub(heldRuns);
       const name = 'restart-candidate';
       const jobName = await jobWithStatus('Completed');
-      const registering = register(
-        [
-          { pick: 'outputs/' },
-          { pick: 'custom_model' },
-          { pick: 'New model…' },
-          { input: name },
-          { input: '1' },
-          { input: 'x' },
-        ],
-        { workspace, jobName },
-      );
+      const registering = register(chooseEverything('outputs/', name), { workspace, jobName });
       const recorded = await eventually(
         () =>
           modelVersion(name, '1').then(
@@ -618,17 +698,7 @@ describe('candidate: Register Candidate Model and the outer loop', function () {
     const name = 'unfinished-settings-candidate';
     const jobName = await jobWithStatus('Completed');
     const before = reports.length;
-    const outcome = await register(
-      [
-        { pick: 'outputs/' },
-        { pick: 'custom_model' },
-        { pick: 'New model…' },
-        { input: name },
-        { input: '1' },
-        { input: 'x' },
-      ],
-      { workspace, jobName },
-    );
+    const outcome = await register(chooseEverything('outputs/', name), { workspace, jobName });
     assert.deepEqual(outcome?.model, { name, version: '1' });
     assert.equal(outcome?.outerLoop, undefined, 'nothing was triggered');
     assert.equal((await modelVersion(name, '1')).tags.stage, 'candidate', 'the model is registered');
