@@ -122,6 +122,7 @@ export class LabelingEditor implements vscode.Disposable {
           await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
           return;
         case 'rendered':
+        case 'pictureLoads':
           return;
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../src/constants';
 import { WebviewHost } from '../../src/platform/webview/webviewHost';
@@ -62,14 +63,17 @@ describe('webview foundation: the probe page in a real webview panel', () => {
     return received.filter((message) => message.type === type).map((message) => message.payload as FromProbe[K]);
   }
 
-  it('serves the bundle under a nonce policy, with scripts on and only the bundle folder readable', () => {
+  it('serves the bundle inside the page under a nonce policy, with scripts on and only the bundle folder readable', () => {
     const page = readServedPage(panel.webview.html);
     assert.deepEqual(policyProblems(page, panel.webview.cspSource), []);
     const nonce = nonceOf(page.policy.get('script-src'));
+    // The bundle goes inside the page, with nothing to fetch through the webview's service worker.
     assert.deepEqual(
       page.scripts.map((script) => script.src),
-      [panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, PROBE_FOLDER, 'probe.js')).toString()],
+      [undefined],
     );
+    const bundle = readFileSync(vscode.Uri.joinPath(extensionUri, PROBE_FOLDER, 'probe.js').fsPath, 'utf8');
+    assert.ok(panel.webview.html.includes(bundle), 'probe.js is in the page');
     assert.ok(page.scripts.every((script) => script.nonce === nonce));
     assert.equal(page.title, 'Webview probe');
     const options = panel.webview.options;

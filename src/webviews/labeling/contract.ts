@@ -189,6 +189,8 @@ export type FromLabeling = {
   openAsText: null;
   /** The page drew an item (tests wait for it). */
   rendered: { item: string };
+  /** Pictures started or stopped loading: `loading` is 0 once none is in flight (see pictureLoads.ts). */
+  pictureLoads: { loading: number };
 };
 
 export const labelingMessageNames = {
@@ -216,5 +218,6 @@ export const labelingMessageNames = {
     export: true,
     openAsText: true,
     rendered: true,
+    pictureLoads: true,
   },
 } as const satisfies ContractNames<ToLabeling, FromLabeling>;

@@ -9,6 +9,8 @@ export interface ImageCanvasEvents {
   onUpdatePolygon(id: string, segments: number[][]): void;
   onRendered(item: string): void;
   onStatus(message: string): void;
+  /** A picture is about to be fetched. */
+  onPictureLoad(image: HTMLImageElement): void;
 }
 
 type Handle = 'nw' | 'n' | 'ne' | 'e' | 'se' | 's' | 'sw' | 'w';
@@ -148,6 +150,7 @@ export class ImageCanvas {
       return known;
     }
     const image = new Image();
+    this.events.onPictureLoad(image);
     image.src = uri;
     const picture: Picture = { image, ready: false, decoded: Promise.resolve() };
     picture.decoded = image.decode().then(() => {

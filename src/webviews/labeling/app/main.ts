@@ -13,6 +13,7 @@ import {
   type ToLabeling,
 } from '../contract';
 import { ImageCanvas } from './imageCanvas';
+import { PictureLoads } from './pictureLoads';
 import { TextView } from './textView';
 import { ThumbnailGrid } from './thumbnailGrid';
 
@@ -86,6 +87,7 @@ emptyMessage.hidden = true;
 const help = element('footer', 'help');
 app.append(header, stage, help);
 
+const pictureLoads = new PictureLoads((loading) => host.post('pictureLoads', { loading }));
 const imageCanvas = new ImageCanvas({
   onAddBox: (rect) => edit({ action: 'addBox', item: currentId(), label: requireLabel(), rect }),
   onUpdateBox: (id, rect) => edit({ action: 'updateBox', item: currentId(), id, rect }),
@@ -93,11 +95,13 @@ const imageCanvas = new ImageCanvas({
   onUpdatePolygon: (id, segments) => edit({ action: 'updatePolygon', item: currentId(), id, segments }),
   onRendered: (id) => host.post('rendered', { item: id }),
   onStatus: (message) => say(message, 'info'),
+  onPictureLoad: (image) => pictureLoads.track(image),
 });
 const textView = new TextView({
   onRendered: (id) => host.post('rendered', { item: id }),
 });
 const grid = new ThumbnailGrid({
+  onPictureLoad: (image) => pictureLoads.track(image),
   onOpen: (id) => {
     host.post('open', { item: id });
     leaveGrid();

@@ -8,6 +8,8 @@ export interface ThumbnailGridEvents {
   onOpen(item: string): void;
   /** The focus or the selection changed (the page's position line says how many are selected). */
   onSelectionChange(selected: number, total: number): void;
+  /** A thumbnail is about to be fetched. */
+  onPictureLoad(image: HTMLImageElement): void;
 }
 
 const CELL_WIDTH = 152;
@@ -262,6 +264,7 @@ export class ThumbnailGrid {
     picture.loading = 'lazy';
     picture.decoding = 'async';
     picture.alt = '';
+    this.events.onPictureLoad(picture);
     picture.src = `${this.imageBase}/${cell.id.split('/').map(encodeURIComponent).join('/')}`;
     const name = document.createElement('span');
     name.className = 'grid-name';
