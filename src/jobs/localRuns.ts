@@ -2,14 +2,19 @@
 import vscode = require('vscode');
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CommandId, NodeContext } from '../constants';
 import type { AzureMlArm } from '../core/azure/armClient';
 import type { LatestMetric, MetricPoint } from '../core/azure/mlflow';
 import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { CancelledError } from '../core/errors/kinds';
-import { downloadDataLocation } from '../core/jobs/download';
+import {
+  dataAssetCacheFolder,
+  dataCacheRoot,
+  downloadIntoCache,
+  keepOutOfGit,
+  readCachedDownload,
+} from '../core/jobs/dataCache';
 import { readMetricHistory, readMlflowRun } from '../core/localRuns/mlflowFileStore';
 import { dataAssetName, findProjectDataAssets, type ProjectDataAsset } from '../core/localRuns/projectData';
 import { LocalRunPlanError, planLocalRun } from '../core/localRuns/plan';
@@ -273,7 +278,7 @@ export class LocalRuns implements vscode.Disposable {
     const arm = await this.deps.arm();
     let uri: string;
     let cacheFolder: string;
-    const cacheRoot = path.join(projectRoot, '.azureml', 'cache');
+    const cacheRoot = dataCacheRoot(projectRoot);
     await keepOutOfGit(cacheRoot);
     const asset = this.deps.parseDataReference(reference);
     if (asset) {
@@ -283,14 +288,8 @@ export class LocalRuns implements vscode.Disposable {
           ? await arm.latestVersion(workspace, 'data', asset.name)
           : undefined);
       if (!version) throw new Error(`${reference}: only the label @latest can be run locally.`);
-      cacheFolder = path.join(
-        cacheRoot,
-        'data',
-        safeSegment(workspace.name),
-        safeSegment(asset.name),
-        safeSegment(version),
-      );
-      const cached = await readCached(cacheFolder);
+      cacheFolder = dataAssetCacheFolder(projectRoot, workspace, asset.name, version);
+      const cached = await readCachedDownload(cacheFolder);
       if (cached) {
         write(`${DIM}${reference}: version ${version}, cached${RESET}\n`);
         return cached;
@@ -308,7 +307,7 @@ export class LocalRuns implements vscode.Disposable {
         .digest('hex')
         .slice(0, 16);
       cacheFolder = path.join(cacheRoot, 'datastores', key);
-      const cached = await readCached(cacheFolder);
+      const cached = await readCachedDownload(cacheFolder);
       if (cached) return cached;
     } else {
       throw new Error(
@@ -316,20 +315,11 @@ export class LocalRuns implements vscode.Disposable {
       );
     }
     write(`${DIM}Downloading ${reference} (${uri})…${RESET}\n`);
-    const filesFolder = path.join(cacheFolder, 'files');
-    await rm(cacheFolder, { recursive: true, force: true });
-    const result = await downloadDataLocation(arm, workspace, uri, filesFolder, { abortSignal: signal });
-    // The marker is written last: a download cut short is fetched again next time, never used half.
-    await writeFile(
-      path.join(cacheFolder, CACHE_MARKER),
-      JSON.stringify({ uri, localPath: path.relative(cacheFolder, result.localPath) }),
-    );
+    const result = await downloadIntoCache(arm, workspace, uri, cacheFolder, { abortSignal: signal });
     write(`${DIM}${result.files} ${result.files === 1 ? 'file' : 'files'}, ${result.bytes} bytes${RESET}\n`);
     return result.localPath;
   }
 }
-
-const CACHE_MARKER = 'complete.json';
 
 /**
  * The folder of the project a job file belongs to: the nearest folder above it with `.azureml/outer-loop.json` (what
@@ -344,29 +334,6 @@ function projectFolderOf(file: string, workspaceFolder: string | undefined): str
     if (parent === folder || (workspaceFolder !== undefined && folder === workspaceFolder)) return undefined;
     folder = parent;
   }
-}
-
-async function readCached(cacheFolder: string): Promise<string | undefined> {
-  try {
-    const marker = JSON.parse(await readFile(path.join(cacheFolder, CACHE_MARKER), 'utf8')) as { localPath?: unknown };
-    if (typeof marker.localPath !== 'string') return undefined;
-    const localPath = path.resolve(cacheFolder, marker.localPath);
-    return existsSync(localPath) ? localPath : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs and cached data are this machine's: a `.gitignore` keeps them out of commits unless the user says otherwise. */
-async function keepOutOfGit(folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, '.gitignore'), '*\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-}
-
-function safeSegment(text: string): string {
-  return text.replace(/[^\w.-]/g, '_');
 }
 
 function requireText(file: string): string {

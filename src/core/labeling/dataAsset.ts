@@ -5,11 +5,18 @@
  * of them are items. A version never changes once registered, so a complete download is never fetched again.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AzureMlArm } from '../azure/armClient';
 import { workspaceId, type WorkspaceRef } from '../azure/resourceIds';
-import { downloadDataLocation, parseDatastoreUri, type DownloadArm, type DownloadOptions } from '../jobs/download';
+import {
+  dataAssetCacheFolder,
+  dataCacheRoot,
+  downloadIntoCache,
+  keepOutOfGit,
+  readCachedDownload,
+} from '../jobs/dataCache';
+import { parseDatastoreUri, type DownloadArm, type DownloadOptions } from '../jobs/download';
 import { loadYaml } from '../lazy/load';
 import { MlTablePathError, filesNamedByMlTable, mlTablePaths } from './mltablePaths';
 import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, type MlTablePath } from './model';
@@ -17,9 +24,6 @@ import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, type MlTablePath } from './model';
 /** The data types a labeling project can take its items from. */
 export const LABELING_DATA_TYPES = ['uri_folder', 'uri_file', 'mltable'] as const;
 export type LabelingDataType = (typeof LABELING_DATA_TYPES)[number];
-
-/** The marker Run Locally writes last into a cache folder: `{uri, localPath}` of a complete download. */
-export const CACHE_MARKER = 'complete.json';
 
 export type DataAssetArm = DownloadArm & Pick<AzureMlArm, 'getResource'>;
 
@@ -41,23 +45,6 @@ export interface FetchedDataAsset {
   itemCount: number;
   /** False when the cache already held the version. */
   downloaded: boolean;
-}
-
-/** The cache folder of a data asset version below a project root; the same as Run Locally's. */
-export function dataAssetCacheFolder(projectRoot: string, ws: WorkspaceRef, name: string, version: string): string {
-  return path.join(
-    projectRoot,
-    '.azureml',
-    'cache',
-    'data',
-    safeSegment(ws.name),
-    safeSegment(name),
-    safeSegment(version),
-  );
-}
-
-function safeSegment(text: string): string {
-  return text.replace(/[^\w.-]/g, '_');
 }
 
 export class DataAssetSourceError extends Error {
@@ -96,18 +83,11 @@ export async function fetchDataAsset(
 
   const cacheFolder = dataAssetCacheFolder(projectRoot, ws, name, version);
   const filesFolder = path.join(cacheFolder, 'files');
-  let localPath = await readCached(cacheFolder);
+  let localPath = await readCachedDownload(cacheFolder);
   const downloaded = localPath === undefined;
   if (localPath === undefined) {
-    await keepOutOfGit(path.join(projectRoot, '.azureml', 'cache'));
-    await rm(cacheFolder, { recursive: true, force: true });
-    const result = await downloadDataLocation(arm, ws, dataUri, filesFolder, options);
-    localPath = result.localPath;
-    // Written last: a download cut short is fetched again next time, never used half.
-    await writeFile(
-      path.join(cacheFolder, CACHE_MARKER),
-      JSON.stringify({ uri: dataUri, localPath: path.relative(cacheFolder, localPath) }),
-    );
+    await keepOutOfGit(dataCacheRoot(projectRoot));
+    localPath = (await downloadIntoCache(arm, ws, dataUri, cacheFolder, options)).localPath;
   }
   // A uri_file is one file: its folder holds it, and the datastore path is the file's folder.
   const isFile = localPath !== filesFolder && localPath !== cacheFolder;
@@ -155,24 +135,6 @@ export async function fetchDataAsset(
     itemCount: files.length,
     downloaded,
   };
-}
-
-async function readCached(cacheFolder: string): Promise<string | undefined> {
-  try {
-    const marker = JSON.parse(await readFile(path.join(cacheFolder, CACHE_MARKER), 'utf8')) as { localPath?: unknown };
-    if (typeof marker.localPath !== 'string') return undefined;
-    const localPath = path.resolve(cacheFolder, marker.localPath);
-    return existsSync(localPath) ? localPath : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function keepOutOfGit(folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, '.gitignore'), '*\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
 }
 
 /** Every file below `root`, as `/`-separated relative paths; hidden entries are left out, as the items are. */
