@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { openWorkbench, runFromPalette, type Workbench } from './workbench';
+import { fromContextMenu, openWorkbench, runFromPalette, type Workbench } from './workbench';
 
 /** The first list reads the emulator through the lazily loaded Azure SDK bundle. */
 const LOAD_TIMEOUT = 60_000;
@@ -18,13 +18,6 @@ function webviewPage(page: Page): FrameLocator {
 }
 
 /** Opens a job row's context menu and runs one of its commands, as a user would with the mouse. */
-async function fromContextMenu(page: Page, jobRow: Locator, command: string): Promise<void> {
-  await jobRow.locator('.label-name').click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: command, exact: true });
-  await item.waitFor();
-  await item.click();
-}
-
 describe('Job panels in the workbench, from the packaged VSIX', () => {
   let workbench: Workbench;
   let page: Page;

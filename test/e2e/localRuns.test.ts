@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describeScreen, openFile, openWorkbench, type Workbench } from './workbench';
+import { describeScreen, fromContextMenu, openFile, openWorkbench, type Workbench } from './workbench';
 
 const TRAIN_SCRIPT = readFileSync(
   join(process.cwd(), 'test', 'fixtures', 'demo-project', 'data-science', 'src', 'train.py'),
@@ -70,9 +70,8 @@ describe('Run Locally in the workbench, from the packaged VSIX', () => {
     // moment; a user would open it again, and so does the test.
     const detailsTab = page.locator('.tab.active', { hasText: /train-on-my-machine|Local/ });
     for (let attempt = 1; ; attempt++) {
-      await run.locator('.label-name').click({ button: 'right' });
       try {
-        await page.locator('.context-view .action-label', { hasText: 'Show Job Details' }).click({ timeout: 10_000 });
+        await fromContextMenu(page, run, 'Show Job Details');
         await detailsTab.waitFor({ timeout: 30_000 });
         break;
       } catch (error) {

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 type Host = typeof import('../../scripts/lib/vscodeHost.mjs', { with: { 'resolution-mode': 'import' } });
 
@@ -94,6 +94,19 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
+/**
+ * Opens a tree row's context menu and runs `command` from it. The item is chosen with the keyboard: a click that
+ * lands while the menu is still being laid out can be dropped, leaving the menu open.
+ */
+export async function fromContextMenu(page: Page, row: Locator, command: string): Promise<void> {
+  await row.locator('.label-name').click({ button: 'right' });
+  const item = page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: command, exact: true });
+  await item.waitFor();
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await item.waitFor({ state: 'detached' });
 }
 
 /** Runs a command by its palette title, as a user would with F1. */
