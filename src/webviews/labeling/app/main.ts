@@ -1,4 +1,5 @@
 import './labeling.css';
+import { element } from '../../app/dom';
 import { connectToHost } from '../../app/hostConnection';
 import {
   labelingMessageNames,
@@ -508,17 +509,6 @@ function deleteSelected(): void {
     const id = textView.selectedSpan();
     if (id) edit({ action: 'deleteSpan', item: item.id, id });
   }
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const created = document.createElement(tag);
-  if (className) created.className = className;
-  if (text !== undefined) created.textContent = text;
-  return created;
 }
 
 function button(text: string, onClick: () => void): HTMLButtonElement {
