@@ -98,9 +98,10 @@ try {
   running.push(emulator.stop);
   const { connection } = emulator;
 
-  // The sample project is copied once, so what the user changes survives restarts and the repo stays clean.
+  // The sample project is copied, not opened in place, so the repo stays clean. Files already there are kept, so what
+  // the user changed survives restarts; samples added since the first copy (a newer checkout) are added.
   const project = join(demoDir, 'project');
-  if (!existsSync(project)) cpSync(join(repoRoot, 'test', 'fixtures', 'demo-project'), project, { recursive: true });
+  cpSync(join(repoRoot, 'test', 'fixtures', 'demo-project'), project, { recursive: true, force: false });
 
   console.log('Starting the GitHub double for the outer loop...');
   const github = await startGitHubDouble(dirname(connection.caCertPath));
