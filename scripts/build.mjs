@@ -87,6 +87,27 @@ function lazyBundlesApart({ staticImportsToo }) {
 }
 
 /**
+ * One `require('vscode')` per bundle instead of one per source module: the extension host resolves the real
+ * path of the requiring file on every such call, which costs activation about a millisecond in all.
+ */
+function vscodeRequiredOnce() {
+  return {
+    name: 'vscode-required-once',
+    setup(build) {
+      build.onResolve({ filter: /^vscode$/ }, (args) =>
+        args.namespace === 'vscode-once'
+          ? { path: 'vscode', external: true }
+          : { path: 'vscode', namespace: 'vscode-once' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+        contents: "module.exports = require('vscode');",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * The project templates of `new` (src/core/scaffold/templates) are read from disk at run time, so every bundle
  * folder that can include the scaffold core gets a copy beside it, as scaffold-templates/.
  */
@@ -133,13 +154,13 @@ export async function buildAll({ production = false, includeTests = !production 
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
-      plugins: [lazyBundlesApart({ staticImportsToo: false })],
+      plugins: [lazyBundlesApart({ staticImportsToo: false }), vscodeRequiredOnce()],
     }),
     build({
       ...common,
       entryPoints: lazyBundles,
       // Each lazy bundle loads the others it needs at run time rather than carrying a copy.
-      plugins: [lazyBundlesApart({ staticImportsToo: true })],
+      plugins: [lazyBundlesApart({ staticImportsToo: true }), vscodeRequiredOnce()],
       outdir: 'dist',
       platform: 'node',
       format: 'cjs',

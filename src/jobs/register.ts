@@ -12,7 +12,7 @@ export interface JobsTestHandle {
   readonly actions: () => JobActions | undefined;
 }
 
-/** Submit, follow, cancel and re-run jobs: activation registers commands and a CodeLens; the work loads on first use. */
+/** Submit, follow, cancel and re-run jobs: activation registers commands; the CodeLens comes with the first job file, the work on first use. */
 export function registerJobs(services: Services): JobsTestHandle {
   const { commands, track, contextKeys } = services;
   let actions: JobActions | undefined;
@@ -41,38 +41,43 @@ export function registerJobs(services: Services): JobsTestHandle {
   );
   commands.register(CommandId.addToComparison, (call, target?: unknown) => load().addToComparison(call, target));
 
+  // The CodeLens provider is registered with the first job file seen, so activation does not pay for it.
+  let codeLensRegistered = false;
+  const offerCodeLens = (document: vscode.TextDocument | undefined) => {
+    if (codeLensRegistered || document?.languageId !== 'yaml' || !looksLikeJobFile(document.getText())) return;
+    codeLensRegistered = true;
+    track(vscode.languages.registerCodeLensProvider({ language: 'yaml' }, { provideCodeLenses: jobCodeLenses }));
+  };
   const updateJobFileActive = () => {
     const document = vscode.window.activeTextEditor?.document;
-    contextKeys.set(ContextKey.jobFileActive, document?.languageId === 'yaml' && looksLikeJobFile(document.getText()));
+    const isJobFile = document?.languageId === 'yaml' && looksLikeJobFile(document.getText());
+    contextKeys.set(ContextKey.jobFileActive, isJobFile);
+    if (isJobFile) offerCodeLens(document);
   };
   updateJobFileActive();
+  vscode.window.visibleTextEditors.forEach((editor) => offerCodeLens(editor.document));
   track(vscode.window.onDidChangeActiveTextEditor(updateJobFileActive));
   track(vscode.workspace.onDidSaveTextDocument(updateJobFileActive));
-
-  track(
-    vscode.languages.registerCodeLensProvider(
-      { language: 'yaml' },
-      {
-        provideCodeLenses(document) {
-          if (!looksLikeJobFile(document.getText())) return [];
-          const top = new vscode.Range(0, 0, 0, 0);
-          return [
-            new vscode.CodeLens(top, {
-              title: '$(play) Submit to Azure ML',
-              tooltip: 'Validate this job, upload what it needs and run it in the active workspace',
-              command: CommandId.submitJob,
-              arguments: [document.uri],
-            }),
-            new vscode.CodeLens(top, {
-              title: '$(device-desktop) Run Locally',
-              tooltip: 'Run this job on this machine, step by step, in a terminal; no Azure compute needed',
-              command: CommandId.runLocally,
-              arguments: [document.uri],
-            }),
-          ];
-        },
-      },
-    ),
-  );
+  track(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => offerCodeLens(e.document))));
+  track(vscode.workspace.onDidChangeTextDocument((change) => offerCodeLens(change.document)));
   return { actions: () => actions };
+}
+
+function jobCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  if (!looksLikeJobFile(document.getText())) return [];
+  const top = new vscode.Range(0, 0, 0, 0);
+  return [
+    new vscode.CodeLens(top, {
+      title: '$(play) Submit to Azure ML',
+      tooltip: 'Validate this job, upload what it needs and run it in the active workspace',
+      command: CommandId.submitJob,
+      arguments: [document.uri],
+    }),
+    new vscode.CodeLens(top, {
+      title: '$(device-desktop) Run Locally',
+      tooltip: 'Run this job on this machine, step by step, in a terminal; no Azure compute needed',
+      command: CommandId.runLocally,
+      arguments: [document.uri],
+    }),
+  ];
 }
