@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyError } from '../../../../src/core/errors/classify';
-import { AzureDevOpsOuterLoop, type AzureDevOpsToken } from '../../../../src/core/outerLoop/azureDevOps';
+import {
+  AzureDevOpsOuterLoop,
+  toAzureDevOpsError,
+  type AzureDevOpsToken,
+} from '../../../../src/core/outerLoop/azureDevOps';
 import type { AzureDevOpsCiSettings } from '../../../../src/core/outerLoop/ciSettings';
 import { followRun, waitForRun, type CiRun } from '../../../../src/core/outerLoop/ciRun';
 import { describeTriggerFailure } from '../../../../src/core/outerLoop/triggerFailure';
@@ -273,5 +277,24 @@ describe('core/outerLoop/azureDevOps: Azure Pipelines through azure-devops-node-
       );
     assert.equal(classifyError(error).kind, 'cancelled');
     assert.equal(double.requests.length, first);
+  });
+
+  it('a request the library timed out is a network failure; of an error status only the status, type and message stay', () => {
+    const timedOut = classifyError(toAzureDevOpsError(new Error('Request timeout: /contoso/_apis/Location'), 'x'));
+    assert.deepEqual([timedOut.kind, timedOut.action], ['network', 'retry']);
+    const rejected = Object.assign(new Error('TF400813: not authorized.'), {
+      statusCode: 401,
+      result: { message: 'TF400813: not authorized.', typeKey: 'UnauthorizedRequestException' },
+      responseHeaders: { 'x-vss-e2eid': 'e2e-id', 'set-cookie': 'session=secret' },
+    });
+    const mapped = toAzureDevOpsError(rejected, 'x') as Record<string, unknown>;
+    assert.deepEqual(
+      [mapped.statusCode, mapped.code, mapped.message],
+      [401, 'UnauthorizedRequestException', 'TF400813: not authorized.'],
+    );
+    assert.ok(
+      !JSON.stringify(mapped).includes('secret') && mapped.cause === undefined,
+      'nothing of the response is kept',
+    );
   });
 });
