@@ -65,6 +65,12 @@ const bundlePatterns = [
     allowTypeImports: true,
     message: 'Import @octokit/* values only in src/core/lazy/octokit.ts (loaded on first use); types are fine.',
   },
+  {
+    group: ['azure-devops-node-api', 'azure-devops-node-api/*'],
+    allowTypeImports: true,
+    message:
+      'Import azure-devops-node-api values only in src/core/lazy/azureDevOpsApi.ts (loaded on first use); types are fine.',
+  },
 ];
 const bundlePaths = [
   {
@@ -191,6 +197,7 @@ export default tseslint.config(
       'src/core/lazy/storageBlob.ts',
       'src/core/lazy/yaml.ts',
       'src/core/lazy/octokit.ts',
+      'src/core/lazy/azureDevOpsApi.ts',
     ],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ['vscode'] }] },
   },

@@ -62,6 +62,7 @@ const lazyBundles = {
   'azure-clients': 'src/core/lazy/azureClients.ts',
   'storage-blob': 'src/core/lazy/storageBlob.ts',
   octokit: 'src/core/lazy/octokit.ts',
+  'azure-devops-api': 'src/core/lazy/azureDevOpsApi.ts',
   'explorer-actions': 'src/explorer/actions.lazy.ts',
   'sign-in': 'src/auth/signIn.lazy.ts',
   'quick-input': 'src/platform/vscodeUserInput.lazy.ts',

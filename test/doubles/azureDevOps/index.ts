@@ -1,9 +1,10 @@
 /**
- * An Azure DevOps REST API double for the Pipelines endpoints the outer loop uses (get a pipeline, run it,
- * list and get its runs), over loopback HTTPS, following the documented shapes (Pipelines - Get,
- * Runs - Run Pipeline, Runs - Get, Runs - List of api-version 7.1). Every request needs an api-version
- * the service accepts (query or Accept header) and Basic (PAT) or Bearer credentials; a request that
- * breaks the documented contract is answered 400 the way Azure DevOps words it, and recorded.
+ * An Azure DevOps REST API double for what the outer loop uses, over loopback HTTPS, following the documented
+ * shapes: how a client finds its way (the resource locations of an area, answered to `OPTIONS _apis/{area}`,
+ * and Resource Areas - List and Get of the Location area), then the Pipelines endpoints (Pipelines - Get,
+ * Runs - Run Pipeline, Runs - Get, Runs - List). Every resource checks the api-version (query or Accept header)
+ * against the versions its location announces, and every request needs Basic (PAT) or Bearer credentials; a
+ * request that breaks the documented contract is answered 400 the way Azure DevOps words it, and recorded.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -37,9 +38,25 @@ export interface AzureDevOpsDoubleOptions {
   port?: number;
   /** Where the emulator keeps its certificate, when clients trust that one rather than `.emulator/`'s. */
   certificateDir?: string;
+  /**
+   * false answers Resource Areas - List as an Azure DevOps Server collection does, with no areas (every area
+   * is then at the collection's own URL); true (the default) lists the areas at the organization's URL, as
+   * Azure DevOps Services does.
+   */
+  listsResourceAreas?: boolean;
 }
 
 export type RunResult = 'succeeded' | 'failed' | 'canceled';
+
+export interface DoubleRequestRecord {
+  method: string;
+  path: string;
+  route?: string;
+  /** The api-version of the query or the Accept header. */
+  apiVersion?: string;
+  /** Basic or Bearer; the credentials themselves are never kept. */
+  scheme?: string;
+}
 
 export interface AzureDevOpsRunView {
   id: number;
@@ -54,8 +71,12 @@ export interface AzureDevOpsDouble {
   /** What a client configures as its organization URL. */
   organizationUrl: string;
   violations: Violation[];
-  requests: { method: string; path: string; route?: string }[];
-  /** Faults per route: `pipelines/get`, `runs/run`, `runs/get`, `runs/list`. */
+  /** Every request: the route it was taken for, the api-version it asked for and its credentials' scheme. */
+  requests: DoubleRequestRecord[];
+  /**
+   * Faults per route: `locations` (OPTIONS of an area), `resourceAreas/list`, `resourceAreas/get`,
+   * `pipelines/get`, `runs/run`, `runs/get`, `runs/list`.
+   */
   faults: FaultQueue;
   setResult(pipelineId: number, result: RunResult): void;
   completeRun(runId: number, result: RunResult): void;
@@ -63,10 +84,78 @@ export interface AzureDevOpsDouble {
   stop(): Promise<void>;
 }
 
-/** Versions of the Pipelines resources the service accepts: released ones plain, previews with -preview. */
-const RELEASED_VERSIONS = ['7.0', '7.1'];
-const PREVIEW_VERSIONS = ['6.0', '6.1', '7.0', '7.1', '7.2'];
-const LATEST_VERSION = '7.2';
+/** A resource location as `OPTIONS _apis/{area}` answers it (ApiResourceLocation). */
+export interface ResourceLocation {
+  id: string;
+  area: string;
+  resourceName: string;
+  routeTemplate: string;
+  resourceVersion: number;
+  minVersion: string;
+  maxVersion: string;
+  releasedVersion: string;
+}
+
+/**
+ * The locations of the areas the double serves, keyed by area in lower case (the service matches area names
+ * without regard to case). Resource Areas has only ever been a preview (released 0.0); the Pipelines
+ * resources were previews from 5.1 and released in 7.1, and 7.2 is a preview.
+ */
+export const RESOURCE_LOCATIONS: Record<string, ResourceLocation[]> = {
+  location: [
+    {
+      id: 'e81700f7-3be2-46de-8624-2eb35882fcaa',
+      area: 'Location',
+      resourceName: 'ResourceAreas',
+      routeTemplate: '_apis/{resource}/{areaId}',
+      resourceVersion: 1,
+      minVersion: '3.2',
+      maxVersion: '7.2',
+      releasedVersion: '0.0',
+    },
+  ],
+  pipelines: [
+    {
+      id: '28e1305e-2afe-47bf-abaf-cbb0e6a91988',
+      area: 'pipelines',
+      resourceName: 'pipelines',
+      routeTemplate: '{project}/_apis/pipelines/{pipelineId}',
+      resourceVersion: 1,
+      minVersion: '5.1',
+      maxVersion: '7.2',
+      releasedVersion: '7.1',
+    },
+    {
+      id: '7859261e-d2e9-4a68-b820-a5d84cc5bb3d',
+      area: 'pipelines',
+      resourceName: 'runs',
+      routeTemplate: '{project}/_apis/pipelines/{pipelineId}/runs/{runId}',
+      resourceVersion: 1,
+      minVersion: '5.1',
+      maxVersion: '7.2',
+      releasedVersion: '7.1',
+    },
+  ],
+};
+const LOCATION_BY_ID = new Map(
+  Object.values(RESOURCE_LOCATIONS)
+    .flat()
+    .map((location) => [location.id, location]),
+);
+
+/**
+ * Resource areas of an organization on Azure DevOps Services, by their documented fixed ids: those served at
+ * the organization's own URL that a client of the Pipelines API may look up (client libraries have looked
+ * Pipelines up under other areas' ids, and all of these lead to the same host).
+ */
+export const RESOURCE_AREAS: { id: string; name: string }[] = [
+  { id: '5d6898bb-45ec-463f-95f9-54d49c71752e', name: 'build' },
+  { id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
+  { id: 'a85b8835-c1a1-4aac-ae97-1c3d0ba72dbd', name: 'distributedtask' },
+  { id: '4e080c62-fa21-4fbc-8fef-2a10a2b38049', name: 'git' },
+  { id: '2e0bf237-8973-4ec9-a581-9c3d679d1776', name: 'pipelines' },
+  { id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
+];
 const RUN_PARAMETER_KEYS = [
   'previewRun',
   'resources',
@@ -87,14 +176,57 @@ interface Run extends AzureDevOpsRunView {
 interface Route {
   name: string;
   method: string;
+  /** Whether the pattern applies to the path after the organization or after its project. */
+  scope: 'organization' | 'project';
   pattern: RegExp;
+  /** The resource location whose versions the request's api-version must fit; none for OPTIONS. */
+  locationId?: string;
 }
 
 const ROUTES: Route[] = [
-  { name: 'pipelines/get', method: 'GET', pattern: /^\/_apis\/pipelines\/(\d+)$/ },
-  { name: 'runs/run', method: 'POST', pattern: /^\/_apis\/pipelines\/(\d+)\/runs$/ },
-  { name: 'runs/list', method: 'GET', pattern: /^\/_apis\/pipelines\/(\d+)\/runs$/ },
-  { name: 'runs/get', method: 'GET', pattern: /^\/_apis\/pipelines\/(\d+)\/runs\/(\d+)$/ },
+  { name: 'locations', method: 'OPTIONS', scope: 'organization', pattern: /^\/_apis\/([^/]+)$/ },
+  {
+    name: 'resourceAreas/list',
+    method: 'GET',
+    scope: 'organization',
+    pattern: /^\/_apis\/resourceAreas$/i,
+    locationId: 'e81700f7-3be2-46de-8624-2eb35882fcaa',
+  },
+  {
+    name: 'resourceAreas/get',
+    method: 'GET',
+    scope: 'organization',
+    pattern: /^\/_apis\/resourceAreas\/([0-9a-f-]{36})$/i,
+    locationId: 'e81700f7-3be2-46de-8624-2eb35882fcaa',
+  },
+  {
+    name: 'pipelines/get',
+    method: 'GET',
+    scope: 'project',
+    pattern: /^\/_apis\/pipelines\/(\d+)$/,
+    locationId: '28e1305e-2afe-47bf-abaf-cbb0e6a91988',
+  },
+  {
+    name: 'runs/run',
+    method: 'POST',
+    scope: 'project',
+    pattern: /^\/_apis\/pipelines\/(\d+)\/runs$/,
+    locationId: '7859261e-d2e9-4a68-b820-a5d84cc5bb3d',
+  },
+  {
+    name: 'runs/list',
+    method: 'GET',
+    scope: 'project',
+    pattern: /^\/_apis\/pipelines\/(\d+)\/runs$/,
+    locationId: '7859261e-d2e9-4a68-b820-a5d84cc5bb3d',
+  },
+  {
+    name: 'runs/get',
+    method: 'GET',
+    scope: 'project',
+    pattern: /^\/_apis\/pipelines\/(\d+)\/runs\/(\d+)$/,
+    locationId: '7859261e-d2e9-4a68-b820-a5d84cc5bb3d',
+  },
 ];
 
 export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions): Promise<AzureDevOpsDouble> {
@@ -174,7 +306,36 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
     run.finishedDate = new Date();
   }
 
+  /** How a client finds its way: the locations of an area, and where each resource area is served. */
+  function serveDiscovery(route: Route, match: RegExpExecArray): DoubleResponse {
+    const areaUrl = `${organizationUrl()}/`;
+    switch (route.name) {
+      case 'locations': {
+        const value = RESOURCE_LOCATIONS[decodeURIComponent(match[1]).toLowerCase()];
+        return { status: 200, body: { count: value.length, value } };
+      }
+      case 'resourceAreas/list':
+        // Azure DevOps Server's collections list none, and not as an empty array.
+        if (options.listsResourceAreas === false) return { status: 200, body: { count: 0, value: null } };
+        return {
+          status: 200,
+          body: {
+            count: RESOURCE_AREAS.length,
+            value: RESOURCE_AREAS.map((area) => ({ ...area, locationUrl: areaUrl })),
+          },
+        };
+      default: {
+        const area = RESOURCE_AREAS.find((candidate) => candidate.id === match[1].toLowerCase());
+        if (!area || options.listsResourceAreas === false) {
+          return adoError(404, 'ResourceAreaNotFoundException', `The resource area ${match[1]} was not found.`);
+        }
+        return { status: 200, body: { ...area, locationUrl: areaUrl } };
+      }
+    }
+  }
+
   function serve(route: Route, match: RegExpExecArray, body: unknown): DoubleResponse {
+    if (route.scope === 'organization') return serveDiscovery(route, match);
     const pipeline = options.pipelines.find((candidate) => candidate.id === Number(match[1]));
     if (!pipeline) {
       return adoError(404, 'PipelineNotFoundException', `Pipeline with ID ${match[1]} was not found.`);
@@ -238,44 +399,58 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
     const path = request.url.pathname;
     if (path.startsWith('/_double/')) return admin(request);
     const prefix = `/${options.organization}/`;
-    const projectPrefix = `${prefix}${encodeURIComponent(options.project)}`;
-    const projectPath = path.startsWith(`${projectPrefix}/`) ? path.slice(projectPrefix.length) : undefined;
-    const route =
-      projectPath === undefined
-        ? undefined
-        : ROUTES.find((candidate) => candidate.pattern.test(projectPath) && candidate.method === request.method);
-    requests.push({ method: request.method, path, route: route?.name });
+    const organizationPath = path.startsWith(prefix) ? path.slice(prefix.length - 1) : undefined;
+    const projectPrefix = `/${encodeURIComponent(options.project)}/`;
+    const projectPath = organizationPath?.startsWith(projectPrefix)
+      ? organizationPath.slice(projectPrefix.length - 1)
+      : undefined;
+    const route = ROUTES.find(
+      (candidate) =>
+        candidate.method === request.method &&
+        candidate.pattern.test((candidate.scope === 'organization' ? organizationPath : projectPath) ?? ''),
+    );
+    const apiVersion = apiVersionOf(request);
+    const scheme = /^(Basic|Bearer) /i.exec(String(request.headers.authorization ?? ''))?.[1];
+    requests.push({ method: request.method, path, route: route?.name, apiVersion, scheme });
     const refuse = (problems: string[], response: DoubleResponse): DoubleResponse => {
       violations.push({ method: request.method, path, operation: route?.name, problems });
       return response;
     };
-    if (!path.startsWith(prefix)) {
+    if (organizationPath === undefined) {
       return refuse(
         [`No organization ${path.split('/')[1]}.`],
         adoError(404, 'HostNotFoundException', `The organization for ${path} was not found.`),
       );
     }
-    if (projectPath === undefined) {
+    if (!route && projectPath === undefined && !organizationPath.startsWith('/_apis/')) {
       return refuse(
         [`No project in ${path}.`],
         adoError(
           404,
           'ProjectDoesNotExistWithNameException',
-          `TF200016: The following project does not exist: ${decodeURIComponent(path.split('/')[2] ?? '')}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+          `TF200016: The following project does not exist: ${decodeURIComponent(organizationPath.split('/')[1] ?? '')}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
         ),
       );
     }
     if (!route) {
       return refuse(
-        [`No documented ${request.method} ${projectPath} among the Pipelines endpoints.`],
+        [`No documented ${request.method} ${organizationPath} among the endpoints the double serves.`],
         adoError(
           400,
           'RouteNotFoundException',
-          `The requested resource ${request.method} ${projectPath} does not exist.`,
+          `The requested resource ${request.method} ${organizationPath} does not exist.`,
         ),
       );
     }
-    const versionProblem = checkApiVersion(request);
+    const match = route.pattern.exec((route.scope === 'organization' ? organizationPath : projectPath)!)!;
+    if (route.name === 'locations' && !RESOURCE_LOCATIONS[decodeURIComponent(match[1]).toLowerCase()]) {
+      return refuse(
+        [`The double serves no area ${match[1]}.`],
+        adoError(404, 'ResourceAreaNotFoundException', `The area ${match[1]} was not found.`),
+      );
+    }
+    const location = route.locationId ? LOCATION_BY_ID.get(route.locationId) : undefined;
+    const versionProblem = location ? checkApiVersion(request, location) : undefined;
     if (versionProblem) return refuse([versionProblem.body.message], { status: 400, body: versionProblem.body });
     const credentials = credentialsOf(String(request.headers.authorization ?? ''));
     if (!credentials) {
@@ -313,7 +488,7 @@ export async function startAzureDevOpsDouble(options: AzureDevOpsDoubleOptions):
           )
         : signInResponse(request);
     }
-    return serve(route, route.pattern.exec(projectPath!)!, body);
+    return serve(route, match, body);
   }
 
   function admin(request: DoubleRequest): DoubleResponse {
@@ -402,10 +577,32 @@ function signInResponse(request: DoubleRequest): DoubleResponse {
   };
 }
 
-/** The api-version of the query or the Accept header, checked as Azure DevOps checks it. */
-function checkApiVersion(request: DoubleRequest): (DoubleResponse & { body: { message: string } }) | undefined {
+/** The api-version of the query, else of the Accept header (`application/json;api-version=7.1`). */
+function apiVersionOf(request: DoubleRequest): string | undefined {
   const fromAccept = /api-version=([\w.-]+)/.exec(String(request.headers.accept ?? ''))?.[1];
-  const version = request.url.searchParams.get('api-version') ?? fromAccept;
+  return request.url.searchParams.get('api-version') ?? fromAccept;
+}
+
+/** "7.1" as [7, 1], to compare versions by number. */
+function versionNumbers(version: string): [number, number] {
+  const [major, minor] = version.split('.').map(Number);
+  return [major, minor ?? 0];
+}
+
+function compareVersions(a: string, b: string): number {
+  const [left, right] = [versionNumbers(a), versionNumbers(b)];
+  return left[0] - right[0] || left[1] - right[1];
+}
+
+/**
+ * The api-version checked as Azure DevOps checks it against the resource's location: within its minimum and
+ * maximum versions, and marked -preview when above its released version.
+ */
+function checkApiVersion(
+  request: DoubleRequest,
+  location: ResourceLocation,
+): (DoubleResponse & { body: { message: string } }) | undefined {
+  const version = apiVersionOf(request);
   if (!version) {
     return adoError(
       400,
@@ -413,20 +610,26 @@ function checkApiVersion(request: DoubleRequest): (DoubleResponse & { body: { me
       `No api-version was supplied for the "${request.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
     );
   }
-  const preview = /^(\d+\.\d+)-preview(\.\d+)?$/.exec(version);
-  if (preview ? PREVIEW_VERSIONS.includes(preview[1]) : RELEASED_VERSIONS.includes(version)) return undefined;
-  if (!preview && PREVIEW_VERSIONS.includes(version)) {
+  const parsed = /^(\d+\.\d+)(-preview(\.\d+)?)?$/.exec(version);
+  if (
+    !parsed ||
+    compareVersions(parsed[1], location.minVersion) < 0 ||
+    compareVersions(parsed[1], location.maxVersion) > 0
+  ) {
+    return adoError(
+      400,
+      'VssVersionOutOfRangeException',
+      `The requested REST API version of ${version} is out of range for this server. The latest REST API version for this server is ${location.maxVersion}.`,
+    );
+  }
+  if (!parsed[2] && compareVersions(parsed[1], location.releasedVersion) > 0) {
     return adoError(
       400,
       'VssInvalidPreviewVersionException',
       `The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`,
     );
   }
-  return adoError(
-    400,
-    'VssVersionOutOfRangeException',
-    `The requested REST API version of ${version} is out of range for this server. The latest REST API version for this server is ${LATEST_VERSION}.`,
-  );
+  return undefined;
 }
 
 /** The PAT of Basic credentials (any user name, as the service ignores it) or the Bearer token. */

@@ -1,5 +1,6 @@
-// The Azure DevOps double against the documented Pipelines REST contract: api-version, credentials,
-// the RunPipelineParameters body, the Run and Pipeline shapes, the run's states, and injected faults.
+// The Azure DevOps double against the documented REST contract: the resource locations and resource areas a
+// client finds its way with, api-versions checked against each location, credentials, the RunPipelineParameters
+// body, the Run and Pipeline shapes, the run's states, and injected faults.
 import assert from 'node:assert/strict';
 import { startAzureDevOpsDouble, type AzureDevOpsDouble } from '../../doubles/azureDevOps';
 
@@ -31,7 +32,7 @@ async function call(
   return { status: response.status, body: json, text };
 }
 
-describe('test double: Azure DevOps Pipelines REST API', function () {
+describe('test double: Azure DevOps REST API (locations, resource areas, Pipelines)', function () {
   this.timeout(30_000);
   let double: AzureDevOpsDouble;
 
@@ -53,6 +54,130 @@ describe('test double: Azure DevOps Pipelines REST API', function () {
     double.faults.clear();
   });
 
+  describe('how a client finds its way: resource locations and resource areas', () => {
+    const LOCATION_KEYS = [
+      'area',
+      'id',
+      'maxVersion',
+      'minVersion',
+      'releasedVersion',
+      'resourceName',
+      'resourceVersion',
+      'routeTemplate',
+    ];
+
+    it('OPTIONS of an area answers its ApiResourceLocations, whatever the case of the area name', async () => {
+      const location = await call(double, 'OPTIONS', '/_apis/Location');
+      const pipelines = await call(double, 'OPTIONS', '/_apis/Pipelines');
+      assert.deepEqual([location.status, pipelines.status], [200, 200]);
+      const [resourceAreas] = location.body?.value as Record<string, unknown>[];
+      assert.deepEqual(Object.keys(resourceAreas).sort(), LOCATION_KEYS);
+      assert.deepEqual(
+        [resourceAreas.id, resourceAreas.resourceName, resourceAreas.routeTemplate, resourceAreas.releasedVersion],
+        ['e81700f7-3be2-46de-8624-2eb35882fcaa', 'ResourceAreas', '_apis/{resource}/{areaId}', '0.0'],
+      );
+      const runs = (pipelines.body?.value as Record<string, unknown>[]).find((entry) => entry.resourceName === 'runs');
+      assert.deepEqual(
+        [runs?.id, runs?.area, runs?.routeTemplate, runs?.releasedVersion, runs?.maxVersion],
+        [
+          '7859261e-d2e9-4a68-b820-a5d84cc5bb3d',
+          'pipelines',
+          '{project}/_apis/pipelines/{pipelineId}/runs/{runId}',
+          '7.1',
+          '7.2',
+        ],
+      );
+      assert.equal(pipelines.body?.count, (pipelines.body?.value as unknown[]).length);
+      assert.deepEqual(double.violations, []);
+    });
+
+    it('an area it does not serve, and OPTIONS without credentials, are refused and recorded', async () => {
+      const unknown = await call(double, 'OPTIONS', '/_apis/wiki');
+      const anonymous = await call(double, 'OPTIONS', '/_apis/pipelines', undefined, {
+        'x-tfs-fedauthredirect': 'Suppress',
+      });
+      assert.deepEqual([unknown.status, anonymous.status], [404, 401]);
+      assert.equal(double.violations.length, 2);
+    });
+
+    it('Resource Areas - List and Get: the documented ids at the organization URL; a preview api-version only', async () => {
+      const listed = await call(double, 'GET', '/_apis/ResourceAreas?api-version=7.2-preview.1');
+      assert.equal(listed.status, 200);
+      const areas = listed.body?.value as { id: string; name: string; locationUrl: string }[];
+      assert.equal(listed.body?.count, areas.length);
+      const pipelines = areas.find((area) => area.name === 'pipelines');
+      assert.deepEqual(pipelines, {
+        id: '2e0bf237-8973-4ec9-a581-9c3d679d1776',
+        name: 'pipelines',
+        locationUrl: `${double.organizationUrl}/`,
+      });
+      const one = await call(double, 'GET', '/_apis/resourceAreas/5264459E-E5E0-4BD8-B118-0985E68A4EC5', undefined, {
+        ...HEADERS,
+        accept: 'application/json;api-version=7.1-preview.1',
+      });
+      assert.deepEqual(one.body, {
+        id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5',
+        name: 'wit',
+        locationUrl: `${double.organizationUrl}/`,
+      });
+      assert.deepEqual(double.violations, []);
+      const released = await call(double, 'GET', '/_apis/resourceAreas?api-version=7.1');
+      const tooOld = await call(double, 'GET', '/_apis/resourceAreas?api-version=3.1-preview.1');
+      assert.deepEqual(
+        [released.body?.typeKey, tooOld.body?.typeKey],
+        ['VssInvalidPreviewVersionException', 'VssVersionOutOfRangeException'],
+      );
+    });
+
+    it('an Azure DevOps Server collection lists no resource areas, as a null value', async () => {
+      const server = await startAzureDevOpsDouble({
+        organization: 'tfs/DefaultCollection',
+        project: 'ML Ops',
+        tokens: [PAT],
+        listsResourceAreas: false,
+        pipelines: [{ id: 12, name: 'deploy-model' }],
+      });
+      try {
+        const listed = await call(server, 'GET', '/_apis/resourceAreas?api-version=7.2-preview.1');
+        assert.deepEqual(listed.body, { count: 0, value: null });
+        const pipeline = await call(server, 'GET', '/ML%20Ops/_apis/pipelines/12?api-version=7.1');
+        assert.equal(pipeline.status, 200);
+        assert.match(server.organizationUrl, /\/tfs\/DefaultCollection$/);
+        assert.deepEqual(server.violations, []);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it("records the api-version and the credentials' scheme of each request, never the credentials", async () => {
+      const first = double.requests.length;
+      await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12', undefined, {
+        ...HEADERS,
+        accept: 'application/json;api-version=7.2-preview.1',
+      });
+      await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12?api-version=7.1', undefined, {
+        authorization: 'Bearer entra-token-1',
+      });
+      assert.deepEqual(double.requests.slice(first), [
+        {
+          method: 'GET',
+          path: '/contoso/ML%20Ops/_apis/pipelines/12',
+          route: 'pipelines/get',
+          apiVersion: '7.2-preview.1',
+          scheme: 'Basic',
+        },
+        {
+          method: 'GET',
+          path: '/contoso/ML%20Ops/_apis/pipelines/12',
+          route: 'pipelines/get',
+          apiVersion: '7.1',
+          scheme: 'Bearer',
+        },
+      ]);
+      assert.ok(!JSON.stringify(double.requests).includes('entra-token-1'));
+    });
+  });
+
   describe('refuses what the documented contract does not allow, and records it', () => {
     it('no api-version: 400 VssVersionNotSpecifiedException', async () => {
       const response = await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12');
@@ -62,10 +187,11 @@ describe('test double: Azure DevOps Pipelines REST API', function () {
 
     it('a version out of range, and a preview version without -preview', async () => {
       const future = await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12?api-version=9.0');
+      const older = await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12/runs?api-version=5.0-preview.1');
       const preview = await call(double, 'GET', '/ML%20Ops/_apis/pipelines/12?api-version=7.2');
       assert.deepEqual(
-        [future.body?.typeKey, preview.body?.typeKey],
-        ['VssVersionOutOfRangeException', 'VssInvalidPreviewVersionException'],
+        [future.body?.typeKey, older.body?.typeKey, preview.body?.typeKey],
+        ['VssVersionOutOfRangeException', 'VssVersionOutOfRangeException', 'VssInvalidPreviewVersionException'],
       );
     });
 
@@ -141,17 +267,22 @@ describe('test double: Azure DevOps Pipelines REST API', function () {
       double.setResult(12, 'succeeded');
     });
 
-    it('takes the version from the Accept header, preview versions, and Bearer tokens', async () => {
+    it('takes the version from the Accept header, preview versions, released ones below the latest, and Bearer tokens', async () => {
       const path = '/ML%20Ops/_apis/pipelines/12';
       const accept = await call(double, 'GET', path, undefined, {
         ...HEADERS,
         accept: 'application/json;api-version=7.1',
       });
       const preview = await call(double, 'GET', `${path}?api-version=7.2-preview.1`);
+      const earliest = await call(double, 'GET', `${path}/runs?api-version=5.1-preview.1`);
+      const released = await call(double, 'GET', `${path}/runs?api-version=6.0`);
       const bearer = await call(double, 'GET', `${path}?api-version=7.1`, undefined, {
         authorization: 'Bearer entra-token-1',
       });
-      assert.deepEqual([accept.status, preview.status, bearer.status], [200, 200, 200]);
+      assert.deepEqual(
+        [accept.status, preview.status, earliest.status, released.status, bearer.status],
+        [200, 200, 200, 200, 200],
+      );
       assert.deepEqual(Object.keys(accept.body!).sort(), [
         '_links',
         'configuration',

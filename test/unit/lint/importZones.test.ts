@@ -94,6 +94,27 @@ describe('lint enforces the import zones', function () {
     assert.deepEqual(await zoneErrors('src/core/lazy/octokit.ts', "export { Octokit } from '@octokit/rest';"), []);
   });
 
+  it('imports azure-devops-node-api values only in its lazy bundle entry; types anywhere', async () => {
+    for (const source of [
+      "import { WebApi } from 'azure-devops-node-api';",
+      "import { WebApi } from 'azure-devops-node-api/WebApi';",
+      "import { RunState } from 'azure-devops-node-api/interfaces/PipelinesInterfaces';",
+    ]) {
+      assert.equal((await zoneErrors('src/core/outerLoop/probe.ts', source)).length, 1, source);
+    }
+    assert.deepEqual(
+      await zoneErrors(
+        'src/core/outerLoop/probe.ts',
+        "import type { IPipelinesApi } from 'azure-devops-node-api/PipelinesApi';",
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await zoneErrors('src/core/lazy/azureDevOpsApi.ts', "export { WebApi } from 'azure-devops-node-api/WebApi';"),
+      [],
+    );
+  });
+
   it('keeps the emulator and the CI doubles from importing the code they double', async () => {
     assert.equal(
       (await zoneErrors('test/emulator/runtime/probe.ts', "import { x } from '../../../src/core/azure/resourceIds';"))

@@ -26,7 +26,7 @@ describe('npm run package', function () {
     assert.doesNotMatch(result.stdout + result.stderr, /extension\/(dist|media|package\.json)/, 'no file listing');
   });
 
-  it('keeps the Azure SDK, Octokit, the Azure clients, yaml and command bodies out of what activation loads', () => {
+  it('keeps the Azure SDK, Octokit, the Azure DevOps client, the Azure clients, yaml and command bodies out of what activation loads', () => {
     const read = (name: string) => readFileSync(join(repoRoot, 'dist', name), 'utf8');
     const extension = read('extension.js');
     // Text that only the libraries themselves carry.
@@ -43,5 +43,10 @@ describe('npm run package', function () {
     // GitHub's client loads with the outer loop's first trigger.
     assert.match(read('octokit.js'), /octokit-rest\.js/);
     assert.doesNotMatch(extension, /octokit-rest\.js/);
+    // So does Azure DevOps' client, which the outer loop's bundle requires rather than carrying a copy of.
+    assert.match(read('azure-devops-api.js'), /azure-devops-node-api/);
+    assert.doesNotMatch(extension, /azure-devops-node-api/);
+    assert.doesNotMatch(read('candidate.js'), /azure-devops-node-api/);
+    assert.match(read('candidate.js'), /require\("\.\/azure-devops-api\.js"\)/);
   });
 });
