@@ -384,6 +384,18 @@ describe('labeling editor in the workbench, from the packaged VSIX', () => {
     await page.keyboard.press('g');
     await cell('shapes-01.png').waitFor();
     assert.equal(await cell('shapes-01.png').getAttribute('aria-selected'), 'true');
+    // Each picture is decoded at the size its cell shows (96 CSS pixels high), not at its own.
+    await frame.locator('.grid-cell[data-item="shapes-01.png"][data-picture="drawn"]').waitFor();
+    const decoded = await cell('shapes-01.png')
+      .locator('canvas')
+      .evaluate((canvas: HTMLCanvasElement) => ({
+        width: canvas.width,
+        height: canvas.height,
+        expectedHeight: Math.round(96 * window.devicePixelRatio),
+      }));
+    assert.equal(decoded.height, decoded.expectedHeight);
+    assert.equal(decoded.width, Math.round((decoded.expectedHeight * IMAGE_WIDTH) / IMAGE_HEIGHT));
+    assert.ok(decoded.height < IMAGE_HEIGHT, `a thumbnail of ${decoded.width} × ${decoded.height}`);
     // The first three pictures: the focus starts on the first, Shift+→ extends over the next two.
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
