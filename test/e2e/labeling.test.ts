@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { editorFrame, openWorkbench, type Workbench } from './workbench';
 
 const DEMO_LABELING = join(process.cwd(), 'test', 'fixtures', 'demo-project', 'labeling');
 /** The demo pictures' size. */
@@ -15,10 +15,6 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
-}
-
-function editorFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 async function eventually<T>(read: () => T, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
