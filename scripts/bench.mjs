@@ -14,6 +14,7 @@ import {
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { buildAll } from './build.mjs';
 import { ensureEmulatorCertificate } from './lib/emulatorCert.mjs';
 import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
@@ -477,6 +478,8 @@ async function measureLabeling() {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/* global document -- the page's own, in the functions handed to waitForFunction and evaluate below */
 
 /** The labeling editor's page among the workbench's frames (one project is open). */
 async function labelingFrame(page) {
