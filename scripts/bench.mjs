@@ -14,6 +14,7 @@ import {
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { buildAll } from './build.mjs';
 import { ensureEmulatorCertificate } from './lib/emulatorCert.mjs';
 import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
@@ -321,15 +322,31 @@ function processMemoryKb(pid) {
 /**
  * Answers the in-host module's memory probes: for each `<name>.request` in `folder`, every renderer process's
  * memory (Chromium names them through CDP's SystemInfo.getProcessInfo; /proc gives their memory, decoded pictures
- * and canvases included) and each frame's JS heap after a garbage collection, written to `<name>.json`.
+ * and canvases included) and each frame's JS heap after a garbage collection, written to `<name>.json`. For each
+ * `<name>.action`, runs `actions[name](page)` and writes what it returns (or its error) to `<name>.done.json`.
  */
-function answerMemoryProbes(folder, browser, page) {
+function answerMemoryProbes(folder, browser, page, actions = {}) {
   const answered = new Set();
   let busy = false;
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
+      for (const request of readdirSync(folder).filter((name) => name.endsWith('.action'))) {
+        const name = request.slice(0, -'.action'.length);
+        if (answered.has(request)) continue;
+        answered.add(request);
+        let done;
+        try {
+          if (!actions[name]) throw new Error(`no page action is called "${name}"`);
+          done = await actions[name](page);
+        } catch (error) {
+          done = { error: error instanceof Error ? error.message : String(error) };
+        }
+        const answer = join(folder, `${name}.done.json`);
+        writeFileSync(`${answer}.tmp`, JSON.stringify(done));
+        renameSync(`${answer}.tmp`, answer);
+      }
       for (const request of readdirSync(folder).filter((name) => name.endsWith('.request'))) {
         const name = request.slice(0, -'.request'.length);
         if (answered.has(name)) continue;
@@ -362,6 +379,30 @@ function answerMemoryProbes(folder, browser, page) {
     }
   }, 100);
   return () => clearInterval(timer);
+}
+
+const sumPss = (renderers) => renderers.reduce((total, renderer) => total + renderer.pssKb, 0);
+
+/**
+ * The webview's renderer memory in MB at `after`: a process that appeared since `before` (the editor opened) holds
+ * only the page (site isolation); otherwise the page shares the workbench's renderer and its growth is all that can
+ * be told apart. `how` says which of the two the figure is.
+ */
+function webviewMemory(before, after) {
+  const pidsBefore = new Set(before.renderers.map((renderer) => renderer.pid));
+  const newRenderers = after.renderers.filter((renderer) => !pidsBefore.has(renderer.pid));
+  if (newRenderers.length > 0) {
+    return {
+      webviewMb: sumPss(newRenderers) / 1024,
+      how:
+        `the PSS of the renderer process(es) that appeared with the editor (pid ` +
+        `${newRenderers.map((renderer) => renderer.pid).join(', ')})`,
+    };
+  }
+  return {
+    webviewMb: (sumPss(after.renderers) - sumPss(before.renderers)) / 1024,
+    how: "the growth of every renderer process's PSS from before the editor opened (the page shares them)",
+  };
 }
 
 async function measureLabeling() {
@@ -404,22 +445,7 @@ async function measureLabeling() {
         `${median(next.bareMs).toFixed(1)} ms`,
     );
 
-    // The webview's renderer: a process that appeared when the editor opened holds only the page (site
-    // isolation); otherwise the page shares the workbench's renderer and its growth is all that can be told apart.
-    const pidsBefore = new Set(memory.beforeOpen.renderers.map((renderer) => renderer.pid));
-    const newRenderers = memory.afterBrowsing.renderers.filter((renderer) => !pidsBefore.has(renderer.pid));
-    const sumPss = (renderers) => renderers.reduce((total, renderer) => total + renderer.pssKb, 0);
-    let webviewMb;
-    let how;
-    if (newRenderers.length > 0) {
-      webviewMb = mb(sumPss(newRenderers));
-      how =
-        `the PSS of the renderer process(es) that appeared with the editor (pid ` +
-        `${newRenderers.map((renderer) => renderer.pid).join(', ')})`;
-    } else {
-      webviewMb = mb(sumPss(memory.afterBrowsing.renderers) - sumPss(memory.beforeOpen.renderers));
-      how = "the growth of every renderer process's PSS from before the editor opened (the page shares them)";
-    }
+    const { webviewMb, how } = webviewMemory(memory.beforeOpen, memory.afterBrowsing);
     const frameName = (url) => new URL(url).pathname.split('/').pop() || 'workbench';
     const heaps = (probe) =>
       probe.frameHeaps.map((frame) => `${frameName(frame.url)} ${(frame.usedBytes / 2 ** 20).toFixed(1)}`).join(', ') ||
@@ -447,6 +473,114 @@ async function measureLabeling() {
         `${median(save.fsyncMs).toFixed(1)} ms`,
     );
     return { openMs, nextMs, webviewMb, saveMs };
+  } finally {
+    stopProbes();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/* global document -- the page's own, in the functions handed to waitForFunction and evaluate below */
+
+/** The labeling editor's page among the workbench's frames (one project is open). */
+async function labelingFrame(page) {
+  for (const frame of page.frames()) {
+    if (
+      (await frame
+        .locator('[data-testid="progress"]')
+        .count()
+        .catch(() => 0)) > 0
+    )
+      return frame;
+  }
+  throw new Error('No labeling editor page in the workbench');
+}
+
+/**
+ * Waits until every grid cell in view shows its picture: an <img> loaded, or a cell the page marks
+ * `data-picture="drawn"` once its thumbnail is on its canvas.
+ */
+async function thumbnailsInView(frame) {
+  const handle = await frame.waitForFunction(
+    () => {
+      const grid = document.querySelector('.grid-stage');
+      if (!grid) return undefined;
+      const view = grid.getBoundingClientRect();
+      const cells = [...grid.querySelectorAll('.grid-cell')].filter((cell) => {
+        const box = cell.getBoundingClientRect();
+        return box.bottom > view.top && box.top < view.bottom;
+      });
+      const shown = (cell) => {
+        const image = cell.querySelector('img');
+        return image ? image.complete && image.naturalWidth > 0 : cell.dataset.picture === 'drawn';
+      };
+      return cells.length > 0 && cells.every(shown) ? cells.map((cell) => cell.dataset.item) : undefined;
+    },
+    undefined,
+    { timeout: 60_000, polling: 50 },
+  );
+  return handle.jsonValue();
+}
+
+/** Page actions of the grid benchmark (test/bench/labeling/grid.ts asks for them by name). */
+const gridActions = {
+  async 'grid-show'(page) {
+    const frame = await labelingFrame(page);
+    const start = performance.now();
+    await frame.locator('button', { hasText: 'Grid (G)' }).click();
+    const items = await thumbnailsInView(frame);
+    return { steps: 0, itemsShown: items.length, ms: Math.round(performance.now() - start) };
+  },
+  /** A screen at a time from the top to the end, each stop held until the cells in view show their pictures. */
+  async 'grid-scroll'(page) {
+    const frame = await labelingFrame(page);
+    const start = performance.now();
+    const shown = new Set();
+    let steps = 0;
+    for (;;) {
+      for (const item of await thumbnailsInView(frame)) shown.add(item);
+      const atEnd = await frame.evaluate(() => {
+        const grid = document.querySelector('.grid-stage');
+        if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1) return true;
+        grid.scrollTop += grid.clientHeight;
+        return false;
+      });
+      if (atEnd) break;
+      steps++;
+    }
+    return { steps, itemsShown: shown.size, ms: Math.round(performance.now() - start) };
+  },
+};
+
+/**
+ * The thumbnail grid on an image-classification project of camera-sized pictures, measured by
+ * test/bench/labeling/grid.ts: the webview's renderer memory after the grid was scrolled from top to bottom,
+ * with the same figure for its first screen and for the workbench before the editor opened beside it.
+ */
+async function measureLabelingGrid() {
+  await buildAll({ production: true, includeTests: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
+  const resultsFile = join(scratch, 'grid.json');
+  const probes = join(scratch, 'probes');
+  mkdirSync(probes);
+  let stopProbes = () => undefined;
+  try {
+    const code = await runInHost({
+      testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
+      env: { AZUREML_BENCH_SUITE: 'labeling-grid', AZUREML_BENCH_RESULTS: resultsFile, AZUREML_BENCH_PROBES: probes },
+      onOutput: (text) => process.stdout.write(text),
+      onBrowser: (browser, page) => (stopProbes = answerMemoryProbes(probes, browser, page, gridActions)),
+    });
+    if (code !== 0) throw new Error(`The grid benchmark failed in the extension host (exit code ${code})`);
+    const { pictures, width, height, memory, scroll } = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const shown = webviewMemory(memory.beforeOpen, memory.gridShown);
+    const scrolled = webviewMemory(memory.beforeOpen, memory.afterScrolling);
+    console.log(
+      `labeling grid memory (${pictures} pictures of ${width} × ${height}) after scrolling ${scroll.steps} screens ` +
+        `(${scroll.itemsShown} pictures shown, ${(scroll.ms / 1000).toFixed(1)} s): ${scrolled.webviewMb.toFixed(1)} MB, ` +
+        `${scrolled.how}; with the grid's first screen drawn ${shown.webviewMb.toFixed(1)} MB; renderers before the ` +
+        `editor opened ${(sumPss(memory.beforeOpen.renderers) / 1024).toFixed(1)} MB (PSS, /proc)`,
+    );
+    return scrolled.webviewMb;
   } finally {
     stopProbes();
     rmSync(scratch, { recursive: true, force: true });
@@ -838,6 +972,13 @@ const benchmarks = [
     async measure() {
       return (await labelingResults()).saveMs;
     },
+  },
+  {
+    id: 'labeling.gridMemory.mb',
+    unit: 'MB',
+    target: 300,
+    better: 'lower',
+    measure: measureLabelingGrid,
   },
   {
     id: 'labeling.export10k.ms',

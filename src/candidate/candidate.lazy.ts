@@ -48,6 +48,7 @@ import { GitHubOuterLoop } from '../core/outerLoop/github';
 import { resolveGitHubToken } from '../core/outerLoop/gitHubToken';
 import { describeTriggerFailure, type OuterLoopAction } from '../core/outerLoop/triggerFailure';
 import { uploadLocalInput } from '../core/jobs/upload';
+import { readPages } from '../core/paging';
 import { originRepository } from '../core/scaffold/gitRemote';
 import type { CallContext } from '../platform/commands';
 import type { ErrorButton } from '../platform/errorReporter';
@@ -548,21 +549,10 @@ export function createCandidateActions(services: Services): CandidateActions {
     );
   }
 
+  /** The model's newest versions, none when the model does not exist yet. */
   async function modelVersions(arm: AzureMlArm, workspace: WorkspaceRef, name: string): Promise<ModelVersionInfo[]> {
-    const versions: ModelVersionInfo[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const page = await arm.listModelVersions(workspace, name, token);
-        versions.push(...page.items);
-        token = page.continuationToken;
-      } while (token && versions.length < VERSIONS_CHECKED);
-    } catch (error) {
-      // A new model has no versions to compare with.
-      if ((error as { statusCode?: number }).statusCode === 404) return [];
-      throw error;
-    }
-    return versions;
+    const read = (token?: string) => arm.listModelVersions(workspace, name, token);
+    return (await readPages(read, { maxItems: VERSIONS_CHECKED, notFoundIsEmpty: true })).items;
   }
 
   /** The job's MLflow run: its final metrics become tags, its tags say where it logged a model. */

@@ -67,6 +67,8 @@ export class LabelingEditor implements vscode.Disposable {
       bundle: BUNDLE,
       stylesheets: [`${BUNDLE}.css`],
       resourceRoots: imageFolder ? [imageFolder] : [],
+      // The thumbnail grid fetches pictures to decode them at thumbnail size.
+      fetchesResources: imageFolder !== undefined,
       title: document.title,
       accepts: labelingMessageNames.fromWebview,
       onFault: options.onFault,

@@ -13,9 +13,7 @@ import type { SplitOptions } from '../core/labeling/split';
 import { runWizard, type WizardStep } from '../platform/wizard';
 import type { UserInput } from '../platform/userInput';
 import { BACK } from '../platform/userInput';
-
-/** The split's seed: the same items go to validation on every export and every machine. */
-export const EXPORT_SPLIT_SEED = 42;
+import { EXPORT_SPLIT_SEED, validationShareStep } from './validationShare';
 
 export type ExportFormat = 'automl-images' | 'coco' | 'text-csv' | 'conll';
 
@@ -88,26 +86,11 @@ export async function askExportChoice(store: LabelStore, input: UserInput): Prom
         return undefined;
       },
     },
-    {
-      async prompt(ctx, userInput, step) {
-        const fraction = await userInput.input({
-          title: 'Export Labels: validation split',
-          prompt: `Share of items held out for validation, 0 to 0.9 (0: no split; seed ${EXPORT_SPLIT_SEED})`,
-          value: ctx.fraction === undefined ? '0' : String(ctx.fraction),
-          step,
-          canGoBack: true,
-          validate: (value) => {
-            const number = Number(value.trim());
-            return value.trim() && Number.isFinite(number) && number >= 0 && number <= 0.9
-              ? undefined
-              : 'Give a number from 0 to 0.9, such as 0.2.';
-          },
-        });
-        if (typeof fraction !== 'string') return BACK;
-        ctx.fraction = Number(fraction.trim());
-        return undefined;
-      },
-    },
+    validationShareStep({
+      title: 'Export Labels: validation split',
+      share: 'Share of items held out for validation',
+      zeroMeans: 'no split',
+    }),
   ];
   await runWizard(steps, context, input);
   return {

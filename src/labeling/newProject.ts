@@ -33,6 +33,8 @@ interface NewProjectAnswers {
   sourcePath?: string;
   assetName?: string;
   asset?: FetchedDataAsset;
+  /** The CSV or JSON Lines file of the asset whose rows are the items (relative to its folder); else its .txt files. */
+  assetTable?: string;
   column?: string;
   labels?: LabelDefinition[];
   name?: string;
@@ -69,6 +71,14 @@ function columnsOf(file: string): string[] {
   if (!first) return [];
   const value = JSON.parse(first) as unknown;
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+/** The CSV or JSON Lines file whose column is asked for: a local one, or one of the data asset's. */
+function tableFileOf(answers: NewProjectAnswers, within: (path: string) => string): string | undefined {
+  if (answers.sourceKind === 'table') return within(answers.sourcePath as string);
+  if (answers.sourceKind === 'dataAsset' && answers.asset && answers.assetTable !== undefined)
+    return join(answers.asset.folder, ...answers.assetTable.split('/'));
+  return undefined;
 }
 
 /**
@@ -170,11 +180,46 @@ export async function newLabelingProject(
         });
         if (typeof version !== 'string') return BACK;
         // Fetched here, so a version without items is refused before the labels are asked for.
-        context.asset = await (dataAssets as DataAssetChoices).fetch(
+        const asset = await (dataAssets as DataAssetChoices).fetch(
           name,
           version,
           isImageTask(context.task as TaskType),
         );
+        context.asset = asset;
+        // One CSV or JSON Lines file and no .txt files: its rows are the items, nothing to choose.
+        context.assetTable = asset.itemCount === 0 && asset.tableFiles.length === 1 ? asset.tableFiles[0] : undefined;
+        return undefined;
+      },
+    },
+    {
+      // A text asset with CSV or JSON Lines files: its .txt files, or the rows of one of those files.
+      shouldPrompt: (context) =>
+        context.sourceKind === 'dataAsset' &&
+        context.asset !== undefined &&
+        context.asset.tableFiles.length > 0 &&
+        (context.asset.itemCount > 0 ? 1 : 0) + context.asset.tableFiles.length > 1,
+      async prompt(context, userInput, step) {
+        const asset = context.asset as FetchedDataAsset;
+        const TEXT_FILES = '';
+        const choice = await userInput.pick<string>({
+          title: `New Labeling Project: the texts of ${asset.name}:${asset.version}`,
+          step,
+          canGoBack: true,
+          items: [
+            ...(asset.itemCount > 0
+              ? [
+                  {
+                    label: 'Its .txt files',
+                    description: `${asset.itemCount} file${asset.itemCount === 1 ? '' : 's'}, one item per file`,
+                    value: TEXT_FILES,
+                  },
+                ]
+              : []),
+            ...asset.tableFiles.map((file) => ({ label: file, description: 'one item per row', value: file })),
+          ],
+        });
+        if (typeof choice !== 'string') return BACK;
+        context.assetTable = choice === TEXT_FILES ? undefined : choice;
         return undefined;
       },
     },
@@ -204,9 +249,14 @@ export async function newLabelingProject(
       },
     },
     {
-      shouldPrompt: (context) => context.sourceKind === 'table',
+      shouldPrompt: (context) => tableFileOf(context, within) !== undefined,
       async prompt(context, userInput, step) {
-        const columns = columnsOf(within(context.sourcePath as string));
+        const file = tableFileOf(context, within) as string;
+        const columns = columnsOf(file);
+        if (columns.length === 0)
+          throw new Error(
+            `${basename(file)} has no columns (no header row, or no JSON object on its first line); choose another file.`,
+          );
         const column = await userInput.pick<string>({
           title: 'New Labeling Project: the text column',
           step,
@@ -278,6 +328,9 @@ export async function newLabelingProject(
       assetId: asset.assetId,
       dataType: asset.dataType,
       ...(asset.paths ? { paths: asset.paths } : {}),
+      ...(answers.assetTable === undefined
+        ? {}
+        : { table: { path: answers.assetTable, column: answers.column as string } }),
     };
   } else if (answers.sourceKind === 'table') {
     source = { kind: 'table', path: relativeToFolder(answers.sourcePath as string), column: answers.column as string };

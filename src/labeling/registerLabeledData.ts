@@ -17,7 +17,7 @@ import {
 import type { LabelStore } from '../core/labeling/store';
 import { runWizard, type WizardStep } from '../platform/wizard';
 import { BACK, type UserInput } from '../platform/userInput';
-import { EXPORT_SPLIT_SEED } from './exportLabels';
+import { EXPORT_SPLIT_SEED, validationShareStep } from './validationShare';
 
 /** Azure ML's rule for asset names. */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
@@ -71,26 +71,11 @@ export async function askRegisterChoice(store: LabelStore, input: UserInput): Pr
         return undefined;
       },
     },
-    {
-      async prompt(ctx, userInput, step) {
-        const fraction = await userInput.input({
-          title: 'Register Labeled Data: validation split',
-          prompt: `Share of items registered as a validation asset, 0 to 0.9 (0: one asset; seed ${EXPORT_SPLIT_SEED})`,
-          value: ctx.fraction === undefined ? '0' : String(ctx.fraction),
-          step,
-          canGoBack: true,
-          validate: (value) => {
-            const number = Number(value.trim());
-            return value.trim() && Number.isFinite(number) && number >= 0 && number <= 0.9
-              ? undefined
-              : 'Give a number from 0 to 0.9, such as 0.2.';
-          },
-        });
-        if (typeof fraction !== 'string') return BACK;
-        ctx.fraction = Number(fraction.trim());
-        return undefined;
-      },
-    },
+    validationShareStep({
+      title: 'Register Labeled Data: validation split',
+      share: 'Share of items registered as a validation asset',
+      zeroMeans: 'one asset',
+    }),
     {
       shouldPrompt: (ctx) => (ctx.fraction ?? 0) > 0,
       async prompt(ctx, userInput, step) {

@@ -220,7 +220,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
       models: (token?: string) => arm.listModels(ws, token),
       components: (token?: string) => arm.listComponents(ws, token),
     }[kind];
-    return (await readPages<{ name: string; latestVersion?: string }>(read, MAX_PAGES)).items;
+    return (await readPages<{ name: string; latestVersion?: string }>(read, { maxPages: MAX_PAGES })).items;
   };
   const listVersions = async (kind: AssetKind, ws: WorkspaceRef, name: string): Promise<string[]> => {
     const arm = await session.getArm();
@@ -231,7 +231,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
           ? (token?: string) => arm.listModelVersions(ws, name, token)
           : (token?: string) =>
               arm.listAssetVersions(ws, kind === 'environments' ? 'environments' : 'components', name, token);
-    return (await readPages<{ version: string }>(read, MAX_PAGES)).items.map((item) => item.version);
+    return (await readPages<{ version: string }>(read, { maxPages: MAX_PAGES })).items.map((item) => item.version);
   };
 
   track(

@@ -2,7 +2,8 @@
 // what AZUREML_BENCH_SUITE names and writes the raw numbers as JSON to the file named by
 // AZUREML_BENCH_RESULTS; scripts/bench.mjs turns them into rows. `explorer` (the default): the Jobs view
 // against the emulator's scale seed (10,000 jobs); `runs`: the job details panel (runs/measure.ts); `labeling`:
-// the labeling editor on 10,000 pictures (labeling/measure.ts).
+// the labeling editor on 10,000 pictures (labeling/measure.ts); `labeling-grid`: its thumbnail grid's memory
+// (labeling/grid.ts).
 import { AzureMachineLearningWorkspaces, type JobBase } from '@azure/arm-machinelearning';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +18,7 @@ import type { WorkspaceRef } from '../../src/core/azure/resourceIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/explorer/tree/treeNode';
 import { childNamed, contextOf, isJobRow, labelOf } from '../integration/tree';
+import { measureGrid } from './labeling/grid';
 import { measureLabeling } from './labeling/measure';
 import { measureRuns } from './runs/measure';
 
@@ -59,9 +61,11 @@ export async function run(): Promise<void> {
         ? await measureRuns(log)
         : suite === 'labeling'
           ? await measureLabeling(log)
-          : suite === 'explorer'
-            ? await measure()
-            : unknownSuite(suite);
+          : suite === 'labeling-grid'
+            ? await measureGrid(log)
+            : suite === 'explorer'
+              ? await measure()
+              : unknownSuite(suite);
     writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   } catch (error) {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -70,7 +74,7 @@ export async function run(): Promise<void> {
 }
 
 function unknownSuite(suite: string): never {
-  throw new Error(`AZUREML_BENCH_SUITE is "${suite}"; it must be "explorer", "runs" or "labeling"`);
+  throw new Error(`AZUREML_BENCH_SUITE is "${suite}"; it must be "explorer", "runs", "labeling" or "labeling-grid"`);
 }
 
 async function measure(): Promise<ExplorerBenchResults> {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { openWorkbench, type Workbench } from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { editorFrame, openWorkbench, type Workbench } from './workbench';
 
 const DEMO_LABELING = join(process.cwd(), 'test', 'fixtures', 'demo-project', 'labeling');
 /** The demo pictures' size. */
@@ -15,10 +15,6 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
-}
-
-function editorFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 async function eventually<T>(read: () => T, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -384,6 +380,18 @@ describe('labeling editor in the workbench, from the packaged VSIX', () => {
     await page.keyboard.press('g');
     await cell('shapes-01.png').waitFor();
     assert.equal(await cell('shapes-01.png').getAttribute('aria-selected'), 'true');
+    // Each picture is decoded at the size its cell shows (96 CSS pixels high), not at its own.
+    await frame.locator('.grid-cell[data-item="shapes-01.png"][data-picture="drawn"]').waitFor();
+    const decoded = await cell('shapes-01.png')
+      .locator('canvas')
+      .evaluate((canvas: HTMLCanvasElement) => ({
+        width: canvas.width,
+        height: canvas.height,
+        expectedHeight: Math.round(96 * window.devicePixelRatio),
+      }));
+    assert.equal(decoded.height, decoded.expectedHeight);
+    assert.equal(decoded.width, Math.round((decoded.expectedHeight * IMAGE_WIDTH) / IMAGE_HEIGHT));
+    assert.ok(decoded.height < IMAGE_HEIGHT, `a thumbnail of ${decoded.width} × ${decoded.height}`);
     // The first three pictures: the focus starts on the first, Shift+→ extends over the next two.
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');

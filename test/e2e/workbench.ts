@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 type Host = typeof import('../../scripts/lib/vscodeHost.mjs', { with: { 'resolution-mode': 'import' } });
 
@@ -144,24 +144,70 @@ export async function describeScreen(page: Page): Promise<string> {
   return parts.join('; ');
 }
 
-/** Calls the emulator's admin routes (faults, page size), trusting its certificate as the workbench does. */
-export function emulatorAdmin(method: string, path: string, body?: unknown): Promise<void> {
-  const { env, settings } = emulatorConnection();
-  const url = new URL(path, String(settings['azureml.customCloud.armEndpoint']));
+/** An HTTPS call to the emulator, trusting its certificate as the workbench does; resolves with the body. */
+function emulatorRequest(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  const { env } = emulatorConnection();
   return new Promise((resolve, reject) => {
-    const call = request(
-      url,
-      { method, ca: readFileSync(env.NODE_EXTRA_CA_CERTS), headers: { 'content-type': 'application/json' } },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          (response.statusCode ?? 500) < 300
-            ? resolve()
-            : reject(new Error(`${method} ${path} answered ${response.statusCode}`)),
-        );
-      },
-    );
+    const call = request(url, { method, ca: readFileSync(env.NODE_EXTRA_CA_CERTS), headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 500, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
     call.on('error', reject);
-    call.end(body === undefined ? undefined : JSON.stringify(body));
+    call.end(body);
   });
+}
+
+/** Calls the emulator's admin routes (faults, page size). */
+export async function emulatorAdmin(method: string, path: string, body?: unknown): Promise<void> {
+  const { settings } = emulatorConnection();
+  const url = new URL(path, String(settings['azureml.customCloud.armEndpoint']));
+  const answer = await emulatorRequest(
+    method,
+    url,
+    { 'content-type': 'application/json' },
+    body === undefined ? undefined : JSON.stringify(body),
+  );
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}`);
+}
+
+/**
+ * Reads an ARM resource (`/subscriptions/…`) from the emulator as the workbench's service principal does, with a
+ * token of its own: what the service holds, whatever the workbench shows.
+ */
+export async function emulatorArmGet(resourcePath: string): Promise<Record<string, unknown>> {
+  const { env, settings } = emulatorConnection();
+  const tokenUrl = new URL(
+    `${env.AZURE_TENANT_ID}/oauth2/v2.0/token`,
+    `${env.AZURE_AUTHORITY_HOST.replace(/\/?$/, '/')}`,
+  );
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: env.AZURE_CLIENT_ID,
+    client_secret: env.AZURE_CLIENT_SECRET,
+    scope: 'https://management.core.windows.net//.default',
+  }).toString();
+  const token = await emulatorRequest('POST', tokenUrl, { 'content-type': 'application/x-www-form-urlencoded' }, form);
+  if (token.status !== 200) throw new Error(`The emulator's token endpoint answered ${token.status}: ${token.body}`);
+  const { access_token: accessToken } = JSON.parse(token.body) as { access_token: string };
+  const url = new URL(resourcePath, String(settings['azureml.customCloud.armEndpoint']));
+  url.searchParams.set('api-version', ARM_API_VERSION);
+  const answer = await emulatorRequest('GET', url, { authorization: `Bearer ${accessToken}` });
+  if (answer.status !== 200) throw new Error(`GET ${resourcePath} answered ${answer.status}: ${answer.body}`);
+  return JSON.parse(answer.body) as Record<string, unknown>;
+}
+
+/** The api-version the emulator's REST contract follows. */
+const ARM_API_VERSION = '2025-09-01';
+
+/** The page of the labeling editor (or any custom editor's webview) that is in front. */
+export function editorFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }

@@ -73,6 +73,8 @@ export function policyProblems(page: ServedPage, cspSource: string): string[] {
     'style-src': (source) => ownOrigins.has(source) || source === `'nonce-${nonce}'`,
     'img-src': (source) => ownOrigins.has(source) || source === 'data:',
     'font-src': (source) => ownOrigins.has(source),
+    // A page that decodes pictures itself fetches them, from its own origin only.
+    'connect-src': (source) => ownOrigins.has(source),
   };
   for (const [name, sources] of page.policy) {
     for (const source of sources) {

@@ -19,7 +19,7 @@ import {
 import { parseDatastoreUri, type DownloadArm, type DownloadOptions } from '../jobs/download';
 import { loadYaml } from '../lazy/load';
 import { MlTablePathError, filesNamedByMlTable, mlTablePaths } from './mltablePaths';
-import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, type MlTablePath } from './model';
+import { IMAGE_EXTENSIONS, TABLE_EXTENSIONS, TEXT_EXTENSIONS, type MlTablePath } from './model';
 
 /** The data types a labeling project can take its items from. */
 export const LABELING_DATA_TYPES = ['uri_folder', 'uri_file', 'mltable'] as const;
@@ -41,8 +41,13 @@ export interface FetchedDataAsset {
   datastorePath: string;
   /** For an mltable: its paths, relative to `folder`. */
   paths?: MlTablePath[];
-  /** Item files (relative to `folder`) for the task's kind of items. */
+  /** Item files (relative to `folder`) for the task's kind of items: images, or .txt files. */
   itemCount: number;
+  /**
+   * For a text task: the CSV and JSON Lines files (relative to `folder`, `/` separators, sorted) whose rows can be
+   * the items instead, one column of one of them; empty for an image task.
+   */
+  tableFiles: string[];
   /** False when the cache already held the version. */
   downloaded: boolean;
 }
@@ -115,12 +120,16 @@ export async function fetchDataAsset(
       );
     }
   }
-  const extensions = imageItems ? IMAGE_EXTENSIONS : TEXT_EXTENSIONS;
-  let files = (await listRelativeFiles(folder)).filter((file) => extensions.includes(path.extname(file).toLowerCase()));
-  if (paths) files = filesNamedByMlTable(files, paths);
-  if (files.length === 0)
+  const allFiles = await listRelativeFiles(folder);
+  const withExtension = (extensions: readonly string[]) => {
+    const found = allFiles.filter((file) => extensions.includes(path.extname(file).toLowerCase()));
+    return paths ? filesNamedByMlTable(found, paths) : found;
+  };
+  const files = withExtension(imageItems ? IMAGE_EXTENSIONS : TEXT_EXTENSIONS);
+  const tableFiles = imageItems ? [] : withExtension(TABLE_EXTENSIONS).sort();
+  if (files.length === 0 && tableFiles.length === 0)
     throw new DataAssetSourceError(
-      `${name}:${version} holds no ${imageItems ? `images (${IMAGE_EXTENSIONS.join(', ')})` : '.txt files'}${paths ? ' among the files its MLTable names' : ''}; choose another data asset or version.`,
+      `${name}:${version} holds no ${imageItems ? `images (${IMAGE_EXTENSIONS.join(', ')})` : '.txt, .csv or .jsonl files'}${paths ? ' among the files its MLTable names' : ''}; choose another data asset or version.`,
     );
   return {
     name,
@@ -133,6 +142,7 @@ export async function fetchDataAsset(
     datastorePath,
     ...(paths ? { paths } : {}),
     itemCount: files.length,
+    tableFiles,
     downloaded,
   };
 }

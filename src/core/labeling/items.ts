@@ -1,10 +1,11 @@
 /** The items of a project's source: image or text files below a folder, or the rows of a CSV / JSON Lines file. */
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { parseCsv } from './csv';
 import { filesNamedByMlTable } from './mltablePaths';
 import { IMAGE_EXTENSIONS, TEXT_EXTENSIONS, isImageTask, sortByItemId } from './model';
-import type { LabelProject, ProjectSource } from './model';
+import type { LabelProject, ProjectSource, TableColumns } from './model';
 
 export interface LabelItem {
   /** The id annotations use: path below the source folder with `/` separators, or the row's key. */
@@ -31,6 +32,12 @@ export function sourceFolder(projectFilePath: string, source: ProjectSource): st
 /** Every item of the source, sorted by id. */
 export async function listSourceItems(projectFilePath: string, project: LabelProject): Promise<LabelItem[]> {
   const source = project.source;
+  if (source.kind === 'dataAsset' && source.table) {
+    if (isImageTask(project.task)) throw new SourceError('Image projects take their items from files, not a table.');
+    const file = join(resolve(projectFolder(projectFilePath), source.cacheFolder), ...source.table.path.split('/'));
+    if (!existsSync(file)) throw new SourceError(notDownloaded(source));
+    return tableItems(file, `${source.table.path} of ${source.name}:${source.version}`, source.table);
+  }
   const folder = sourceFolder(projectFilePath, source);
   if (folder) {
     const extensions = isImageTask(project.task) ? IMAGE_EXTENSIONS : TEXT_EXTENSIONS;
@@ -39,33 +46,38 @@ export async function listSourceItems(projectFilePath: string, project: LabelPro
       files = await listFiles(folder, extensions);
     } catch (error) {
       if (source.kind !== 'dataAsset' || !(error instanceof SourceError)) throw error;
-      throw new SourceError(
-        `The files of data asset ${source.name}:${source.version} are not on this machine (${source.cacheFolder}). Start "New Labeling Project…" from the same data asset once: it downloads them to that folder again (cancel at the labels), and this project reads them from there.`,
-      );
+      throw new SourceError(notDownloaded(source));
     }
     if (source.kind === 'dataAsset' && source.paths) files = filesNamedByMlTable(files, source.paths);
     return sortByItemId(files, (id) => id).map((id) => ({ id, absolutePath: join(folder, ...id.split('/')) }));
   }
   if (source.kind !== 'table') throw new SourceError('The project names no source of items.');
   if (isImageTask(project.task)) throw new SourceError('Image projects take their items from a folder.');
-  const file = resolve(projectFolder(projectFilePath), source.path);
+  return tableItems(resolve(projectFolder(projectFilePath), source.path), source.path, source);
+}
+
+function notDownloaded(source: Extract<ProjectSource, { kind: 'dataAsset' }>): string {
+  return `The files of data asset ${source.name}:${source.version} are not on this machine (${source.cacheFolder}). Start "New Labeling Project…" from the same data asset once: it downloads them to that folder again (cancel at the labels), and this project reads them from there.`;
+}
+
+/** The rows of a CSV or JSON Lines file as items: the text in `column`, named by `keyColumn` or the row number. */
+async function tableItems(file: string, name: string, columns: TableColumns): Promise<LabelItem[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new SourceError(`Cannot read ${source.path}: ${(error as Error).message}`);
+    throw new SourceError(`Cannot read ${name}: ${(error as Error).message}`);
   }
-  const rows = extname(file).toLowerCase() === '.csv' ? csvRows(text, source.path) : jsonLinesRows(text, source.path);
+  const rows = extname(file).toLowerCase() === '.csv' ? csvRows(text, name) : jsonLinesRows(text, name);
   const items: LabelItem[] = [];
   const seen = new Set<string>();
   rows.forEach((row, index) => {
-    const value = row[source.column];
-    if (value === undefined)
-      throw new SourceError(`Row ${index + 1} of ${source.path} has no column "${source.column}".`);
-    const key = source.keyColumn === undefined ? `row:${index + 1}` : row[source.keyColumn];
+    const value = row[columns.column];
+    if (value === undefined) throw new SourceError(`Row ${index + 1} of ${name} has no column "${columns.column}".`);
+    const key = columns.keyColumn === undefined ? `row:${index + 1}` : row[columns.keyColumn];
     if (key === undefined || key === '')
-      throw new SourceError(`Row ${index + 1} of ${source.path} has no value in the key column "${source.keyColumn}".`);
-    if (seen.has(key)) throw new SourceError(`The key "${key}" names two rows of ${source.path}.`);
+      throw new SourceError(`Row ${index + 1} of ${name} has no value in the key column "${columns.keyColumn}".`);
+    if (seen.has(key)) throw new SourceError(`The key "${key}" names two rows of ${name}.`);
     seen.add(key);
     items.push({ id: key, text: value });
   });

@@ -83,14 +83,11 @@ export type ProjectSource =
       kind: 'folder';
       path: string;
     }
-  | {
+  | ({
       /** One column of a CSV file (first row is the header) or of a JSON Lines file. */
       kind: 'table';
       path: string;
-      column: string;
-      /** A column whose values name the rows; without it a row is named `row:<n>` (n counts data rows from 1). */
-      keyColumn?: string;
-    }
+    } & TableColumns)
   | {
       /** An Azure ML data asset, downloaded into a cache folder whose files are the items. */
       kind: 'dataAsset';
@@ -105,7 +102,20 @@ export type ProjectSource =
       dataType?: 'uri_file' | 'uri_folder' | 'mltable';
       /** For an mltable: its `paths`, relative to the cache folder; only the files they name are items. */
       paths?: MlTablePath[];
+      /**
+       * For a text task whose items are the rows of one CSV or JSON Lines file of the asset (instead of its .txt
+       * files): the file, relative to the cache folder, and its columns as a `table` source names them.
+       */
+      table?: TableColumns & { path: string };
     };
+
+/** The columns of a CSV or JSON Lines file a text project reads. */
+export interface TableColumns {
+  /** The column holding each item's text. */
+  column: string;
+  /** A column whose values name the rows; without it a row is named `row:<n>` (n counts data rows from 1). */
+  keyColumn?: string;
+}
 
 /** One entry of an MLTable's `paths`, relative to the MLTable's folder (`/` separators, no leading `./`). */
 export type MlTablePath = { file: string } | { folder: string } | { pattern: string };
@@ -176,6 +186,8 @@ export interface ItemAnnotation {
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif'];
 export const TEXT_EXTENSIONS: readonly string[] = ['.txt'];
+/** Files whose rows can be a text project's items (one column of them). */
+export const TABLE_EXTENSIONS: readonly string[] = ['.csv', '.jsonl'];
 
 /** A colour for the n-th label when none is given: distinct hues that read on light and dark themes. */
 export function defaultLabelColor(index: number): string {
@@ -276,6 +288,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function tableColumnsProblem(table: Record<string, unknown>, where: string): string | undefined {
+  const text = (key: string) => typeof table[key] === 'string' && (table[key] as string).length > 0;
+  if (!text('column')) return `\`${where}.column\` must name the text column`;
+  if (table.keyColumn !== undefined && !text('keyColumn')) return `\`${where}.keyColumn\` must be a column name`;
+  return undefined;
+}
+
 function sourceProblem(source: unknown): string | undefined {
   if (!isRecord(source)) return '`source` must be an object';
   const text = (key: string) => typeof source[key] === 'string' && (source[key] as string).length > 0;
@@ -284,9 +303,7 @@ function sourceProblem(source: unknown): string | undefined {
       return text('path') ? undefined : '`source.path` must name a folder';
     case 'table':
       if (!text('path')) return '`source.path` must name a CSV or JSON Lines file';
-      if (!text('column')) return '`source.column` must name the text column';
-      if (source.keyColumn !== undefined && !text('keyColumn')) return '`source.keyColumn` must be a column name';
-      return undefined;
+      return tableColumnsProblem(source, 'source');
     case 'dataAsset':
       if (!text('name') || !text('version')) return '`source` must name the data asset and its version';
       if (!text('cacheFolder')) return '`source.cacheFolder` must name the folder the asset is downloaded to';
@@ -301,7 +318,10 @@ function sourceProblem(source: unknown): string | undefined {
           ))
       )
         return '`source.paths` must list MLTable paths ({"file"}, {"folder"} or {"pattern"})';
-      return undefined;
+      if (source.table === undefined) return undefined;
+      if (!isRecord(source.table) || typeof source.table.path !== 'string' || !source.table.path)
+        return '`source.table.path` must name a CSV or JSON Lines file of the data asset';
+      return tableColumnsProblem(source.table, 'source.table');
     default:
       return '`source.kind` must be folder, table or dataAsset';
   }

@@ -21,6 +21,7 @@ import { CancelledError } from '../errors/kinds';
 import type { TransferProgress } from '../jobs/blobTransfer';
 import { snapshotOfFiles, takeSnapshot } from '../jobs/snapshot';
 import { uploadInputSnapshot, type UploadArm, type UploadOptions } from '../jobs/upload';
+import { readPages } from '../paging';
 import { exportAutoMlImages, type ImageUrlStyle } from './export/automlImages';
 import { writeExportFiles, type ExportInput, type ExportResult } from './export/common';
 import { exportConll } from './export/conll';
@@ -294,21 +295,10 @@ function partsOf(files: ReadonlyMap<string, string>, plan: RegisterPlan): Part[]
   });
 }
 
+/** The asset's newest versions, none when the asset does not exist yet. */
 async function dataVersions(arm: RegisterArm, ws: WorkspaceRef, name: string): Promise<DataVersionInfo[]> {
-  const versions: DataVersionInfo[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const page = await arm.listDataVersions(ws, name, token);
-      versions.push(...page.items);
-      token = page.continuationToken;
-    } while (token && versions.length < VERSIONS_CHECKED);
-  } catch (error) {
-    // A new asset has no versions to compare with.
-    if ((error as { statusCode?: number }).statusCode === 404) return [];
-    throw error;
-  }
-  return versions;
+  const read = (token?: string) => arm.listDataVersions(ws, name, token);
+  return (await readPages(read, { maxItems: VERSIONS_CHECKED, notFoundIsEmpty: true })).items;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -24,6 +24,8 @@ export interface WebviewHostOptions<FromWebview extends WebviewMessageMap> {
   bundleFolder?: string;
   /** Folders the page may read besides the bundle folder (a labeling project's images); nothing else. */
   resourceRoots?: readonly vscode.Uri[];
+  /** Whether the page may fetch() what it may read (see WebviewPage.fetchesResources). */
+  fetchesResources?: boolean;
   /** Stylesheets in the bundle folder, e.g. the `<bundle>.css` esbuild writes when the app imports CSS. */
   stylesheets?: readonly string[];
   /** The page's <title>; panels, views and editors show their own. */
@@ -103,6 +105,7 @@ export class WebviewHost<ToWebview extends MessageMap, FromWebview extends Webvi
       scriptUri: resource(scriptName),
       stylesheetUris: inline ? [] : stylesheets.map(resource),
       ...(inline ? { inlineScript: texts[0], inlineStyles: texts.slice(1) } : {}),
+      fetchesResources: this.options.fetchesResources,
       title: this.options.title,
     });
   }

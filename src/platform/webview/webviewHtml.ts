@@ -18,6 +18,8 @@ export interface WebviewPage {
   inlineScript?: string;
   /** Stylesheet texts served inside the page under the nonce, after any linked ones. Each must pass `canInline`. */
   inlineStyles?: readonly string[];
+  /** Whether the page may fetch() its own resources (to decode pictures at the size it shows them). */
+  fetchesResources?: boolean;
   title: string;
 }
 
@@ -36,15 +38,17 @@ export function createNonce(): string {
 /**
  * Nothing loads unless named here: scripts only with the nonce, styles from the webview's own origin
  * or with the nonce, images and fonts only from its own origin (images also as data: URLs, which
- * charts and icons produce). No inline handlers, no eval, no other host.
+ * charts and icons produce), and fetch() only of its own resources and only for a page that asks. No inline
+ * handlers, no eval, no other host.
  */
-export function contentSecurityPolicy(nonce: string, cspSource: string): string {
+export function contentSecurityPolicy(nonce: string, cspSource: string, fetchesResources = false): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
+    ...(fetchesResources ? [`connect-src ${cspSource}`] : []),
   ].join('; ');
 }
 
@@ -95,7 +99,7 @@ export function webviewHtml(page: WebviewPage): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8" />
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.nonce, page.cspSource))}" />
+    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.nonce, page.cspSource, page.fetchesResources))}" />
     <meta name="viewport" content="width=device-width, initial-scale=1.0" />
     <title>${escapeHtml(page.title)}</title>
     <style nonce="${nonce}">${themeStyles}</style>${stylesheets}

@@ -296,7 +296,7 @@ async function measureSave(editor: LabelingEditor, projectFile: string): Promise
  * Asks scripts/bench.mjs, which holds the browser, for the renderer processes' memory: a request file in the
  * folder AZUREML_BENCH_PROBES names, answered with a file beside it.
  */
-async function probe(name: string): Promise<MemoryProbe> {
+export async function probe(name: string): Promise<MemoryProbe> {
   const folder = process.env.AZUREML_BENCH_PROBES;
   if (!folder) throw new Error('AZUREML_BENCH_PROBES is not set: run this with `npm run bench -- labeling`');
   // Let the renderer settle: pictures decoded a moment ago, garbage not yet collected.
@@ -315,6 +315,6 @@ function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -29,16 +29,16 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typed, crc]);
 }
 
-/** An 8-bit RGB PNG of picture `index`. */
-export function picturePng(index: number): Buffer {
+/** An 8-bit RGB PNG of picture `index`, `width` × `height` (at least 128 × 48). */
+export function picturePng(index: number, width = PICTURE_WIDTH, height = PICTURE_HEIGHT): Buffer {
   const background = [(index * 37) % 200, (index * 91) % 200, (index * 53) % 200];
-  const square = { x: (index * 13) % (PICTURE_WIDTH - 40), y: (index * 7) % (PICTURE_HEIGHT - 40), size: 40 };
-  const rowBytes = 1 + PICTURE_WIDTH * 3;
+  const square = { x: (index * 13) % (width - 40), y: (index * 7) % (height - 40), size: 40 };
+  const rowBytes = 1 + width * 3;
   // Three kinds of row (filter byte 0, then pixels): the index in binary, the background, the background with the
   // square; each picture's rows are copies of them.
   const row = (colourAt: (x: number) => number[]) => {
     const bytes = Buffer.alloc(rowBytes);
-    for (let x = 0; x < PICTURE_WIDTH; x++) bytes.set(colourAt(x), 1 + x * 3);
+    for (let x = 0; x < width; x++) bytes.set(colourAt(x), 1 + x * 3);
     return bytes;
   };
   const bitsRow = row((x) => {
@@ -47,14 +47,14 @@ export function picturePng(index: number): Buffer {
   });
   const backgroundRow = row(() => background);
   const squareRow = row((x) => (x >= square.x && x < square.x + square.size ? [240, 160, 20] : background));
-  const raw = Buffer.alloc(rowBytes * PICTURE_HEIGHT);
-  for (let y = 0; y < PICTURE_HEIGHT; y++) {
+  const raw = Buffer.alloc(rowBytes * height);
+  for (let y = 0; y < height; y++) {
     const source = y < 6 ? bitsRow : y >= square.y && y < square.y + square.size ? squareRow : backgroundRow;
     source.copy(raw, y * rowBytes);
   }
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(PICTURE_WIDTH, 0);
-  header.writeUInt32BE(PICTURE_HEIGHT, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, no filter choice, no interlace
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -69,13 +69,13 @@ export function pictureId(index: number): string {
   return `picture-${String(index).padStart(5, '0')}.png`;
 }
 
-/** Writes `count` pictures into `folder`; returns their ids in item order. */
-export function writePictures(folder: string, count: number): string[] {
+/** Writes `count` pictures of `width` × `height` into `folder`; returns their ids in item order. */
+export function writePictures(folder: string, count: number, width = PICTURE_WIDTH, height = PICTURE_HEIGHT): string[] {
   mkdirSync(folder, { recursive: true });
   const ids: string[] = [];
   for (let index = 0; index < count; index++) {
     const id = pictureId(index);
-    writeFileSync(join(folder, id), picturePng(index));
+    writeFileSync(join(folder, id), picturePng(index, width, height));
     ids.push(id);
   }
   return ids;

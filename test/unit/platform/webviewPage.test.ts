@@ -15,6 +15,16 @@ describe('platform/webview: the served page', () => {
     );
   });
 
+  it('lets a page that asks fetch its own resources, and no other page', () => {
+    assert.ok(contentSecurityPolicy('N0nce', CSP_SOURCE, true).endsWith(`; connect-src ${CSP_SOURCE}`));
+    assert.doesNotMatch(contentSecurityPolicy('N0nce', CSP_SOURCE, false), /connect-src/);
+    const page = readServedPage(
+      webviewHtml({ nonce: 'n', cspSource: CSP_SOURCE, scriptUri: SCRIPT, title: 't', fetchesResources: true }),
+    );
+    assert.deepEqual(page.policy.get('connect-src'), CSP_SOURCE.split(' '));
+    assert.deepEqual(policyProblems(page, CSP_SOURCE), []);
+  });
+
   it('puts the policy, the nonce and the bundle into the page, with nothing the policy would not allow', () => {
     const html = webviewHtml({
       nonce: 'abc+/=',
@@ -104,6 +114,7 @@ describe('test support: policyProblems catches what a weaker page would do', () 
       ["style-src 'self'", "style-src 'unsafe-inline' 'self'"],
       ['img-src', 'img-src https://cdn.example.com'],
       ["default-src 'none'", "default-src 'none'; connect-src *"],
+      ["default-src 'none'", "default-src 'none'; connect-src https://cdn.example.com"],
       ["default-src 'none'", "default-src 'self'"],
       ['<script nonce="n1"', '<script>inline()</script><script nonce="n1"'],
       ['<style nonce="n1">', '<style>'],

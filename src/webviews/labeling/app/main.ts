@@ -102,7 +102,7 @@ const textView = new TextView({
   onRendered: (id) => host.post('rendered', { item: id }),
 });
 const grid = new ThumbnailGrid({
-  onPictureLoad: (image) => pictureLoads.track(image),
+  onPictureLoad: () => pictureLoads.start(),
   onOpen: (id) => {
     host.post('open', { item: id });
     leaveGrid();

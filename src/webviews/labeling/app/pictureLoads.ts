@@ -9,14 +9,25 @@ export class PictureLoads {
 
   /** Counts `image` until it has loaded or failed; call before setting its src. */
   track(image: HTMLImageElement): void {
-    this.change(+1);
+    const settle = this.start();
     const settled = () => {
       image.removeEventListener('load', settled);
       image.removeEventListener('error', settled);
-      this.change(-1);
+      settle();
     };
     image.addEventListener('load', settled);
     image.addEventListener('error', settled);
+  }
+
+  /** Counts one fetch from now until the function it returns is called (once; later calls do nothing). */
+  start(): () => void {
+    this.change(+1);
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.change(-1);
+    };
   }
 
   private change(delta: number): void {

@@ -1,6 +1,8 @@
 // The thumbnail grid: every item the filter shows as a small picture with its classes as coloured tags, for
 // classifying many at once. Only the rows in view and a few around them exist on the page, so 10,000 items scroll
-// as lightly as 100; pictures load as their cells come near the view.
+// as lightly as 100; pictures load as their cells come near the view. Each picture is decoded straight to the
+// cell's size (an <img> would keep the whole decoded picture, megabytes for a camera photo, for every cell it
+// showed), and a cell scrolled away stops its fetch and lets its thumbnail go.
 import type { GridCell, GridState, LabelDefinition } from '../contract';
 
 export interface ThumbnailGridEvents {
@@ -8,12 +10,14 @@ export interface ThumbnailGridEvents {
   onOpen(item: string): void;
   /** The focus or the selection changed (the page's position line says how many are selected). */
   onSelectionChange(selected: number, total: number): void;
-  /** A thumbnail is about to be fetched. */
-  onPictureLoad(image: HTMLImageElement): void;
+  /** A thumbnail is about to be fetched: the function returned is called once it is drawn, failed or dropped. */
+  onPictureLoad(): () => void;
 }
 
 const CELL_WIDTH = 152;
 const ROW_HEIGHT = 156;
+/** The height of the picture's box in a cell, in CSS pixels (labeling.css sizes `.grid-picture` the same). */
+const PICTURE_HEIGHT = 96;
 /** Rows made beyond the visible ones, so a short scroll finds them there. */
 const OVERSCAN_ROWS = 2;
 
@@ -32,6 +36,8 @@ export class ThumbnailGrid {
   private columns = 1;
   /** The cells on the page, by item id. */
   private readonly rendered = new Map<string, HTMLElement>();
+  /** Thumbnails being fetched or decoded, by item id: aborted when their cell leaves the page. */
+  private readonly loads = new Map<string, AbortController>();
   private frame = 0;
 
   constructor(private readonly events: ThumbnailGridEvents) {
@@ -66,8 +72,7 @@ export class ThumbnailGrid {
     this.focus = Math.max(0, Math.min(kept ?? this.focus, this.cells.length - 1));
     if (this.selected.size === 0 && this.cells[this.focus]) this.selectOnly(this.focus);
     this.anchor = Math.min(this.anchor, Math.max(0, this.cells.length - 1));
-    for (const element of this.rendered.values()) element.remove();
-    this.rendered.clear();
+    for (const id of [...this.rendered.keys()]) this.dropCell(id);
     this.render();
     this.reportSelection();
   }
@@ -247,10 +252,62 @@ export class ThumbnailGrid {
       element.setAttribute('aria-selected', String(this.selected.has(cell.id)));
       if (focused) this.element.setAttribute('aria-activedescendant', element.id);
     }
-    for (const [id, element] of this.rendered) {
-      if (wanted.has(id)) continue;
-      element.remove();
-      this.rendered.delete(id);
+    for (const id of [...this.rendered.keys()]) if (!wanted.has(id)) this.dropCell(id);
+  }
+
+  /** Takes a cell off the page: its fetch stops and its thumbnail's memory is released now, not at collection. */
+  private dropCell(id: string): void {
+    this.loads.get(id)?.abort();
+    const element = this.rendered.get(id);
+    if (!element) return;
+    const canvas = element.querySelector('canvas');
+    if (canvas) {
+      canvas.getContext('bitmaprenderer')?.transferFromImageBitmap(null);
+      canvas.width = 0;
+      canvas.height = 0;
+    }
+    element.remove();
+    this.rendered.delete(id);
+  }
+
+  /**
+   * Fetches the cell's picture and decodes it at the size the cell shows it (in device pixels), then hands the
+   * small bitmap to the cell's canvas. Only the height is given, so the picture keeps its proportions; the canvas
+   * fits it into the box.
+   */
+  private async drawThumbnail(id: string, element: HTMLElement, canvas: HTMLCanvasElement): Promise<void> {
+    const controller = new AbortController();
+    this.loads.set(id, controller);
+    const settle = this.events.onPictureLoad();
+    try {
+      const url = `${this.imageBase}/${id.split('/').map(encodeURIComponent).join('/')}`;
+      const response = await fetch(url, { signal: controller.signal });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const blob = await response.blob();
+      if (controller.signal.aborted) return;
+      const bitmap = await createImageBitmap(blob, {
+        resizeHeight: Math.max(1, Math.round(PICTURE_HEIGHT * window.devicePixelRatio)),
+        resizeQuality: 'medium',
+      });
+      if (controller.signal.aborted) {
+        bitmap.close();
+        return;
+      }
+      const context = canvas.getContext('bitmaprenderer');
+      if (!context) {
+        bitmap.close();
+        throw new Error('no bitmap canvas');
+      }
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      context.transferFromImageBitmap(bitmap);
+      element.dataset.picture = 'drawn';
+    } catch {
+      // A picture that cannot be read leaves its cell's box empty; the name and the labels still show.
+      if (!controller.signal.aborted) element.dataset.picture = 'failed';
+    } finally {
+      if (this.loads.get(id) === controller) this.loads.delete(id);
+      settle();
     }
   }
 
@@ -260,12 +317,10 @@ export class ThumbnailGrid {
     element.id = `cell-${this.positions.get(cell.id)}`;
     element.setAttribute('role', 'gridcell');
     element.dataset.item = cell.id;
-    const picture = document.createElement('img');
-    picture.loading = 'lazy';
-    picture.decoding = 'async';
-    picture.alt = '';
-    this.events.onPictureLoad(picture);
-    picture.src = `${this.imageBase}/${cell.id.split('/').map(encodeURIComponent).join('/')}`;
+    const picture = document.createElement('canvas');
+    picture.className = 'grid-picture';
+    picture.width = 0;
+    picture.height = 0;
     const name = document.createElement('span');
     name.className = 'grid-name';
     name.textContent = cell.id;
@@ -273,6 +328,7 @@ export class ThumbnailGrid {
     tags.className = 'grid-tags';
     element.append(picture, tags, name);
     this.fill(element, cell);
+    void this.drawThumbnail(cell.id, element, picture);
     return element;
   }
 

@@ -95,6 +95,18 @@ describe('labeling model', () => {
       /twice/,
     );
     assert.throws(broken({ source: { kind: 'table', path: 'x.csv' } }), /source.column/);
+    const asset = { kind: 'dataAsset', name: 'reviews', version: '1', cacheFolder: 'cache' };
+    assert.throws(broken({ source: { ...asset, table: { column: 'text' } } }), /`source.table.path` must name/);
+    assert.throws(broken({ source: { ...asset, table: { path: 'r.csv' } } }), /`source.table.column` must name/);
+    assert.throws(
+      broken({ source: { ...asset, table: { path: 'r.csv', column: 'text', keyColumn: '' } } }),
+      /`source.table.keyColumn` must be/,
+    );
+    assert.equal(
+      parseProjectFile(JSON.stringify({ ...good, source: { ...asset, table: { path: 'r.csv', column: 'text' } } }))
+        .source.kind,
+      'dataAsset',
+    );
     assert.throws(() => parseProjectFile('{'), ProjectFileError);
   });
 });
