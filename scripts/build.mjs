@@ -1,6 +1,8 @@
 // Bundles the extension, each webview front end and the in-host test suites with esbuild.
 //   node scripts/build.mjs               development build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the VSIX ships)
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -136,6 +138,35 @@ export async function buildCli({ production = false, outdir }) {
   });
 }
 
+/** Where the stand-in for Red Hat's YAML extension is built, as an extension folder. */
+const redHatYamlDoubleDir = join(root, 'out', 'test', 'redhat-yaml');
+
+function buildRedHatYamlDouble(common) {
+  const source = join(root, 'test', 'doubles', 'redHatYaml');
+  return build({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: { extension: join(source, 'extension.ts') },
+    outdir: redHatYamlDoubleDir,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }).then(() => cpSync(join(source, 'package.json'), join(redHatYamlDoubleDir, 'package.json')));
+}
+
+/** Packages the built stand-in for Red Hat's YAML extension (after buildAll); returns the VSIX path. */
+export function packageRedHatYamlDouble() {
+  const vsix = join(root, 'out', 'test', 'redhat-yaml.vsix');
+  const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
+  execFileSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+    { cwd: redHatYamlDoubleDir, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return vsix;
+}
+
 export async function buildAll({ production = false, includeTests = !production } = {}) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   rmSync(join(root, 'dist-cli'), { recursive: true, force: true });
@@ -189,6 +220,7 @@ export async function buildAll({ production = false, includeTests = !production 
         packages: 'external',
       }),
     );
+    tasks.push(buildRedHatYamlDouble(common));
     const testWebviews = webviewEntries('test/integration/webviews', 'webviews');
     if (Object.keys(testWebviews).length > 0) {
       tasks.push(buildWebviews({ ...common, minify: false }, testWebviews, 'out/test'));

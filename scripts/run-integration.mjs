@@ -1,7 +1,8 @@
 // Runs test/integration inside the extension host of a real VS Code, driven by headless Chromium,
-// against the Azure ML emulator (demo seed). GREP=<pattern> runs only the matching tests.
+// against the Azure ML emulator (demo seed), beside a double of Red Hat's YAML extension. GREP=<pattern> runs only
+// the matching tests.
 import { join } from 'node:path';
-import { buildAll } from './build.mjs';
+import { buildAll, packageRedHatYamlDouble } from './build.mjs';
 import { emulatorEnvironment, emulatorSettings, withEmulatorProcess } from './lib/emulatorProcess.mjs';
 import { runInHost } from './lib/inHost.mjs';
 import { ensureHost, repoRoot } from './lib/vscodeHost.mjs';
@@ -9,11 +10,14 @@ import { ensureHost, repoRoot } from './lib/vscodeHost.mjs';
 try {
   ensureHost();
   await buildAll();
+  const redHatYamlDouble = packageRedHatYamlDouble();
   const stateDir = join(repoRoot, '.emulator', 'integration');
   const code = await withEmulatorProcess({ seed: 'demo', stateDir }, (connection) =>
     runInHost({
       testsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
       settings: emulatorSettings(connection),
+      // Red Hat's YAML extension is on no registry CI can install from; its double answers for its API.
+      vsixes: [redHatYamlDouble],
       env: {
         ...emulatorEnvironment(connection),
         AZUREML_EMULATOR_ORIGIN: connection.armEndpoint,

@@ -2,6 +2,13 @@
 export const EXTENSION_ID = 'azureml-inner-loop.azureml-inner-loop';
 export const OUTPUT_CHANNEL_NAME = 'Azure ML';
 
+/** Red Hat's YAML extension, which gets this extension's schemas, and its setting that turns its validation off. */
+export const RedHatYaml = {
+  extensionId: 'redhat.vscode-yaml',
+  section: 'yaml',
+  validate: 'validate',
+} as const;
+
 export const ViewContainerId = 'azureml';
 
 export const ViewId = {
@@ -91,7 +98,7 @@ export interface SettingTypes {
   tenantId: string;
   subscriptions: string[];
   'jobs.refreshIntervalSeconds': number;
-  'yaml.diagnostics': 'azureml' | 'off';
+  'yaml.diagnostics': 'azureml' | 'yaml-extension' | 'off';
 }
 export type SettingName = keyof SettingTypes;
 

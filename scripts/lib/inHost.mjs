@@ -3,20 +3,22 @@
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, prepareProfile, repoRoot, startServer, workbenchUrl } from './vscodeHost.mjs';
+import { installVsix, launchBrowser, prepareProfile, repoRoot, startServer, workbenchUrl } from './vscodeHost.mjs';
 
 /**
  * @param {{ testsPath: string, env?: Record<string,string>, settings?: Record<string, unknown>,
- *           folder?: string, timeoutMs?: number, onOutput?: (text: string) => void,
+ *           folder?: string, vsixes?: string[], timeoutMs?: number, onOutput?: (text: string) => void,
  *           onBrowser?: (browser: import('playwright-core').Browser, page: import('playwright-core').Page) => void }} options
  * `onOutput` receives what the module writes to the file named by AZUREML_TEST_OUTPUT, as it grows; `onBrowser`
  * the browser and the workbench's page, before the workbench loads (benchmarks read the renderer's memory).
+ * `vsixes` are further extensions (test doubles) installed into the host's profile beside the one under test.
  */
 export async function runInHost({
   testsPath,
   env = {},
   settings = {},
   folder,
+  vsixes = [],
   timeoutMs = 15 * 60_000,
   onOutput,
   onBrowser,
@@ -25,6 +27,8 @@ export async function runInHost({
   const outputFile = join(scratch, 'output.log');
   writeFileSync(outputFile, '');
   prepareProfile(join(scratch, 'user-data'), settings);
+  // The browser workbench takes one extension under development, so others are installed as a user would.
+  for (const vsix of vsixes) installVsix(vsix, join(scratch, 'extensions'));
   const server = await startServer({
     userDataDir: join(scratch, 'user-data'),
     extensionsDir: join(scratch, 'extensions'),

@@ -6,7 +6,15 @@ import { workspaceId, type WorkspaceRef } from '../core/azure/resourceIds';
 import { analyzeWithReferences, analyzeYaml } from '../core/yaml/engine';
 import type { AssetKind, AssetReference, ReferenceLookups } from '../core/yaml/references';
 import {
+  SCHEMA_SCHEME,
+  diagnosticsToShow,
+  schemaContentFor,
+  schemaUriForText,
+  schemasHandedOver,
+} from '../core/yaml/yamlExtension';
+import {
   assetCompletions,
+  bindingCompletionsAt,
   assetContextAt,
   versionCompletions,
   versionedNameIn,
@@ -17,6 +25,7 @@ import {
   type YamlCompletion,
 } from '../core/yaml/language';
 import type { Services } from '../services';
+import { startRedHatHandOver } from './redHat';
 
 const SOURCE = 'Azure ML';
 const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }];
@@ -43,8 +52,18 @@ export function startYamlLanguage(services: Services): YamlLanguage {
   const fixesByDocument = new Map<string, ShownFix[]>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
-  const enabled = (document: vscode.TextDocument) =>
-    document.languageId === 'yaml' && settings.get('yaml.diagnostics') !== 'off';
+  const reporter = () => settings.get('yaml.diagnostics');
+  const enabled = (document: vscode.TextDocument) => document.languageId === 'yaml' && reporter() !== 'off';
+  const redHat = startRedHatHandOver(
+    services,
+    { scheme: SCHEMA_SCHEME, uriFor: schemaUriForText, contentFor: schemaContentFor },
+    () => vscode.workspace.textDocuments.forEach(checkBoth),
+  );
+  /** Of what the engine found, what no other extension reports (see the setting's choices). */
+  const ownShare = (document: vscode.TextDocument, found: readonly YamlDiagnostic[]) =>
+    diagnosticsToShow(found, reporter(), redHat.stateFor(document));
+  /** Red Hat's extension has the schemas, so its hovers and key completions stand for ours. */
+  const handedOver = () => schemasHandedOver(reporter(), redHat.isPresent());
   const clear = (document: vscode.TextDocument) => {
     collection.delete(document.uri);
     fixesByDocument.delete(document.uri.toString());
@@ -92,7 +111,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
       return [];
     }
     try {
-      return show(document, analyzeYaml(document.getText()).diagnostics);
+      return show(document, ownShare(document, analyzeYaml(document.getText()).diagnostics));
     } catch (error) {
       failed(document, error);
       return [];
@@ -105,7 +124,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
     try {
       const { diagnostics } = await analyzeWithReferences(document.getText(), lookupsFor(document));
       if (document.isClosed || document.version !== version) return [];
-      return show(document, diagnostics);
+      return show(document, ownShare(document, diagnostics));
     } catch (error) {
       failed(document, error);
       return [];
@@ -168,6 +187,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
   track(
     vscode.languages.registerHoverProvider(SELECTOR, {
       provideHover(document, position) {
+        if (handedOver()) return undefined;
         const hover = hoverAt(document.getText(), document.offsetAt(position));
         return (
           hover &&
@@ -241,7 +261,7 @@ export function startYamlLanguage(services: Services): YamlLanguage {
         async provideCompletionItems(document, position, cancellation) {
           const text = document.getText();
           const offset = document.offsetAt(position);
-          const completions = completeAt(text, offset);
+          const completions = handedOver() ? (bindingCompletionsAt(text, offset) ?? []) : completeAt(text, offset);
           const assetContext = assetContextAt(text, offset);
           if (assetContext) completions.push(...(await workspaceAssets(assetContext, cancellation)));
           const pathContext = document.uri.scheme === 'untitled' ? undefined : localPathContextAt(text, offset);

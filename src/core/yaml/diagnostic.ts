@@ -7,6 +7,8 @@ export interface YamlDiagnostic {
   /** Stable id of the check, e.g. `syntax`, `unknown-key`, `type`; shown by the CLI's JSON output. */
   readonly code: string;
   readonly fixes?: readonly YamlFix[];
+  /** A mistake the YAML parser itself rejects, so any other YAML tool in the editor reports it too. */
+  readonly yamlParser?: true;
 }
 
 /** A certain fix: replace `start..end` with `text`. */

@@ -52,22 +52,29 @@ function rootSchema(kind: YamlKind): SchemaObject {
   return file;
 }
 
-/** Keys (with their descriptions) or values the schema allows at `offset`. */
+/** Keys (with their descriptions) or values the schema allows at `offset`; inside `${{`, the bindings. */
 export function completeAt(text: string, offset: number): YamlCompletion[] {
+  return bindingCompletionsAt(text, offset) ?? schemaCompletionsAt(text, offset);
+}
+
+/** Inside `${{`: the bindings the file declares that fit what is typed; undefined outside a binding. */
+export function bindingCompletionsAt(text: string, offset: number): YamlCompletion[] | undefined {
   const binding = bindingContextAt(text, offset);
-  if (binding) {
-    const found = kindOf(text);
-    if (!found) return [];
-    return bindingTargets(found.value, binding.path)
-      .filter((target) => target.startsWith(binding.typed))
-      .map((target) => ({
-        label: target,
-        kind: 'value' as const,
-        insertText: binding.closed ? target : `${target}}}`,
-        detail: 'binding',
-        replaceStart: binding.replaceStart,
-      }));
-  }
+  if (!binding) return undefined;
+  const found = kindOf(text);
+  if (!found) return [];
+  return bindingTargets(found.value, binding.path)
+    .filter((target) => target.startsWith(binding.typed))
+    .map((target) => ({
+      label: target,
+      kind: 'value' as const,
+      insertText: binding.closed ? target : `${target}}}`,
+      detail: 'binding',
+      replaceStart: binding.replaceStart,
+    }));
+}
+
+function schemaCompletionsAt(text: string, offset: number): YamlCompletion[] {
   const context = cursorContext(text, offset);
   const found = context && kindOf(text);
   if (!context || !found) return [];

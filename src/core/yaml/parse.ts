@@ -48,6 +48,8 @@ export function parseYaml(text: string): ParsedYaml {
       severity: 'error',
       code: 'syntax',
       message: syntaxMessage(first.code, first.message),
+      // More than one document is a mistake for Azure ML only; a general YAML tool reads them all.
+      ...(first.code === 'MULTIPLE_DOCS' ? {} : { yamlParser: true as const }),
     });
   }
   if (syntaxErrors.length === 0 && hasComplexKey(document.contents)) {
