@@ -37,7 +37,7 @@ async function setReporter(value: 'azureml' | 'yaml-extension' | 'off' | undefin
     .update('yaml.diagnostics', value, vscode.ConfigurationTarget.Global);
 }
 
-async function setRedHatValidation(value: boolean | undefined) {
+async function setRedHatValidation(value: boolean) {
   await vscode.workspace
     .getConfiguration(RedHatYaml.section)
     .update(RedHatYaml.validate, value, vscode.ConfigurationTarget.Global);
@@ -87,6 +87,8 @@ describe("yaml: Red Hat's YAML extension gets the schemas (with its double)", ()
   before(async () => {
     api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
     folder = mkdtempSync(join(tmpdir(), 'azureml-redhat-'));
+    // The host profile turns Red Hat's validation off, so the other suites see this extension report everything.
+    await setRedHatValidation(true);
     // The hand-over starts with the first Azure ML file, as Red Hat's extension is not to load before one opens.
     await show(await vscode.workspace.openTextDocument(corpusFile(CORPUS_JOB)));
     const extension = vscode.extensions.getExtension<RedHatYamlDouble>(RedHatYaml.extensionId)!;
@@ -96,12 +98,15 @@ describe("yaml: Red Hat's YAML extension gets the schemas (with its double)", ()
     ))!;
   });
 
-  after(() => rmSync(folder, { recursive: true, force: true }));
+  after(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await setRedHatValidation(false);
+  });
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await setReporter(undefined);
-    await setRedHatValidation(undefined);
+    await setRedHatValidation(true);
   });
 
   it('registers one contributor for a corpus file, naming and serving our schema with yaml-extension', async () => {
@@ -178,7 +183,7 @@ describe("yaml: Red Hat's YAML extension gets the schemas (with its double)", ()
     const check = async () => codes(await (await language()).checkWithReferences(document));
     for (const reporter of ['azureml', 'yaml-extension'] as const) {
       await setReporter(reporter);
-      await setRedHatValidation(undefined);
+      await setRedHatValidation(true);
       assert.deepEqual(await check(), [], reporter);
       await setRedHatValidation(false);
       assert.deepEqual(await check(), ['syntax'], reporter);
