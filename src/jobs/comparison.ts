@@ -469,20 +469,26 @@ class RunComparisonPanel implements RunComparisonView, vscode.Disposable {
   private async readOnce(run: RunState): Promise<{ changed: boolean; finished: boolean }> {
     const signal = this.controller.signal;
     const reading = await run.reader.read(signal);
-    const newPoints: RunMetricSeries[] = [];
+    const histories = [];
     for (const latest of reading.latestMetrics) {
       const fingerprint = `${latest.step}/${latest.timestamp}/${latest.value}`;
       if (run.latestSeen.get(latest.key) === fingerprint) continue;
-      const points = await run.reader.history(latest.key, signal);
-      const known = run.series.get(latest.key) ?? [];
-      // Histories only grow, so what lies past the points already sent is new.
-      const added = points.slice(known.length);
-      run.series.set(latest.key, [...known, ...added]);
-      run.latestSeen.set(latest.key, fingerprint);
-      if (added.length > 0) newPoints.push({ runId: run.id, key: latest.key, points: added });
+      histories.push({ key: latest.key, fingerprint, points: await run.reader.history(latest.key, signal) });
     }
     const finished = !isActiveStatus(reading.status);
     if (this.disposed || this.runs.get(run.id) !== run) return { changed: false, finished: true };
+
+    // The state changes only here, with no wait before the messages below: a page that gets ready while
+    // the histories are read receives them whole on its ready, or as points now, never both.
+    const newPoints: RunMetricSeries[] = [];
+    for (const { key, fingerprint, points } of histories) {
+      const known = run.series.get(key) ?? [];
+      // Histories only grow, so what lies past the points already sent is new.
+      const added = points.slice(known.length);
+      run.series.set(key, [...known, ...added]);
+      run.latestSeen.set(key, fingerprint);
+      if (added.length > 0) newPoints.push({ runId: run.id, key, points: added });
+    }
 
     const summary = () =>
       JSON.stringify([run.name, run.status, run.displayName, run.params, run.tags, run.finalMetrics]);

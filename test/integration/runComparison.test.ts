@@ -13,6 +13,7 @@ import type { ReportedError } from '../../src/platform/errorReporter';
 import type { ComparisonState, FromRunComparison, RunMetricSeries } from '../../src/webviews/runComparison/contract';
 import { policyProblems, readServedPage } from '../support/servedPage';
 import { scriptedInput } from '../support/scriptedInput';
+import { emulator } from './emulator';
 import { assertPageCarriesItsCode } from './servedBundle';
 import { childNamed, descriptionOf, eventually, labelOf } from './tree';
 
@@ -353,5 +354,48 @@ describe('run comparison: several runs overlaid, with a table of what differs', 
     assert.notEqual(reopened, view, 'a closed comparison is gone; the next one starts afresh');
     assert.equal(reopened?.jobs.length, 1);
     reopened?.panel.dispose();
+  });
+
+  it('gives a page that gets ready while the histories are read each point once', async () => {
+    const row = trainingRows[1];
+    // The first history comes at once and the second late, so the page loads between the two.
+    await emulator.addFault({
+      pathPattern: '/metrics/get-history$',
+      method: 'GET',
+      kind: 'latency',
+      latencyMs: 1,
+      count: 1,
+    });
+    await emulator.addFault({
+      pathPattern: '/metrics/get-history$',
+      method: 'GET',
+      kind: 'latency',
+      latencyMs: 5000,
+      count: 1,
+    });
+    let opened: RunComparisonView | undefined;
+    try {
+      opened = await vscode.commands.executeCommand<RunComparisonView | undefined>(CommandId.compareJobs, row, [row]);
+      assert.ok(opened);
+      view = opened;
+      await eventually(
+        () => lastRendered()?.charts.length,
+        (count) => count === 2,
+        30_000,
+      );
+      assert.ok(
+        view.posted.some((message) => message.type === 'metricPoints'),
+        'the page was ready before the read ended (else this test proves nothing)',
+      );
+      const mlflow = (await api.auth.session.getArm()).mlflow(view.jobs[0].workspace);
+      const runId = lastState()!.runs[0].id;
+      for (const key of ['accuracy', 'loss']) {
+        const history = await mlflow.getMetricHistory(view.jobs[0].jobName, key);
+        assert.equal(pointsSent(key).get(runId)?.length, history.length, `every ${key} point was sent once`);
+      }
+    } finally {
+      await emulator.clearFaults();
+      opened?.panel.dispose();
+    }
   });
 });
