@@ -156,26 +156,39 @@ export function createLabelingFeature(
     const store = document.store;
     if (!store) return;
     const before = recordsOf(store, items);
+    const changedSince = (records: Records) =>
+      items.filter((item) => JSON.stringify(before.get(item)) !== JSON.stringify(records.get(item)));
+    const putOnUndoStack = (after: Records, changed: readonly string[]) => {
+      const keep = (records: Records) => new Map(changed.map((item) => [item, records.get(item)]));
+      edits.fire({
+        document,
+        label,
+        undo: () => restore(document, keep(before)),
+        redo: () => restore(document, keep(after)),
+      });
+    };
+    // The store changes its records at once and then writes them. The edit joins the undo stack before the write
+    // ends, so Ctrl+Z pressed as the change reaches the disk undoes this change, not the one before it.
+    const writing = change(store);
+    const changedAtOnce = changedSince(recordsOf(store, items));
+    if (changedAtOnce.length > 0) putOnUndoStack(recordsOf(store, items), changedAtOnce);
     let writeFailure: LabelWriteError | undefined;
     try {
-      await change(store);
+      await writing;
     } catch (error) {
       if (!(error instanceof LabelWriteError)) throw error;
       writeFailure = error;
     }
-    const after = recordsOf(store, items);
-    const changed = items.filter((item) => JSON.stringify(before.get(item)) !== JSON.stringify(after.get(item)));
-    if (changed.length === 0) {
-      if (writeFailure) throw writeFailure;
-      return;
+    if (changedAtOnce.length === 0) {
+      // A change the store made only after a wait of its own.
+      const after = recordsOf(store, items);
+      const changed = changedSince(after);
+      if (changed.length === 0) {
+        if (writeFailure) throw writeFailure;
+        return;
+      }
+      putOnUndoStack(after, changed);
     }
-    const keep = (records: Records) => new Map(changed.map((item) => [item, records.get(item)]));
-    edits.fire({
-      document,
-      label,
-      undo: () => restore(document, keep(before)),
-      redo: () => restore(document, keep(after)),
-    });
     if (writeFailure) throw writeFailure;
     markSaved(document);
   };
