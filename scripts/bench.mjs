@@ -2,6 +2,7 @@
 // Prints a table and writes bench-results.json as [{id, value, unit, target, pass}].
 import { execFileSync } from 'node:child_process';
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -12,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildAll } from './build.mjs';
@@ -49,29 +50,29 @@ function packaged() {
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const ourExtension = { id: `${manifest.publisher}.${manifest.name}`, displayName: manifest.displayName };
 
-/**
- * Packages an extension whose activate does nothing and which VS Code activates on the same event as ours
- * (opening the Azure ML container), so its activation time is what the host costs any extension.
- * VS Code loads the extensions of one event in the order of their folder names; this id sorts before ours, so
- * the empty one is loaded first and its figure never includes the time our bundle takes to load.
- */
-function packageEmptyExtension(folder) {
-  const extension = { id: 'azureml-inner-loop-bench.empty', displayName: 'Empty Extension (bench baseline)' };
-  const source = join(folder, 'empty-extension');
+/** Packages a bench extension from its manifest fields and the text of its extension.js; returns its id and VSIX. */
+function packageBenchExtension(folder, { name, displayName, contributes, code, media = [] }) {
+  const extension = { id: `azureml-inner-loop-bench.${name}`, displayName };
+  const source = join(folder, name);
   mkdirSync(source, { recursive: true });
-  const emptyManifest = {
-    name: 'empty',
-    displayName: extension.displayName,
+  for (const file of media) {
+    mkdirSync(join(source, dirname(file)), { recursive: true });
+    copyFileSync(join(repoRoot, file), join(source, file));
+  }
+  const benchManifest = {
+    name,
+    displayName,
     publisher: 'azureml-inner-loop-bench',
     version: '0.0.1',
     engines: { vscode: manifest.engines.vscode },
     main: './extension.js',
     activationEvents: ['onView:azureml.workspaces'],
-    files: ['extension.js'],
+    contributes,
+    files: ['extension.js', ...media],
   };
-  writeFileSync(join(source, 'package.json'), JSON.stringify(emptyManifest, null, 2) + '\n');
-  writeFileSync(join(source, 'extension.js'), 'exports.activate = () => {};\nexports.deactivate = () => {};\n');
-  const vsix = join(folder, 'empty.vsix');
+  writeFileSync(join(source, 'package.json'), JSON.stringify(benchManifest, null, 2) + '\n');
+  writeFileSync(join(source, 'extension.js'), code);
+  const vsix = join(folder, `${name}.vsix`);
   const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
   execFileSync(
     process.execPath,
@@ -79,6 +80,62 @@ function packageEmptyExtension(folder) {
     { cwd: source, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return { ...extension, vsix };
+}
+
+/**
+ * An extension whose activate does nothing and which VS Code activates on the same event as ours (opening the
+ * Azure ML container), so its activation time is what the host costs any extension. VS Code loads the
+ * extensions of one event in the order of their folder names; this id sorts before ours, so the empty one is
+ * loaded first and its figure never includes the time our bundle takes to load.
+ */
+function packageEmptyExtension(folder) {
+  return packageBenchExtension(folder, {
+    name: 'empty',
+    displayName: 'Empty Extension (bench baseline)',
+    code: 'exports.activate = () => {};\nexports.deactivate = () => {};\n',
+  });
+}
+
+/**
+ * An extension with our manifest's views, commands and custom editor that registers only what that manifest
+ * obliges: a handler that does nothing for every command, an empty provider for every view and custom editor.
+ * Its overhead over the empty extension is what any implementation of our manifest pays to the host, so ours
+ * minus it is what our own code costs. It contributes our view ids, so it runs in starts of its own.
+ */
+function packageManifestFloorExtension(folder) {
+  const { viewsContainers, views, customEditors, commands, menus, configuration } = manifest.contributes;
+  const viewIds = Object.values(views).flatMap((list) => list.map((view) => view.id));
+  const code = `const vscode = require('vscode');
+exports.activate = (context) => {
+  const track = (disposable) => context.subscriptions.push(disposable);
+  for (const id of ${JSON.stringify(commands.map((command) => command.command))}) {
+    track(vscode.commands.registerCommand(id, () => undefined));
+  }
+  const emptyTree = { getTreeItem: (item) => item, getChildren: () => [] };
+  for (const id of ${JSON.stringify(viewIds)}) track(vscode.window.createTreeView(id, { treeDataProvider: emptyTree }));
+  const changes = new vscode.EventEmitter();
+  const emptyEditor = {
+    onDidChangeCustomDocument: changes.event,
+    openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
+    resolveCustomEditor: () => undefined,
+    saveCustomDocument: async () => undefined,
+    saveCustomDocumentAs: async () => undefined,
+    revertCustomDocument: async () => undefined,
+    backupCustomDocument: async (_document, backup) => ({ id: backup.destination.toString(), delete: () => undefined }),
+  };
+  for (const viewType of ${JSON.stringify(customEditors.map((editor) => editor.viewType))}) {
+    track(vscode.window.registerCustomEditorProvider(viewType, emptyEditor, { supportsMultipleEditorsPerDocument: false }));
+  }
+};
+exports.deactivate = () => {};
+`;
+  return packageBenchExtension(folder, {
+    name: 'manifest-floor',
+    displayName: 'Manifest Floor (bench baseline)',
+    contributes: { viewsContainers, views, customEditors, commands, menus, configuration },
+    code,
+    media: viewsContainers.activitybar.map((container) => container.icon),
+  });
 }
 
 /** Waits for an extension's row in "Show Running Extensions" to show its activation time, in ms. */
@@ -138,34 +195,46 @@ async function reportedActivationMs(extensionsDir, extensions) {
 
 /**
  * Our activation time minus that of an empty extension installed next to it, both read in the same fresh
- * starts, so what remains is what our code costs and not how fast this machine is.
+ * starts, so what remains is what our code costs and not how fast this machine is. Starts that alternate with
+ * ours measure the manifest floor the same way, as a same-run reference: what registering our manifest's
+ * commands, views and custom editor costs with no code behind them.
  */
 async function activationOverheadMs() {
   const { path } = await packaged();
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
   try {
     const empty = packageEmptyExtension(scratch);
-    const extensionsDir = join(scratch, 'extensions');
-    installVsix(path, extensionsDir);
-    installVsix(empty.vsix, extensionsDir);
+    const floor = packageManifestFloorExtension(scratch);
+    const oursDir = join(scratch, 'extensions-ours');
+    installVsix(path, oursDir);
+    installVsix(empty.vsix, oursDir);
+    const floorDir = join(scratch, 'extensions-floor');
+    installVsix(floor.vsix, floorDir);
+    installVsix(empty.vsix, floorDir);
     const ours = [];
-    const baseline = [];
+    const floors = [];
     for (let start = 0; start < ACTIVATION_STARTS; start++) {
-      const [oursMs, emptyMs] = await reportedActivationMs(extensionsDir, [ourExtension, empty]);
-      ours.push(oursMs);
-      baseline.push(emptyMs);
+      ours.push(await reportedActivationMs(oursDir, [ourExtension, empty]));
+      floors.push(await reportedActivationMs(floorDir, [floor, empty]));
     }
-    console.log(`activation samples (ms), ${ourExtension.displayName}: ${ours.join(', ')}`);
-    console.log(`activation samples (ms), ${empty.displayName}: ${baseline.join(', ')}`);
     // Both figures of one start include the same wait for the extension host, which varies between starts
     // by hundreds of ms on a busy machine; the difference within a start cancels it, the medians apart do not.
-    const differences = ours.map((ms, start) => ms - baseline[start]);
-    const overhead = median(differences);
+    const overhead = (starts, extension) => {
+      const differences = starts.map(([ms, emptyMs]) => ms - emptyMs);
+      console.log(`activation samples (ms), ${extension.displayName}: ${starts.map(([ms]) => ms).join(', ')}`);
+      console.log(`  beside ${empty.displayName}: ${starts.map(([, emptyMs]) => emptyMs).join(', ')}`);
+      console.log(
+        `  overhead = median of per-start differences (${differences.join(', ')}) = ${median(differences)} ms`,
+      );
+      return median(differences);
+    };
+    const ourOverhead = overhead(ours, ourExtension);
+    const floorOverhead = overhead(floors, floor);
     console.log(
-      `activation overhead = median of per-start differences (${differences.join(', ')}) = ${overhead} ms ` +
-        `(medians apart: ${median(ours)} - ${median(baseline)} = ${median(ours) - median(baseline)} ms)`,
+      `activation overhead ${ourOverhead} ms; same-run reference: the manifest floor ${floorOverhead} ms, so our ` +
+        `own code costs ${ourOverhead - floorOverhead} ms beyond what our manifest obliges`,
     );
-    return overhead;
+    return ourOverhead;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -405,78 +474,86 @@ function webviewMemory(before, after) {
   };
 }
 
-async function measureLabeling() {
+/**
+ * Runs one labeling suite of test/bench/index.ts in the extension host of a real VS Code with the production
+ * build, answering its memory probes from the browser, and returns the results it wrote.
+ */
+async function labelingBenchResults(suite, probeActions) {
   await buildAll({ production: true, includeTests: true });
   const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
-  const resultsFile = join(scratch, 'labeling.json');
+  const resultsFile = join(scratch, 'results.json');
   const probes = join(scratch, 'probes');
   mkdirSync(probes);
   let stopProbes = () => undefined;
   try {
     const code = await runInHost({
       testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
-      env: { AZUREML_BENCH_SUITE: 'labeling', AZUREML_BENCH_RESULTS: resultsFile, AZUREML_BENCH_PROBES: probes },
+      env: { AZUREML_BENCH_SUITE: suite, AZUREML_BENCH_RESULTS: resultsFile, AZUREML_BENCH_PROBES: probes },
       onOutput: (text) => process.stdout.write(text),
-      onBrowser: (browser, page) => (stopProbes = answerMemoryProbes(probes, browser, page)),
+      onBrowser: (browser, page) => (stopProbes = answerMemoryProbes(probes, browser, page, probeActions)),
     });
-    if (code !== 0) throw new Error(`The labeling benchmark failed in the extension host (exit code ${code})`);
-    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    const { open, next, memory, save } = results;
-    const ms = (values) => values.map((value) => value.toFixed(0)).join(', ');
-    const mb = (kb) => kb / 1024;
-
-    const openMs = median(open.samplesMs);
-    console.log(
-      `labeling open (${results.pictures} pictures, ${results.labeledBefore} labeled), openWith to the first ` +
-        `picture drawn, samples (ms): ${ms(open.samplesMs)}; the first open of the session (loading the editor's ` +
-        `code) ${open.samplesMs[0].toFixed(0)} ms`,
-    );
-    console.log(
-      `labeling open median ${openMs.toFixed(0)} ms; same-run reference: a bare webview to the same picture drawn, ` +
-        `median ${median(open.bareMs).toFixed(0)} ms (${ms(open.bareMs)})`,
-    );
-
-    const nextMs = median(next.samplesMs);
-    console.log(
-      `labeling next over ${next.samplesMs.length} pictures, "next" to the picture drawn: median ` +
-        `${nextMs.toFixed(1)}, p90 ${percentile(next.samplesMs, 90).toFixed(1)}, max ` +
-        `${Math.max(...next.samplesMs).toFixed(1)} ms; the host's part median ${median(next.hostMs).toFixed(1)} ms; ` +
-        `same-run reference: a bare webview drawing the next picture on request, median ` +
-        `${median(next.bareMs).toFixed(1)} ms`,
-    );
-
-    const { webviewMb, how } = webviewMemory(memory.beforeOpen, memory.afterBrowsing);
-    const frameName = (url) => new URL(url).pathname.split('/').pop() || 'workbench';
-    const heaps = (probe) =>
-      probe.frameHeaps.map((frame) => `${frameName(frame.url)} ${(frame.usedBytes / 2 ** 20).toFixed(1)}`).join(', ') ||
-      'none reachable';
-    console.log(
-      `labeling webview memory after ${memory.browsed} pictures: ${webviewMb.toFixed(1)} MB, ${how}; renderers ` +
-        `before the editor opened ${mb(sumPss(memory.beforeOpen.renderers)).toFixed(1)} MB, after the first picture ` +
-        `${mb(sumPss(memory.afterFirst.renderers)).toFixed(1)} MB, after browsing ` +
-        `${mb(sumPss(memory.afterBrowsing.renderers)).toFixed(1)} MB (PSS, /proc; decoded pictures and canvases ` +
-        `included, GPU memory not: the browser runs without a GPU)`,
-    );
-    console.log(
-      `labeling JS heaps by frame after a collection (MB): before ${heaps(memory.beforeOpen)}; after browsing ` +
-        `${heaps(memory.afterBrowsing)}`,
-    );
-
-    const saveMs = median(save.samplesMs);
-    console.log(
-      `labeling save, edit message to durable on disk (${(save.annotationsBytes / 1024).toFixed(0)} KiB annotations ` +
-        `file rewritten, flushed and renamed) samples (ms): ${ms(save.samplesMs)}`,
-    );
-    console.log(
-      `labeling save median ${saveMs.toFixed(1)} ms; same-run references: writeFileAtomic of the same bytes alone ` +
-        `median ${median(save.atomicWriteMs).toFixed(1)} ms, one 100-byte write and fsync median ` +
-        `${median(save.fsyncMs).toFixed(1)} ms`,
-    );
-    return { openMs, nextMs, webviewMb, saveMs };
+    if (code !== 0) throw new Error(`The ${suite} benchmark failed in the extension host (exit code ${code})`);
+    return JSON.parse(readFileSync(resultsFile, 'utf8'));
   } finally {
     stopProbes();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function measureLabeling() {
+  const results = await labelingBenchResults('labeling');
+  const { open, next, memory, save } = results;
+  const ms = (values) => values.map((value) => value.toFixed(0)).join(', ');
+  const mb = (kb) => kb / 1024;
+
+  const openMs = median(open.samplesMs);
+  console.log(
+    `labeling open (${results.pictures} pictures, ${results.labeledBefore} labeled), openWith to the first ` +
+      `picture drawn, samples (ms): ${ms(open.samplesMs)}; the first open of the session (loading the editor's ` +
+      `code) ${open.samplesMs[0].toFixed(0)} ms`,
+  );
+  console.log(
+    `labeling open median ${openMs.toFixed(0)} ms; same-run reference: a bare webview to the same picture drawn, ` +
+      `median ${median(open.bareMs).toFixed(0)} ms (${ms(open.bareMs)})`,
+  );
+
+  const nextMs = median(next.samplesMs);
+  console.log(
+    `labeling next over ${next.samplesMs.length} pictures, "next" to the picture drawn: median ` +
+      `${nextMs.toFixed(1)}, p90 ${percentile(next.samplesMs, 90).toFixed(1)}, max ` +
+      `${Math.max(...next.samplesMs).toFixed(1)} ms; the host's part median ${median(next.hostMs).toFixed(1)} ms; ` +
+      `same-run reference: a bare webview drawing the next picture on request, median ` +
+      `${median(next.bareMs).toFixed(1)} ms`,
+  );
+
+  const { webviewMb, how } = webviewMemory(memory.beforeOpen, memory.afterBrowsing);
+  const frameName = (url) => new URL(url).pathname.split('/').pop() || 'workbench';
+  const heaps = (probe) =>
+    probe.frameHeaps.map((frame) => `${frameName(frame.url)} ${(frame.usedBytes / 2 ** 20).toFixed(1)}`).join(', ') ||
+    'none reachable';
+  console.log(
+    `labeling webview memory after ${memory.browsed} pictures: ${webviewMb.toFixed(1)} MB, ${how}; renderers ` +
+      `before the editor opened ${mb(sumPss(memory.beforeOpen.renderers)).toFixed(1)} MB, after the first picture ` +
+      `${mb(sumPss(memory.afterFirst.renderers)).toFixed(1)} MB, after browsing ` +
+      `${mb(sumPss(memory.afterBrowsing.renderers)).toFixed(1)} MB (PSS, /proc; decoded pictures and canvases ` +
+      `included, GPU memory not: the browser runs without a GPU)`,
+  );
+  console.log(
+    `labeling JS heaps by frame after a collection (MB): before ${heaps(memory.beforeOpen)}; after browsing ` +
+      `${heaps(memory.afterBrowsing)}`,
+  );
+
+  const saveMs = median(save.samplesMs);
+  console.log(
+    `labeling save, edit message to durable on disk (${(save.annotationsBytes / 1024).toFixed(0)} KiB annotations ` +
+      `file rewritten, flushed and renamed) samples (ms): ${ms(save.samplesMs)}`,
+  );
+  console.log(
+    `labeling save median ${saveMs.toFixed(1)} ms; same-run references: writeFileAtomic of the same bytes alone ` +
+      `median ${median(save.atomicWriteMs).toFixed(1)} ms, one 100-byte write and fsync median ` +
+      `${median(save.fsyncMs).toFixed(1)} ms`,
+  );
+  return { openMs, nextMs, webviewMb, saveMs };
 }
 
 /* global document -- the page's own, in the functions handed to waitForFunction and evaluate below */
@@ -557,34 +634,16 @@ const gridActions = {
  * with the same figure for its first screen and for the workbench before the editor opened beside it.
  */
 async function measureLabelingGrid() {
-  await buildAll({ production: true, includeTests: true });
-  const scratch = mkdtempSync(join(tmpdir(), 'azureml-bench-'));
-  const resultsFile = join(scratch, 'grid.json');
-  const probes = join(scratch, 'probes');
-  mkdirSync(probes);
-  let stopProbes = () => undefined;
-  try {
-    const code = await runInHost({
-      testsPath: join(repoRoot, 'out', 'test', 'bench', 'index.js'),
-      env: { AZUREML_BENCH_SUITE: 'labeling-grid', AZUREML_BENCH_RESULTS: resultsFile, AZUREML_BENCH_PROBES: probes },
-      onOutput: (text) => process.stdout.write(text),
-      onBrowser: (browser, page) => (stopProbes = answerMemoryProbes(probes, browser, page, gridActions)),
-    });
-    if (code !== 0) throw new Error(`The grid benchmark failed in the extension host (exit code ${code})`);
-    const { pictures, width, height, memory, scroll } = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    const shown = webviewMemory(memory.beforeOpen, memory.gridShown);
-    const scrolled = webviewMemory(memory.beforeOpen, memory.afterScrolling);
-    console.log(
-      `labeling grid memory (${pictures} pictures of ${width} × ${height}) after scrolling ${scroll.steps} screens ` +
-        `(${scroll.itemsShown} pictures shown, ${(scroll.ms / 1000).toFixed(1)} s): ${scrolled.webviewMb.toFixed(1)} MB, ` +
-        `${scrolled.how}; with the grid's first screen drawn ${shown.webviewMb.toFixed(1)} MB; renderers before the ` +
-        `editor opened ${(sumPss(memory.beforeOpen.renderers) / 1024).toFixed(1)} MB (PSS, /proc)`,
-    );
-    return scrolled.webviewMb;
-  } finally {
-    stopProbes();
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const { pictures, width, height, memory, scroll } = await labelingBenchResults('labeling-grid', gridActions);
+  const shown = webviewMemory(memory.beforeOpen, memory.gridShown);
+  const scrolled = webviewMemory(memory.beforeOpen, memory.afterScrolling);
+  console.log(
+    `labeling grid memory (${pictures} pictures of ${width} × ${height}) after scrolling ${scroll.steps} screens ` +
+      `(${scroll.itemsShown} pictures shown, ${(scroll.ms / 1000).toFixed(1)} s): ${scrolled.webviewMb.toFixed(1)} MB, ` +
+      `${scrolled.how}; with the grid's first screen drawn ${shown.webviewMb.toFixed(1)} MB; renderers before the ` +
+      `editor opened ${(sumPss(memory.beforeOpen.renderers) / 1024).toFixed(1)} MB (PSS, /proc)`,
+  );
+  return scrolled.webviewMb;
 }
 
 /**

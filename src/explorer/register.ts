@@ -123,7 +123,9 @@ export function registerExplorer(services: Services): ExplorerTestHandle {
     if (id === ViewId.data) dataView = view;
     if (id === ViewId.jobs) {
       jobsView = view;
-      view.description = jobFilter.describe();
+      // A new view has no description; sending none at activation would be a message to the window for nothing.
+      const filtered = jobFilter.describe();
+      if (filtered) view.description = filtered;
       commands.registerEvent('Job filter change', jobFilter.onDidChange, () => {
         view.description = jobFilter.describe();
         jobsTree.rebuild();
