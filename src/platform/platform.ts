@@ -32,6 +32,8 @@ export interface PlatformTestHandle {
   useUserInput(input: UserInput): () => void;
   /** The extension's log folder (under the session's logs), which tests search for secrets. */
   readonly logFolder: vscode.Uri;
+  /** The extension's global storage, where the entry keeps the activation bundle's code cache. */
+  readonly globalStorage: vscode.Uri;
 }
 
 export function createPlatform(
@@ -74,6 +76,7 @@ export function createPlatform(
       contextKeys: platform.contextKeys,
       useUserInput: (input) => userInput.use(input),
       logFolder: extensionContext.logUri,
+      globalStorage: extensionContext.globalStorageUri,
     },
   };
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId, EXTENSION_ID, ViewContainerId, ViewId } from '../../src/constants';
+import type { ExtensionApi } from '../../src/extension';
+import { eventually } from './tree';
 
 interface Manifest {
   contributes: {
@@ -21,6 +25,22 @@ describe('extension activation', () => {
     const api = await extension().activate();
     assert.equal(extension().isActive, true);
     assert.equal(api.platform.log.name, 'Azure ML');
+  });
+
+  it('keeps the activation bundle compiled in its global storage, for the next start to load', async () => {
+    const api = (await extension().activate()) as ExtensionApi;
+    const cacheFolder = join(api.platform.globalStorage.fsPath, 'code-cache');
+    const cacheFiles = () => {
+      try {
+        return readdirSync(cacheFolder);
+      } catch {
+        return [];
+      }
+    };
+    // Written some seconds after activation, once the first views have drawn.
+    const files = await eventually(cacheFiles, (names) => names.length > 0);
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0], /^activation\.js\.[0-9a-f]{16}\.code-cache$/);
   });
 
   it('registers every command it contributes, all in the Azure ML category', async () => {
