@@ -2,7 +2,8 @@
 import vscode = require('vscode');
 import { copyFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { defaultAnnotationsFile, LabelWriteError, type LabelStore } from '../core/labeling/store';
+import { defaultAnnotationsFile, type LabelStore } from '../core/labeling/store';
+import { runUndoableChange, type ItemRecords } from '../core/labeling/undoableChange';
 import { formatProjectFile, isImageTask } from '../core/labeling/model';
 import { CommandId, LABELING_EDITOR_VIEW_TYPE } from '../constants';
 import { CancelledError } from '../core/errors/kinds';
@@ -123,11 +124,7 @@ export function createLabelingFeature(
     setTimeout(() => void vscode.workspace.save(document.uri).then(undefined, () => undefined), 0);
   };
 
-  type Records = Map<string, ReturnType<LabelStore['annotation']>>;
-  const recordsOf = (store: LabelStore, items: readonly string[]): Records =>
-    new Map(items.map((item) => [item, store.annotation(item)]));
-
-  const restore = async (document: LabelingDocument, records: Records) => {
+  const restore = async (document: LabelingDocument, records: ItemRecords) => {
     try {
       await (document.store as LabelStore).restoreAnnotations(records);
     } catch (error) {
@@ -143,9 +140,9 @@ export function createLabelingFeature(
   };
 
   /**
-   * Runs a change of `items` and puts it on VS Code's undo stack as one step. A change whose write failed is
-   * still made (it stays pending in the editor), so it is undoable too, and the document stays dirty: Save
-   * writes it again.
+   * Runs a change of `items` and puts it on VS Code's undo stack as one step, as soon as the store has made it
+   * (runUndoableChange says why). A change whose write failed is still made (it stays pending in the editor), so
+   * it is undoable too, and the document stays dirty: Save writes it again.
    */
   const undoable = async (
     document: LabelingDocument,
@@ -155,42 +152,14 @@ export function createLabelingFeature(
   ) => {
     const store = document.store;
     if (!store) return;
-    const before = recordsOf(store, items);
-    const changedSince = (records: Records) =>
-      items.filter((item) => JSON.stringify(before.get(item)) !== JSON.stringify(records.get(item)));
-    const putOnUndoStack = (after: Records, changed: readonly string[]) => {
-      const keep = (records: Records) => new Map(changed.map((item) => [item, records.get(item)]));
-      edits.fire({
-        document,
-        label,
-        undo: () => restore(document, keep(before)),
-        redo: () => restore(document, keep(after)),
-      });
-    };
-    // The store changes its records at once and then writes them. The edit joins the undo stack before the write
-    // ends, so Ctrl+Z pressed as the change reaches the disk undoes this change, not the one before it.
-    const writing = change(store);
-    const changedAtOnce = changedSince(recordsOf(store, items));
-    if (changedAtOnce.length > 0) putOnUndoStack(recordsOf(store, items), changedAtOnce);
-    let writeFailure: LabelWriteError | undefined;
-    try {
-      await writing;
-    } catch (error) {
-      if (!(error instanceof LabelWriteError)) throw error;
-      writeFailure = error;
-    }
-    if (changedAtOnce.length === 0) {
-      // A change the store made only after a wait of its own.
-      const after = recordsOf(store, items);
-      const changed = changedSince(after);
-      if (changed.length === 0) {
-        if (writeFailure) throw writeFailure;
-        return;
-      }
-      putOnUndoStack(after, changed);
-    }
-    if (writeFailure) throw writeFailure;
-    markSaved(document);
+    const changed = await runUndoableChange({
+      items,
+      read: (item) => store.annotation(item),
+      change: () => change(store),
+      restore: (records) => restore(document, records),
+      fire: (step) => edits.fire({ document, label, undo: step.undo, redo: step.redo }),
+    });
+    if (changed) markSaved(document);
   };
 
   const applyEdit = async (document: LabelingDocument, edit: LabelEdit) => {

@@ -110,6 +110,8 @@ export interface StoreOptions {
   /** Recorded as `updatedBy`, with `updatedAt`, on every record this store changes; nothing is recorded without it. */
   author?: string;
   now?: () => Date;
+  /** Writes the annotations file; writeFileAtomic unless a test holds a write open or makes it fail. */
+  writeAnnotations?: (path: string, content: string) => Promise<FileIdentity>;
 }
 
 export type StoreChange =
@@ -1168,7 +1170,8 @@ export class LabelStore {
         try {
           // Corrupt lines that appeared meanwhile (a reload) must not be overwritten.
           this.assertWritable();
-          this.annotationsIdentity = await writeFileAtomic(this.annotationsFilePath, this.serialize());
+          const write = this.options.writeAnnotations ?? writeFileAtomic;
+          this.annotationsIdentity = await write(this.annotationsFilePath, this.serialize());
         } catch (error) {
           this.writeFailure = new LabelWriteError(
             this.annotationsFilePath,
