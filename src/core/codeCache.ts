@@ -76,8 +76,13 @@ export function loadWithCodeCache(
       mkdirSync(cacheDir, { recursive: true });
       // Written beside and renamed, so a crash mid-write leaves no half cache for the next start to try.
       const partial = `${cacheFile}.${process.pid}.partial`;
-      writeFileSync(partial, script.createCachedData());
-      renameSync(partial, cacheFile);
+      try {
+        writeFileSync(partial, script.createCachedData());
+        renameSync(partial, cacheFile);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        throw error;
+      }
       for (const name of readdirSync(cacheDir)) {
         const stale = name.startsWith(cachePrefix) && name.endsWith(CACHE_SUFFIX) && name !== basename(cacheFile);
         if (stale) rmSync(join(cacheDir, name), { force: true });

@@ -120,6 +120,16 @@ describe('core/codeCache: load a CommonJS file with V8 bytecode cached by an ear
     assert.throws(() => loaded.saveCache(), /ENOTDIR|EEXIST/);
   });
 
+  it('leaves no partial file behind when the cache cannot be put in place', () => {
+    load().saveCache();
+    const name = cacheFiles()[0];
+    rmSync(join(cacheDir, name));
+    mkdirSync(join(cacheDir, name, 'occupied'), { recursive: true });
+    const loaded = load();
+    assert.throws(() => loaded.saveCache(), /EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+    assert.deepEqual(readdirSync(cacheDir), [name]);
+  });
+
   it('without a folder, compiles from the source and saves nothing', () => {
     const loaded = load({});
     assert.equal(loaded.status, 'noFolder');
